@@ -1,3 +1,6 @@
-using static TorchSharp.torch;
-var t = ones(3, 3);
-Console.WriteLine(t.sum().item<float>());
+using Bottleneck.Cli;
+
+// glibc keeps freed blocks for reuse, so training's short-lived batch tensors ratchet resident memory up (3.4 GB where
+// 1 GB suffices, DESIGN.md); serving large blocks by mmap returns them to the system at once.
+NativeMemoryTuning.Apply();
+return CommandRunner.Run(BottleneckCommand.Create(), args);

@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Bottleneck.Cli.Commands;
+
+namespace Bottleneck.Cli;
+
+/// <summary>The root `bottleneck` command and its subcommands.</summary>
+public static class BottleneckCommand
+{
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Bottleneck: autoencoders for .NET. Train, evaluate and inspect the autoencoders of the chapter.\n\n" +
+                                   "Start with 'bottleneck demo' (the chapter's complete MNIST example), or 'bottleneck train --help'.");
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(EncodeCommand.Create());
+        root.Subcommands.Add(DecodeCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(DatasetsCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+
+namespace Bottleneck.Cli;
+
+/// <summary>
+/// Runs the command line with the toolkit's exit codes: 0 success; 2 bad input or usage, as one line on stderr with no
+/// stack trace; 1 an internal error, with the stack trace so it can be reported.
+/// </summary>
+public static class CommandRunner
+{
+    public const int Success = 0, InternalError = 1, BadInput = 2;
+
+    public static int Run(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var command = parsed.CommandResult.Command;
+            var name = command == root ? "bottleneck" : $"bottleneck {command.Name}";
+            Console.Error.WriteLine($"{name}: {parsed.Errors[0].Message} (see '{name} --help')");
+            return BadInput;
+        }
+        return parsed.Invoke();
+    }
+
+    /// <summary>Wraps a command's body so that its failures end with the right exit code and message.</summary>
+    public static Func<ParseResult, int> Guard(string command, Func<ParseResult, int> body) => parsed =>
+    {
+        try
+        {
+            return body(parsed);
+        }
+        catch (BadInputException e)
+        {
+            Console.Error.WriteLine($"bottleneck {command}: {e.Message}");
+            return BadInput;
+        }
+        catch (Exception e) when (e.InnerException is BadInputException inner)
+        {
+            Console.Error.WriteLine($"bottleneck {command}: {inner.Message}");
+            return BadInput;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"bottleneck {command}: internal error, please report it with the trace below");
+            Console.Error.WriteLine(e);
+            return InternalError;
+        }
+    };
+}

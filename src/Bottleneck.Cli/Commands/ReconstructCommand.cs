@@ -1,0 +1,42 @@
+using System.CommandLine;
+using System.Globalization;
+using Bottleneck.Render;
+using Bottleneck.Training;
+
+namespace Bottleneck.Cli.Commands;
+
+/// <summary>`bottleneck reconstruct`: the chapter's originals-above-reconstructions figure for a trained model.</summary>
+public static class ReconstructCommand
+{
+    public static Command Create()
+    {
+        var model = SharedOptions.Model("A trained model folder");
+        var selection = new DataSelection();
+        var output = new Option<string>("--out", "-o") { Description = "PNG file to write", DefaultValueFactory = _ => "reconstructions.png" };
+        var count = new Option<int>("--count", "-n") { Description = "Number of images", DefaultValueFactory = _ => 10 };
+        var threads = SharedOptions.Threads();
+        var command = new Command("reconstruct", """
+            Draw the first N samples above their reconstructions, with labels and each image's MSE (chapter §10.5's figure).
+
+            Example:
+              bottleneck reconstruct --model runs/basic --data mnist --count 20 --out basic.png
+            """) { model, output, count, threads };
+        selection.AddTo(command);
+        command.SetAction(CommandRunner.Guard("reconstruct", parsed =>
+        {
+            SharedOptions.ApplyThreads(parsed.GetValue(threads));
+            var n = parsed.GetValue(count);
+            if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
+            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
+            var data = selection.Load(parsed, out var loaded);
+            using var owned = loaded;
+            DataFit.Check(m, data);
+            var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
+            var path = parsed.GetValue(output)!;
+            ReconstructionGrid.Save(path, m, data, shape, Math.Min(n, data.Count), $"{m.Spec.Name} on {data.Name}: originals and reconstructions");
+            Console.WriteLine($"wrote {Math.Min(n, data.Count)} originals and reconstructions to {path}");
+            return CommandRunner.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Bottleneck.Cli;
+
+/// <summary>
+/// Runs long work so that the first Ctrl-C asks it to stop after the current batch (and save what it has), and a
+/// second Ctrl-C ends the process at once.
+/// </summary>
+public static class Interruptible
+{
+    public static T Run<T>(Func<CancellationToken, T> work)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            if (cancel.IsCancellationRequested) return;       // second Ctrl-C: let the process end
+            e.Cancel = true;
+            cancel.Cancel();
+            Console.Error.WriteLine("\nstopping after this batch and saving what was trained (Ctrl-C again to quit at once)");
+        };
+        Console.CancelKeyPress += handler;
+        try { return work(cancel.Token); }
+        finally { Console.CancelKeyPress -= handler; }
+    }
+}

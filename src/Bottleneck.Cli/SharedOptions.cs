@@ -1,0 +1,56 @@
+using System.CommandLine;
+using Bottleneck.Data;
+
+namespace Bottleneck.Cli;
+
+/// <summary>Options several commands share, defined once so they read and behave the same everywhere.</summary>
+public static class SharedOptions
+{
+    public static Option<string> Data(bool required = true, string description = "Dataset: mnist, fashion-mnist, or a path (IDX folder, .npz, .npy, .csv)") =>
+        new("--data", "-d") { Description = description, Required = required };
+
+    public static Option<string> Model(string description = "Model: a preset (basic, deep, deep-bn, viz2d), a spec .json file, or a trained model folder") =>
+        new("--model", "-m") { Description = description, Required = true };
+
+    public static Option<string?> FashionMnist() =>
+        new("--fashion-mnist") { Description = $"Folder with Fashion-MNIST's IDX files (default: ${BuiltInDatasets.FashionMnistVariable}, then {BuiltInDatasets.DebianFashionMnist})" };
+
+    public static Option<bool?> CsvHeader() =>
+        new("--header") { Description = "Whether a CSV's first row is a header (default: detected)" };
+
+    public static Option<string?> LabelColumn() =>
+        new("--label-column") { Description = "CSV column with integer labels, by name or 0-based index (-1 = last)" };
+
+    public static Option<bool> Json() => new("--json") { Description = "Print one JSON object on stdout instead of a table" };
+
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "CPU threads for tensor work (default 1: steady when other programs share the CPU; see README, Performance)",
+        DefaultValueFactory = _ => 1,
+    };
+
+    public static Option<int> Seed() => new("--seed") { Description = "Seed for weights, shuffling and noise: the same seed repeats a run exactly", DefaultValueFactory = _ => 42 };
+
+    public static Option<string> Split() => new("--split")
+    {
+        Description = "Which part of the dataset: test (default when the dataset has one) or train",
+        DefaultValueFactory = _ => "test",
+    };
+
+    public static Option<int?> Limit(string description = "Use only the first N samples") => new("--limit") { Description = description };
+
+    /// <summary>Reads the data options common to every command that takes --data.</summary>
+    public static DataOptions DataOptions(ParseResult parsed, Option<string?> fashion, Option<bool?> header, Option<string?> label) => new()
+    {
+        FashionMnistPath = parsed.GetValue(fashion),
+        CsvHeader = parsed.GetValue(header),
+        LabelColumn = parsed.GetValue(label),
+    };
+
+    /// <summary>Sets libtorch's thread count; values below 1 are a usage error.</summary>
+    public static void ApplyThreads(int threads)
+    {
+        if (threads < 1) throw new BadInputException($"--threads: expected at least 1, got {threads}");
+        TorchSharp.torch.set_num_threads(threads);
+    }
+}

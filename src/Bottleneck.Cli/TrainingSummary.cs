@@ -1,0 +1,39 @@
+using System.Globalization;
+using Bottleneck.Training;
+using Spectre.Console;
+
+namespace Bottleneck.Cli;
+
+/// <summary>Prints what a training job produced: a table for people, or metrics.json's object with --json.</summary>
+public static class TrainingSummary
+{
+    public static void Print(TrainingJobResult result, string outputDirectory, bool json)
+    {
+        if (json)
+        {
+            Console.WriteLine(result.Metrics.ToJsonString());
+            return;
+        }
+        var t = result.Training;
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("model", Markup.Escape(result.Model.Spec.Name));
+        table.AddRow("parameters", (result.Model.TrainableParameterCount + result.Model.NonTrainableParameterCount).ToString("N0", CultureInfo.InvariantCulture));
+        table.AddRow("epochs run", t.EpochsRun.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("best epoch", t.BestEpoch + (t.RestoredBestWeights ? " (weights restored)" : ""));
+        table.AddRow("stopped", t.StopReason.ToString());
+        table.AddRow("training time", $"{t.TrainSeconds:F1} s ({t.SamplesPerSecond:N0} samples/s)");
+        if (result.Test is { } m)
+        {
+            var on = (string?)result.Metrics["evaluated_on"] ?? "test";
+            table.AddRow($"{on} BCE (mean per pixel)", m.Bce.ToString("F5", CultureInfo.InvariantCulture));
+            table.AddRow($"{on} MSE (mean per pixel)", m.Mse.ToString("F5", CultureInfo.InvariantCulture));
+            table.AddRow($"{on} PSNR", m.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
+        }
+        table.AddRow("written to", Markup.Escape(Path.GetFullPath(outputDirectory)));
+        AnsiConsole.Write(table);
+        if (t.StopReason == StopReason.Interrupted)
+            AnsiConsole.MarkupLine("[yellow]Interrupted: the model holds the weights trained so far; the best epoch's model is in checkpoint/.[/]");
+        if (t.StopReason == StopReason.Diverged)
+            AnsiConsole.MarkupLine("[red]The loss stopped being finite; the saved model holds the best weights before that. Try a lower --lr.[/]");
+    }
+}

@@ -1,0 +1,93 @@
+namespace Bottleneck.Data;
+
+/// <summary>
+/// Loads what a <c>--data</c> argument names: a built-in dataset (mnist, fashion-mnist) or a path — a folder of IDX
+/// files, an .npz in Keras's layout (x_train, y_train, x_test, y_test), an .npy array, a numeric .csv, or one IDX file.
+/// </summary>
+public static class DataSource
+{
+    /// <summary>Loads <paramref name="nameOrPath"/>; every problem is a <see cref="BadInputException"/> naming the file.</summary>
+    public static LoadedData Load(string nameOrPath, DataOptions? options = null)
+    {
+        options ??= new DataOptions();
+        if (string.IsNullOrWhiteSpace(nameOrPath)) throw new BadInputException("--data: expected a dataset name or a path");
+        if (BuiltInDatasets.Find(nameOrPath) is { } builtIn)
+        {
+            var folder = BuiltInDatasets.Locate(builtIn, options)
+                ?? throw new BadInputException($"{builtIn.Name}: not found on this machine; to get it, {builtIn.HowToGet}");
+            return FromIdxFolder(builtIn.Name, folder, IdxFolder.Find(folder)!, builtIn.ClassNames);
+        }
+        if (Directory.Exists(nameOrPath))
+        {
+            var idx = IdxFolder.Find(nameOrPath)
+                ?? throw new BadInputException($"{nameOrPath}: folder holds no IDX dataset (expected train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz])");
+            return FromIdxFolder(nameOrPath, nameOrPath, idx, null);
+        }
+        if (!File.Exists(nameOrPath))
+            throw new BadInputException($"{nameOrPath}: no such file or folder, and not a built-in dataset (expected {string.Join(" or ", BuiltInDatasets.All.Select(d => d.Name))}, or a path)");
+
+        var extension = Path.GetExtension(nameOrPath).ToLowerInvariant();
+        switch (extension)
+        {
+            case ".npz":
+                return FromNpz(nameOrPath);
+            case ".npy":
+                return new LoadedData(nameOrPath, nameOrPath, DatasetFactory.FromArray(nameOrPath, NpyFile.Read(nameOrPath)), null);
+            case ".csv":
+            case ".tsv":
+                var table = CsvTable.Read(nameOrPath, new CsvReadOptions
+                {
+                    HasHeader = options.CsvHeader, LabelColumn = options.LabelColumn, Delimiter = extension == ".tsv" ? '\t' : ',',
+                });
+                return new LoadedData(nameOrPath, nameOrPath, DatasetFactory.FromArray(nameOrPath, table.Features, table.Labels), null);
+            default:
+                // Anything else is tried as a single IDX file of samples (raw or gzip'd).
+                return new LoadedData(nameOrPath, nameOrPath, DatasetFactory.FromArray(nameOrPath, IdxFile.Read(nameOrPath)), null);
+        }
+    }
+
+    static LoadedData FromIdxFolder(string name, string folder, IdxFolder files, IReadOnlyList<string>? classNames)
+    {
+        var train = Pair(name + "/train", files.TrainImages, files.TrainLabels, classNames);
+        Dataset? test = null;
+        if (files.TestImages is not null && files.TestLabels is not null)
+        {
+            try { test = Pair(name + "/test", files.TestImages, files.TestLabels, classNames); }
+            catch { train.Dispose(); throw; }
+        }
+        return new LoadedData(name, folder, train, test);
+    }
+
+    static Dataset Pair(string name, string imagesPath, string labelsPath, IReadOnlyList<string>? classNames)
+    {
+        var images = IdxFile.Read(imagesPath);
+        var labels = IdxFile.Read(labelsPath).ToLabels(labelsPath);
+        if (labels.Length != images.Count)
+            throw new BadInputException($"{labelsPath}: holds {labels.Length} labels, but {Path.GetFileName(imagesPath)} holds {images.Count} images (the counts must match)");
+        return DatasetFactory.FromArray(name, images, labels, classNames);
+    }
+
+    static LoadedData FromNpz(string path)
+    {
+        var arrays = NpzFile.Read(path);
+        NumericArray Need(string key) => arrays.TryGetValue(key, out var a) ? a
+            : throw new BadInputException($"{path}: array '{key}' is missing (expected Keras's layout: x_train, y_train, x_test, y_test; found {string.Join(", ", arrays.Keys)})");
+        var xTrain = Need("x_train");
+        int[]? yTrain = arrays.TryGetValue("y_train", out var y) ? y.ToLabels($"{path}: y_train") : null;
+        if (yTrain is not null && yTrain.Length != xTrain.Count)
+            throw new BadInputException($"{path}: y_train holds {yTrain.Length} labels, but x_train holds {xTrain.Count} samples");
+        var train = DatasetFactory.FromArray(path + ":x_train", xTrain, yTrain);
+        Dataset? test = null;
+        if (arrays.TryGetValue("x_test", out var xTest))
+        {
+            int[]? yTest = arrays.TryGetValue("y_test", out var yt) ? yt.ToLabels($"{path}: y_test") : null;
+            if (yTest is not null && yTest.Length != xTest.Count)
+            {
+                train.Dispose();
+                throw new BadInputException($"{path}: y_test holds {yTest.Length} labels, but x_test holds {xTest.Count} samples");
+            }
+            test = DatasetFactory.FromArray(path + ":x_test", xTest, yTest);
+        }
+        return new LoadedData(path, path, train, test);
+    }
+}

@@ -1,0 +1,47 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Models;
+
+/// <summary>One row of a model summary: a layer, its output shape for one sample, and its parameter counts.</summary>
+public sealed record LayerSummary(string Name, string Type, long[] OutputShape, long TrainableParams, long NonTrainableParams, bool IsBottleneck);
+
+/// <summary>
+/// A layer table like Keras's <c>model.summary()</c>: each layer's output shape (found by running one sample through)
+/// and its parameters, trainable and not (BatchNorm's moving mean and variance count as non-trainable, as in Keras).
+/// </summary>
+public static class ModelSummary
+{
+    public static IReadOnlyList<LayerSummary> Of(Autoencoder model)
+    {
+        var rows = new List<LayerSummary>();
+        var wasTraining = model.training;
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var x = zeros([1, .. model.InputShape]);
+        rows.Add(new LayerSummary("input", "Input", model.InputShape, 0, 0, false));
+        foreach (var (name, layer, isBottleneck) in model.Layers())
+        {
+            x = layer.call(x);
+            long trainable = layer.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+            long frozen = layer.parameters().Where(p => !p.requires_grad).Sum(p => p.numel())
+                          + layer.named_buffers().Where(b => is_floating_point(b.buffer)).Sum(b => b.buffer.numel());
+            rows.Add(new LayerSummary(name, Describe(layer), x.shape[1..], trainable, frozen, isBottleneck));
+        }
+        var output = model.Output.Kind;
+        if (output != ActivationKind.Linear)
+            rows.Add(new LayerSummary("output", $"{char.ToUpperInvariant(output.Name()[0])}{output.Name()[1..]} (output activation)", x.shape[1..], 0, 0, false));
+        if (wasTraining) model.train();
+        return rows;
+    }
+
+    static string Describe(nn.Module<Tensor, Tensor> layer) => layer switch
+    {
+        Linear l => $"Dense({l.in_features}→{l.out_features})",
+        BatchNorm1d => "BatchNorm",
+        Dropout d => "Dropout",
+        _ => layer.GetType().Name,
+    };
+}

@@ -1,0 +1,161 @@
+using Bottleneck.IO;
+using SkiaSharp;
+
+namespace Bottleneck.Render;
+
+/// <summary>One row of an <see cref="ImageGrid"/>: a title shown at its left, its images, and optional captions above them.</summary>
+/// <param name="Title">Text at the left of the row, such as "Original" or "Reconstructed"; empty for none.</param>
+/// <param name="Images">Pixel values in [0, 1], row-major, channels last; one array per image.</param>
+/// <param name="Captions">One caption per image (empty strings for none), or null for a row without captions.</param>
+public sealed record GridRow(string Title, IReadOnlyList<float[]> Images, IReadOnlyList<string>? Captions = null);
+
+/// <summary>
+/// Draws rows of small images as one PNG figure, like the matplotlib grids that compare originals with
+/// reconstructions: a title on top, a title at the left of each row, and an optional caption above each image.
+/// </summary>
+public static class ImageGrid
+{
+    // The layout is in whole pixels and fixed sizes, so a figure's dimensions follow from its contents alone
+    // (tests compute them the same way).
+    internal const int Margin = 12;
+    internal const int ImageGap = 4;
+    internal const int RowGap = 10;
+    internal const int TitleBand = 32;
+    internal const int CaptionBand = 16;
+    internal const int RowTitleGap = 10;
+    internal const float TitleSize = 18;
+    internal const float RowTitleSize = 14;
+    internal const float CaptionSize = 11;
+
+    /// <summary>Renders the grid and returns the PNG bytes; <paramref name="scale"/> enlarges each pixel to a square of that size.</summary>
+    /// <exception cref="BadInputException">An image has the wrong number of values, captions do not match images, or there are no images.</exception>
+    public static byte[] RenderPng(string title, IReadOnlyList<GridRow> rows, int imageWidth, int imageHeight,
+        int channels = 1, int scale = 3)
+    {
+        ArgumentNullException.ThrowIfNull(title);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentOutOfRangeException.ThrowIfLessThan(imageWidth, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(imageHeight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        if (channels is not (1 or 3))
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "ImageGrid draws greyscale (1 channel) or RGB (3 channels) images.");
+        Validate(rows, imageWidth * imageHeight * channels, imageWidth, imageHeight, channels);
+
+        using var titleFont = NewFont(EmbeddedFonts.Bold, TitleSize);
+        using var rowTitleFont = NewFont(EmbeddedFonts.Regular, RowTitleSize);
+        using var captionFont = NewFont(EmbeddedFonts.Regular, CaptionSize);
+
+        var cellWidth = imageWidth * scale;
+        var cellHeight = imageHeight * scale;
+        var columns = rows.Max(r => r.Images.Count);
+        // A caption wider than its image widens every column, so captions never run into each other and the
+        // images of all rows stay aligned.
+        var widestCaption = rows.SelectMany(r => r.Captions ?? []).Select(c => Measure(captionFont, c)).DefaultIfEmpty(0).Max();
+        var columnWidth = Math.Max(cellWidth, widestCaption == 0 ? 0 : widestCaption + 2 * ImageGap);
+        var widestRowTitle = rows.Select(r => Measure(rowTitleFont, r.Title)).Max();
+        var rowTitleColumn = widestRowTitle == 0 ? 0 : widestRowTitle + RowTitleGap;
+        var titleBand = string.IsNullOrEmpty(title) ? 0 : TitleBand;
+
+        var gridWidth = rowTitleColumn + columns * columnWidth + (columns - 1) * ImageGap;
+        var width = 2 * Margin + Math.Max(gridWidth, Measure(titleFont, title));
+        var height = 2 * Margin + titleBand
+            + rows.Sum(r => (HasCaptions(r) ? CaptionBand : 0) + cellHeight) + (rows.Count - 1) * RowGap;
+
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException($"SkiaSharp could not allocate a {width}x{height} image.");
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+
+        if (titleBand > 0)
+            canvas.DrawText(title, width / 2f, Margin + Ascent(titleFont), SKTextAlign.Center, titleFont, ink);
+
+        // Centre the grid under a title that is wider than the grid.
+        var left = (width - gridWidth) / 2 + rowTitleColumn;
+        var top = Margin + titleBand;
+        var nearest = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
+        foreach (var row in rows)
+        {
+            var captionBand = HasCaptions(row) ? CaptionBand : 0;
+            var imageTop = top + captionBand;
+            if (row.Title.Length > 0)
+            {
+                // Vertically centred on the images: half the cap height below the middle of the cell.
+                var baseline = imageTop + cellHeight / 2f + CapHeight(rowTitleFont) / 2f;
+                canvas.DrawText(row.Title, left - RowTitleGap, baseline, SKTextAlign.Right, rowTitleFont, ink);
+            }
+            for (var i = 0; i < row.Images.Count; i++)
+            {
+                var columnLeft = left + i * (columnWidth + ImageGap);
+                var imageLeft = columnLeft + (columnWidth - cellWidth) / 2;
+                using var image = ToSkImage(row.Images[i], imageWidth, imageHeight, channels);
+                canvas.DrawImage(image, SKRect.Create(imageLeft, imageTop, cellWidth, cellHeight), nearest);
+                var caption = row.Captions?[i];
+                if (!string.IsNullOrEmpty(caption))
+                    canvas.DrawText(caption, columnLeft + columnWidth / 2f, imageTop - Descent(captionFont) - 2,
+                        SKTextAlign.Center, captionFont, ink);
+            }
+            top = imageTop + cellHeight + RowGap;
+        }
+
+        using var snapshot = surface.Snapshot();
+        using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    /// <summary>Renders the grid as by <see cref="RenderPng"/> and writes it to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="BadInputException">An image has the wrong number of values, captions do not match images, or there are no images.</exception>
+    public static void SavePng(string path, string title, IReadOnlyList<GridRow> rows, int imageWidth, int imageHeight,
+        int channels = 1, int scale = 3) =>
+        AtomicFile.WriteAllBytes(path, RenderPng(title, rows, imageWidth, imageHeight, channels, scale));
+
+    private static void Validate(IReadOnlyList<GridRow> rows, int expectedLength, int imageWidth, int imageHeight, int channels)
+    {
+        if (rows.Count == 0 || rows.All(r => r.Images.Count == 0))
+            throw new BadInputException("ImageGrid: there are no images to draw.");
+        for (var r = 0; r < rows.Count; r++)
+        {
+            var row = rows[r];
+            var name = row.Title.Length > 0 ? $"row {r} ('{row.Title}')" : $"row {r}";
+            for (var i = 0; i < row.Images.Count; i++)
+            {
+                var length = row.Images[i].Length;
+                if (length != expectedLength)
+                    throw new BadInputException(
+                        $"ImageGrid {name}, image {i}: expected {expectedLength} values ({imageWidth}x{imageHeight}x{channels}), got {length}.");
+            }
+            if (row.Captions is { } captions && captions.Count != row.Images.Count)
+                throw new BadInputException($"ImageGrid {name}: {captions.Count} captions for {row.Images.Count} images.");
+        }
+    }
+
+    private static SKImage ToSkImage(float[] values, int width, int height, int channels)
+    {
+        var rgba = new byte[width * height * 4];
+        for (var p = 0; p < width * height; p++)
+        {
+            for (var c = 0; c < 3; c++)
+                rgba[4 * p + c] = ToByte(values[p * channels + (channels == 1 ? 0 : c)]);
+            rgba[4 * p + 3] = 255;
+        }
+        return SKImage.FromPixelCopy(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul), rgba);
+    }
+
+    // NaN would otherwise survive the clamp and turn into an arbitrary byte; black says "no value" plainly enough.
+    private static byte ToByte(float value) =>
+        float.IsNaN(value) ? (byte)0 : (byte)MathF.Round(Math.Clamp(value, 0f, 1f) * 255f);
+
+    private static bool HasCaptions(GridRow row) => row.Captions?.Any(c => !string.IsNullOrEmpty(c)) == true;
+
+    private static SKFont NewFont(SKTypeface typeface, float size) =>
+        new(typeface, size) { Edging = SKFontEdging.Antialias, Subpixel = true };
+
+    private static int Measure(SKFont font, string text) =>
+        string.IsNullOrEmpty(text) ? 0 : (int)MathF.Ceiling(font.MeasureText(text));
+
+    private static float Ascent(SKFont font) => -font.Metrics.Ascent;
+
+    private static float Descent(SKFont font) => font.Metrics.Descent;
+
+    private static float CapHeight(SKFont font) => font.Metrics.CapHeight;
+}

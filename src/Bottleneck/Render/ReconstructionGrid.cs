@@ -1,0 +1,35 @@
+using Bottleneck.Data;
+using Bottleneck.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Render;
+
+/// <summary>
+/// The chapter's reconstruction figure (§10.5, L5774-5795): the first n samples above their reconstructions, each
+/// original captioned with its label and each reconstruction with its own MSE.
+/// </summary>
+public static class ReconstructionGrid
+{
+    /// <summary>Reconstructs the first <paramref name="count"/> samples of <paramref name="data"/> and saves the grid as PNG.</summary>
+    public static void Save(string path, Autoencoder model, Dataset data, ImageShape shape, int count, string title)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var originals = data.Batch(0, count).reshape(count, -1);
+        var reconstructions = model.Reconstruct(originals).reshape(count, -1);
+        var errors = (reconstructions - originals).square().mean([1]).data<float>().ToArray();
+        var originalImages = Rows(originals);
+        var reconstructedImages = Rows(reconstructions);
+        var labels = Enumerable.Range(0, count).Select(i => data.Labels is { } l
+            ? (data.ClassNames is { } names && l[i] >= 0 && l[i] < names.Count ? names[l[i]] : $"Label: {l[i]}")
+            : $"#{i}").ToArray();
+        ImageGrid.SavePng(path, title,
+            [new GridRow("Original", originalImages, labels), new GridRow("Reconstructed", reconstructedImages, errors.Select(e => $"MSE: {e:F4}").ToArray())],
+            shape.Width, shape.Height, shape.Channels);
+    }
+
+    static float[][] Rows(Tensor batch) =>
+        Enumerable.Range(0, (int)batch.shape[0]).Select(i => batch[i].contiguous().data<float>().ToArray()).ToArray();
+}

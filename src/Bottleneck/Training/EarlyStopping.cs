@@ -1,0 +1,34 @@
+namespace Bottleneck.Training;
+
+/// <summary>
+/// Stops training when the monitored loss has not improved by more than <see cref="MinDelta"/> for
+/// <see cref="Patience"/> epochs, as Keras's EarlyStopping(monitor='val_loss', patience=10) in chapter §7.10.
+/// </summary>
+public sealed class EarlyStopping
+{
+    public EarlyStopping(int patience, double minDelta = 0, bool restoreBestWeights = true)
+    {
+        if (patience < 1) throw new BadInputException($"--patience: expected at least 1 epoch, got {patience}");
+        if (!(minDelta >= 0)) throw new BadInputException($"--min-delta: expected a value >= 0, got {minDelta}");
+        Patience = patience;
+        MinDelta = minDelta;
+        RestoreBestWeights = restoreBestWeights;
+    }
+
+    public int Patience { get; }
+    public double MinDelta { get; }
+
+    /// <summary>Put the best epoch's weights back at the end of training (the chapter: "always!").</summary>
+    public bool RestoreBestWeights { get; }
+
+    int wait;
+    double best = double.PositiveInfinity;
+
+    /// <summary>Records one epoch's monitored value; returns true when training should stop.</summary>
+    public bool ShouldStop(double monitored)
+    {
+        // Keras: an improvement is monitored < best − min_delta; otherwise the wait grows until it reaches patience.
+        if (monitored < best - MinDelta) { best = monitored; wait = 0; return false; }
+        return ++wait >= Patience;
+    }
+}

@@ -1,0 +1,40 @@
+namespace Bottleneck.Training;
+
+/// <summary>
+/// Multiplies the learning rate by <see cref="Factor"/> when the monitored loss has not improved for
+/// <see cref="Patience"/> epochs, never below <see cref="MinLearningRate"/>: Keras's ReduceLROnPlateau(factor=0.5,
+/// patience=5, min_lr=1e-7) of chapter §7.4 and §10.2.
+/// </summary>
+public sealed class ReduceLrOnPlateau
+{
+    /// <summary>Keras's default threshold for what counts as an improvement.</summary>
+    public const double DefaultMinDelta = 1e-4;
+
+    public ReduceLrOnPlateau(double factor = 0.5, int patience = 5, double minLearningRate = 1e-7, double minDelta = DefaultMinDelta)
+    {
+        if (!(factor > 0 && factor < 1)) throw new BadInputException($"--lr-factor: expected a factor in (0, 1), got {factor}");
+        if (patience < 1) throw new BadInputException($"--lr-patience: expected at least 1 epoch, got {patience}");
+        if (!(minLearningRate >= 0)) throw new BadInputException($"--min-lr: expected a value >= 0, got {minLearningRate}");
+        Factor = factor;
+        Patience = patience;
+        MinLearningRate = minLearningRate;
+        MinDelta = minDelta;
+    }
+
+    public double Factor { get; }
+    public int Patience { get; }
+    public double MinLearningRate { get; }
+    public double MinDelta { get; }
+
+    int wait;
+    double best = double.PositiveInfinity;
+
+    /// <summary>Records one epoch's monitored value and returns the learning rate to use from the next epoch on.</summary>
+    public double Next(double monitored, double learningRate)
+    {
+        if (monitored < best - MinDelta) { best = monitored; wait = 0; return learningRate; }
+        if (++wait < Patience || learningRate <= MinLearningRate) return learningRate;
+        wait = 0;
+        return Math.Max(learningRate * Factor, MinLearningRate);
+    }
+}

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using Bottleneck.Data;
+using Bottleneck.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Training;
+
+/// <summary>
+/// The mini-batch training loop of chapter §2.5: for each shuffled batch, forward, loss, backpropagate, update
+/// θ ← θ − α∇θL; then validation, early stopping, learning-rate schedule and the best-only checkpoint, as the
+/// chapter's Keras callbacks do. It asks the model for its loss and knows nothing about model families.
+/// </summary>
+public sealed class Trainer
+{
+    /// <summary>Batch size used for validation passes (no gradients, so larger batches are cheap).</summary>
+    public const int EvaluationBatchSize = 1000;
+
+    /// <summary>
+    /// Trains <paramref name="model"/> on <paramref name="train"/>, validating on <paramref name="validation"/> when
+    /// given. Cancelling <paramref name="cancel"/> stops after the current batch and keeps the weights trained so far.
+    /// </summary>
+    public TrainingResult Fit(Autoencoder model, Dataset train, Dataset? validation, TrainingOptions options,
+        ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        options.Validate();
+        DataFit.Check(model, train);
+        if (validation is not null) DataFit.Check(model, validation);
+
+        using var optimizer = Optimizers.Create(options.Optimizer, model.parameters(), options.LearningRate, options.Momentum);
+        using var shuffling = new Generator((ulong)options.Seed);
+        var history = new TrainingHistory();
+        var learningRate = options.LearningRate;
+        var best = double.PositiveInfinity;
+        var bestEpoch = 0;
+        Dictionary<string, Tensor>? bestWeights = null;
+        var stop = StopReason.Completed;
+        var clock = Stopwatch.StartNew();
+        long samplesSeen = 0;
+        double trainingSeconds = 0;
+        int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
+
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs && stop == StopReason.Completed; epoch++)
+            {
+                observer?.EpochStarted(epoch, options.Epochs, batches);
+                var epochClock = Stopwatch.StartNew();
+                var (loss, parts, seen, interrupted) = RunEpoch(model, train, options, optimizer, shuffling, epoch, batches, observer, cancel);
+                samplesSeen += seen;
+                trainingSeconds += epochClock.Elapsed.TotalSeconds;
+                if (interrupted) stop = StopReason.Interrupted;
+
+                double? valLoss = validation is null || interrupted ? null : Validate(model, validation, options);
+                var record = new EpochRecord(epoch, loss, valLoss, learningRate, epochClock.Elapsed.TotalSeconds) { Parts = parts };
+                history.Add(record);
+                var events = new List<string>();
+
+                if (!double.IsFinite(record.Monitored))
+                {
+                    stop = StopReason.Diverged;
+                    events.Add("loss is not finite: stopping (try a lower --lr)");
+                }
+                else if (!interrupted && record.Monitored < best)
+                {
+                    events.Add(best == double.PositiveInfinity ? $"{MonitorName(validation)} {record.Monitored:F5}" : $"{MonitorName(validation)} improved from {best:F5} to {record.Monitored:F5}");
+                    best = record.Monitored;
+                    bestEpoch = epoch;
+                    if (options.EarlyStopping?.RestoreBestWeights == true) { DisposeAll(bestWeights); bestWeights = Snapshot(model); }
+                    options.OnImproved?.Invoke(record);
+                }
+                if (!interrupted && stop == StopReason.Completed)
+                {
+                    if (options.EarlyStopping?.ShouldStop(record.Monitored) == true)
+                    {
+                        stop = StopReason.EarlyStopped;
+                        events.Add($"early stopping: no improvement for {options.EarlyStopping.Patience} epochs");
+                    }
+                    if (options.ReduceLr is { } plateau)
+                    {
+                        var next = plateau.Next(record.Monitored, learningRate);
+                        if (next != learningRate)
+                        {
+                            events.Add($"learning rate reduced to {next:G3}");
+                            learningRate = next;
+                            Optimizers.SetLearningRate(optimizer, learningRate);
+                        }
+                    }
+                }
+                observer?.EpochCompleted(record, events);
+            }
+
+            // Keras 3 restores the best weights at the end whenever the best epoch was not the last; so do we, except
+            // after Ctrl-C, where the user asked to keep what was trained.
+            bool restored = false;
+            if (bestWeights is not null && stop != StopReason.Interrupted && bestEpoch != history.Epochs.Count)
+            {
+                Restore(model, bestWeights);
+                restored = true;
+            }
+            var speed = trainingSeconds > 0 ? samplesSeen / trainingSeconds : 0;
+            return new TrainingResult(history, stop, bestEpoch, restored, clock.Elapsed.TotalSeconds, speed);
+        }
+        finally
+        {
+            DisposeAll(bestWeights);
+        }
+    }
+
+    (double Loss, Dictionary<string, double> Parts, long Seen, bool Interrupted) RunEpoch(Autoencoder model, Dataset train,
+        TrainingOptions options, optim.Optimizer optimizer, Generator shuffling, int epoch, int batches,
+        ITrainingObserver? observer, CancellationToken cancel)
+    {
+        model.train();
+        using var epochScope = NewDisposeScope();
+        var order = options.Shuffle ? randperm(train.Count, generator: shuffling) : arange(train.Count, dtype: ScalarType.Int64);
+        // Running sums stay on the tensor side so a batch never waits for a read-back unless progress asks for one.
+        var lossSum = zeros(1, dtype: ScalarType.Float64);
+        var partSums = new Dictionary<string, Tensor>();
+        long seen = 0;
+        bool interrupted = false;
+        for (int b = 0; b < batches; b++)
+        {
+            int start = b * options.BatchSize, count = Math.Min(options.BatchSize, train.Count - start);
+            using (var batchScope = NewDisposeScope())
+            {
+                var clean = train.Batch(order.narrow(0, start, count));
+                var input = options.Corrupt is null ? clean : options.Corrupt(clean);
+                optimizer.zero_grad();
+                var terms = model.Loss(input, clean, options.Loss);
+                terms.Total.backward();
+                optimizer.step();
+                using (no_grad())
+                {
+                    lossSum.add_(terms.Total.detach().to_type(ScalarType.Float64) * count);
+                    foreach (var (name, value) in terms.Parts)
+                    {
+                        if (!partSums.TryGetValue(name, out var sum))
+                            partSums[name] = sum = zeros(1, dtype: ScalarType.Float64).MoveToOuterDisposeScope();
+                        sum.add_(value.detach().to_type(ScalarType.Float64) * count);
+                    }
+                }
+            }
+            seen += count;
+            bool read = observer is not null && ((b + 1) % options.ProgressEveryBatches == 0 || b + 1 == batches);
+            observer?.BatchCompleted(epoch, b + 1, batches, read ? lossSum.item<double>() / seen : null);
+            if (cancel.IsCancellationRequested) { interrupted = true; break; }
+        }
+        var parts = partSums.ToDictionary(p => p.Key, p => p.Value.item<double>() / seen);
+        return (lossSum.item<double>() / seen, parts, seen, interrupted);
+    }
+
+    /// <summary>The mean training objective over <paramref name="data"/> with the model in inference mode (Keras's val_loss).</summary>
+    public static double Validate(Autoencoder model, Dataset data, TrainingOptions options)
+    {
+        model.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        double sum = 0;
+        for (int start = 0; start < data.Count; start += EvaluationBatchSize)
+        {
+            int count = Math.Min(EvaluationBatchSize, data.Count - start);
+            using var batchScope = NewDisposeScope();
+            var clean = data.Batch(start, count);
+            var input = options.Corrupt is null ? clean : options.Corrupt(clean);
+            sum += model.Loss(input, clean, options.Loss).Total.item<float>() * (double)count;
+        }
+        return sum / data.Count;
+    }
+
+    static string MonitorName(Dataset? validation) => validation is null ? "loss" : "val_loss";
+
+    static Dictionary<string, Tensor> Snapshot(Autoencoder model)
+    {
+        using var noGrad = no_grad();
+        return model.state_dict().ToDictionary(p => p.Key, p =>
+        {
+            var copy = p.Value.detach().clone();
+            copy.DetachFromDisposeScope();
+            return copy;
+        });
+    }
+
+    static void Restore(Autoencoder model, Dictionary<string, Tensor> weights)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in model.state_dict()) tensor.copy_(weights[name]);
+    }
+
+    static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bottleneck.Analysis;
+using Bottleneck.Data;
+using Bottleneck.Export;
+using Bottleneck.IO;
+using Bottleneck.Models;
+using Bottleneck.Objectives;
+using Bottleneck.Render;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Training;
+
+/// <summary>What a finished <see cref="TrainingJob"/> produced.</summary>
+public sealed record TrainingJobResult(Autoencoder Model, TrainingResult Training, ReconstructionMetrics? Test, JsonObject Metrics);
+
+/// <summary>
+/// One whole training run as the chapter's examples do it (§10): build the model, train with the callbacks, evaluate on
+/// the test set, and write the model folder, history.csv, metrics.json, training-history.png and reconstructions.png.
+/// </summary>
+public sealed class TrainingJob
+{
+    /// <summary>The model to build; a spec without an input shape takes the training data's.</summary>
+    public required ModelSpec Spec { get; init; }
+
+    /// <summary>A saved model to continue training instead of a fresh one (its spec must match <see cref="Spec"/>).</summary>
+    public Autoencoder? StartFrom { get; init; }
+
+    public required Dataset Train { get; init; }
+    public Dataset? Validation { get; init; }
+
+    /// <summary>Held-out data the final metrics are measured on; without it they are measured on the validation data.</summary>
+    public Dataset? Test { get; init; }
+
+    /// <summary>A name for the data in the outputs ("mnist", a file path).</summary>
+    public required string DataName { get; init; }
+
+    public required TrainingOptions Options { get; init; }
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Keep the best epoch's model in OutputDirectory/checkpoint (Keras's ModelCheckpoint(save_best_only=True)).</summary>
+    public bool Checkpoint { get; init; } = true;
+
+    /// <summary>Number of test images in reconstructions.png.</summary>
+    public int GridImages { get; init; } = 10;
+
+    /// <summary>Runs the job; cancelling stops after the current batch and still saves what was trained.</summary>
+    public TrainingJobResult Run(ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        Options.Validate();
+        var spec = Spec.WithInputShape(Train.SampleShape);
+        CheckData(Train, Options.Loss);
+        if (Validation is not null) CheckData(Validation, Options.Loss);
+        if (Test is not null) CheckData(Test, Options.Loss);
+
+        random.manual_seed(Options.Seed);
+        var model = StartFrom ?? ModelFactory.Create(spec);
+        foreach (var data in new[] { Train, Validation, Test })
+            if (data is not null) DataFit.Check(model, data);
+        Directory.CreateDirectory(OutputDirectory);
+        var checkpointDirectory = Path.Combine(OutputDirectory, "checkpoint");
+        var options = Checkpoint
+            ? Options with { OnImproved = record => { ModelFolder.Save(model, checkpointDirectory, Manifest(record.Epoch)); Options.OnImproved?.Invoke(record); } }
+            : Options;
+
+        var training = new Trainer().Fit(model, Train, Validation, options, observer, cancel);
+
+        ModelFolder.Save(model, OutputDirectory, Manifest(training.EpochsRun));
+        training.History.SaveCsv(Path.Combine(OutputDirectory, "history.csv"));
+        var epochs = training.History.Epochs;
+        if (epochs.Count > 0)
+            TrainingHistoryPlot.SavePng(Path.Combine(OutputDirectory, "training-history.png"),
+                epochs.Select(e => e.Loss).ToArray(),
+                epochs.All(e => e.ValLoss is not null) ? epochs.Select(e => e.ValLoss!.Value).ToArray() : null,
+                epochs.Select(e => e.LearningRate).ToArray(),
+                $"{Options.Loss.Name} (mean per element)", $"Training history: {spec.Name} on {DataName}");
+
+        var evaluation = Test ?? Validation;
+        ReconstructionMetrics? measured = evaluation is null ? null : ReconstructionMetrics.Evaluate(model, evaluation, Options.Corrupt);
+        if (evaluation is not null && ImageShape.Of(evaluation.SampleShape) is { } shape)
+            ReconstructionGrid.Save(Path.Combine(OutputDirectory, "reconstructions.png"), model, evaluation, shape,
+                Math.Min(GridImages, evaluation.Count), $"{spec.Name} on {DataName}: originals and reconstructions");
+
+        var metrics = MetricsJson(model, training, measured, evaluation == Test ? "test" : "validation");
+        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return new TrainingJobResult(model, training, measured, metrics);
+    }
+
+    Dictionary<string, JsonNode?> Manifest(int epochsRun) => new()
+    {
+        ["data"] = new JsonObject
+        {
+            ["name"] = DataName,
+            ["sample_shape"] = new JsonArray(Train.SampleShape.Select(d => (JsonNode)d).ToArray()),
+            ["scaling"] = Train.IsBytes ? "x / 255" : "none",
+        },
+        ["training"] = new JsonObject
+        {
+            ["loss"] = Options.Loss.Name,
+            ["optimizer"] = Options.Optimizer.ToString().ToLowerInvariant(),
+            ["learning_rate"] = Options.LearningRate,
+            ["batch_size"] = Options.BatchSize,
+            ["seed"] = Options.Seed,
+            ["epochs_run"] = epochsRun,
+        },
+    };
+
+    JsonObject MetricsJson(Autoencoder model, TrainingResult training, ReconstructionMetrics? measured, string evaluatedOn)
+    {
+        var last = training.History.Epochs.LastOrDefault();
+        var metrics = new JsonObject
+        {
+            ["model"] = model.Spec.Name,
+            ["data"] = DataName,
+            ["loss"] = Options.Loss.Name,
+            ["params"] = model.TrainableParameterCount + model.NonTrainableParameterCount,
+            ["trainable_params"] = model.TrainableParameterCount,
+            ["non_trainable_params"] = model.NonTrainableParameterCount,
+            ["seed"] = Options.Seed,
+            ["epochs_run"] = training.EpochsRun,
+            ["best_epoch"] = training.BestEpoch,
+            ["stop_reason"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(training.StopReason.ToString()),
+            ["restored_best_weights"] = training.RestoredBestWeights,
+            ["final_loss"] = last?.Loss,
+            ["final_val_loss"] = last?.ValLoss,
+            ["best_monitored_loss"] = training.History.Best?.Monitored,
+            ["train_seconds"] = Math.Round(training.TrainSeconds, 3),
+            ["samples_per_second"] = Math.Round(training.SamplesPerSecond, 1),
+            ["units"] = new JsonObject
+            {
+                ["bce"] = "mean per element (nats), as Keras reports binary_crossentropy",
+                ["mse"] = "mean per element",
+                ["mae"] = "mean per element",
+                ["psnr"] = "dB, 10·log10(1/mse) for data in [0, 1]",
+            },
+        };
+        if (measured is not null)
+        {
+            var perSample = measured.PerSampleMse;
+            double mean = perSample.Average(v => (double)v);
+            double std = Math.Sqrt(perSample.Average(v => (v - mean) * (v - mean)));
+            metrics["evaluated_on"] = evaluatedOn;
+            metrics[evaluatedOn == "test" ? "test" : "validation"] = new JsonObject
+            {
+                ["bce"] = measured.Bce,
+                ["mse"] = measured.Mse,
+                ["mae"] = measured.Mae,
+                ["psnr"] = measured.Psnr,
+                ["samples"] = measured.Samples,
+                ["per_sample_mse_std"] = std,
+            };
+            metrics["mean_activation"] = MeanActivation(model, (Test ?? Validation)!);
+        }
+        return metrics;
+    }
+
+    /// <summary>Mean code activation over a dataset: the figure sparsity penalties push down (§3.3.4).</summary>
+    public static double MeanActivation(Autoencoder model, Dataset data, int batchSize = 1000)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double sum = 0;
+        long count = 0;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(batchSize, data.Count - start);
+            var code = model.Encode(data.Batch(start, n));
+            sum += code.sum().to_type(ScalarType.Float64).item<double>();
+            count += code.numel();
+        }
+        return sum / count;
+    }
+
+    /// <summary>Rejects data the loss cannot take: NaN or infinity anywhere, and BCE on values outside [0, 1].</summary>
+    public static void CheckData(Dataset data, ReconstructionLoss loss)
+    {
+        long bad = data.FirstNonFinite();
+        if (bad >= 0)
+            throw new BadInputException($"{data.Name}: value {bad % data.SampleSize} of sample {bad / data.SampleSize} is NaN or infinite (expected finite numbers)");
+        if (loss.Kind != LossKind.Bce) return;
+        var (min, max) = data.Range();
+        if (min < 0 || max > 1)
+            throw new BadInputException($"{data.Name}: values span [{min:G4}, {max:G4}], but --loss bce needs data in [0, 1] (use --loss mse, or scale the data to [0, 1])");
+    }
+}

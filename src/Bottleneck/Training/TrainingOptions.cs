@@ -1,0 +1,44 @@
+using Bottleneck.Objectives;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Training;
+
+/// <summary>How to train: the chapter's defaults are Adam 1e-3, batch 256, 50 epochs, BCE, reshuffled every epoch (§10).</summary>
+public sealed record TrainingOptions
+{
+    public int Epochs { get; init; } = 50;
+    public int BatchSize { get; init; } = 256;
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>SGD momentum; ignored by Adam and RMSprop.</summary>
+    public double Momentum { get; init; }
+
+    public ReconstructionLoss Loss { get; init; } = new(LossKind.Bce);
+
+    /// <summary>Reshuffle the training samples every epoch (Keras's shuffle=True).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Seeds the shuffling; the caller seeds weight initialisation before building the model.</summary>
+    public long Seed { get; init; } = 42;
+
+    public EarlyStopping? EarlyStopping { get; init; }
+    public ReduceLrOnPlateau? ReduceLr { get; init; }
+
+    /// <summary>Called after an epoch whose monitored loss is the best so far: the best-only checkpoint.</summary>
+    public Action<EpochRecord>? OnImproved { get; init; }
+
+    /// <summary>Corrupts a clean batch into the model's input (denoising, §3.5); null feeds the clean batch.</summary>
+    public Func<Tensor, Tensor>? Corrupt { get; init; }
+
+    /// <summary>How many batches between reads of the running loss for progress display (each read synchronises).</summary>
+    public int ProgressEveryBatches { get; init; } = 20;
+
+    /// <summary>Checks the values a user can get wrong; throws <see cref="BadInputException"/>.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new BadInputException($"--epochs: expected a positive number of epochs, got {Epochs}");
+        if (BatchSize < 1) throw new BadInputException($"--batch-size: expected a positive batch size, got {BatchSize}");
+        if (!(LearningRate > 0)) throw new BadInputException($"--lr: expected a positive learning rate, got {LearningRate}");
+    }
+}
