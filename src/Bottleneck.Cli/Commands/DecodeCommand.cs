@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.Models;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Render;

@@ -40,32 +40,30 @@ public static class DemoCommand
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var output = parsed.GetValue(outDir)!;
-            using var mnist = DataSource.Load("mnist");
             // Validation is the last 10% of the training set (the chapter's template, L3979-4022), not the test set
             // that §10.5 validates on: early stopping on test data would leak it into model selection.
-            var (fit, validation) = mnist.Train.SplitLast(ValidationChoice.DefaultSplit);
-            var job = new TrainingJob
+            var recipe = new TrainingRecipe
             {
+                Data = "mnist",
                 Spec = Presets.Get("deep"),
-                Train = fit,
-                Validation = validation,
-                Test = mnist.Test,
-                DataName = "mnist",
+                ValSplit = ValidationChoice.DefaultSplit,
+                Epochs = parsed.GetValue(epochs),
+                BatchSize = 256,
+                LearningRate = 1e-3,
+                Loss = "bce",
+                Seed = parsed.GetValue(seed),
+                Patience = 10,
+                RestoreBestWeights = true,
                 OutputDirectory = output,
                 GridImages = 20,
-                Options = new TrainingOptions
-                {
-                    Epochs = parsed.GetValue(epochs),
-                    BatchSize = 256,
-                    LearningRate = 1e-3,
-                    Loss = new ReconstructionLoss(LossKind.Bce),
-                    Seed = parsed.GetValue(seed),
-                    EarlyStopping = new EarlyStopping(patience: 10, restoreBestWeights: true),
-                },
             };
-            var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => job.Run(observer, cancel)));
+            recipe.ToOptions();
+            LoadedData? mnist = null;
+            var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer =>
+                TrainingRun.Execute(recipe, resume: false, observer, cancel, out mnist)));
+            using var data = mnist!;
 
-            var codes = Codes.Encode(result.Model, mnist.Test!);
+            var codes = Codes.Encode(result.Model, data.Test!);
             NpyFile.Write(Path.Combine(output, "test-codes.npy"), codes);
             var errors = result.Test!.PerSampleMse.Select(e => (double)e).ToArray();
             HistogramPlot.SavePng(Path.Combine(output, "error-histogram.png"), "Per-image reconstruction error, MNIST test set",

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.Models;
 using Bottleneck.Analysis;
 using Bottleneck.Training;
 using Spectre.Console;

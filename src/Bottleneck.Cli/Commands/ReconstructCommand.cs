@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Bottleneck.Models;
 using Bottleneck.Render;
 using Bottleneck.Training;
 

@@ -1,10 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
 using Bottleneck.Data;
 using Bottleneck.Export;
-using Bottleneck.Objectives;
+using Bottleneck.Models;
 using Bottleneck.Training;
-using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -13,9 +11,10 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = SharedOptions.Data();
-        var model = SharedOptions.Model("Model: a preset (basic, deep, deep-bn, viz2d), a spec .json file, or a trained model folder to train further");
-        var epochs = new Option<int>("--epochs") { Description = "Maximum number of epochs", DefaultValueFactory = _ => 50 };
+        var data = SharedOptions.Data(required: false);
+        var model = new Option<string?>("--model", "-m") { Description = "Model: a preset (basic, deep, deep-bn, viz2d), a spec .json file, or a trained model folder to train further" };
+        var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run whose output folder this is (its options are read from it; --epochs may raise the limit)" };
+        var epochs = new Option<int?>("--epochs") { Description = "Maximum number of epochs (default 50)" };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 256 };
         var optimizer = new Option<string>("--optimizer") { Description = "adam, sgd or rmsprop", DefaultValueFactory = _ => "adam" };
         var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3 };
@@ -29,7 +28,7 @@ public static class TrainCommand
         var minDelta = new Option<double>("--min-delta") { Description = "Early stopping: smallest change that counts as an improvement", DefaultValueFactory = _ => 0.0 };
         var noEarlyStopping = new Option<bool>("--no-early-stopping") { Description = "Run every epoch" };
         var noRestore = new Option<bool>("--no-restore-best") { Description = "Keep the last epoch's weights instead of the best epoch's" };
-        var reduceLr = new Option<bool>("--reduce-lr") { Description = "Halve the learning rate when the monitored loss stalls (ReduceLROnPlateau)" };
+        var reduceLr = new Option<bool>("--reduce-lr") { Description = "Multiply the learning rate by --lr-factor when the monitored loss stalls (ReduceLROnPlateau)" };
         var lrFactor = new Option<double>("--lr-factor") { Description = "ReduceLROnPlateau: factor", DefaultValueFactory = _ => 0.5 };
         var lrPatience = new Option<int>("--lr-patience") { Description = "ReduceLROnPlateau: patience in epochs", DefaultValueFactory = _ => 5 };
         var minLr = new Option<double>("--min-lr") { Description = "ReduceLROnPlateau: floor", DefaultValueFactory = _ => 1e-7 };
@@ -46,12 +45,15 @@ public static class TrainCommand
 
         var command = new Command("train", """
             Train an autoencoder and write OUT/model.json, weights.safetensors, history.csv, metrics.json,
-            training-history.png and reconstructions.png (plus OUT/checkpoint, the best epoch's model).
+            training-history.png and reconstructions.png, plus OUT/checkpoint (the best epoch's model) and OUT/resume
+            (the last completed epoch, for --resume). Ctrl-C stops after the current batch and saves what was trained.
 
-            Example (the chapter's §10.1 basic autoencoder):
+            Examples:
               bottleneck train --data mnist --model basic --epochs 50 --batch-size 256 --seed 1 --out runs/basic
+              bottleneck train --data mnist --model deep-bn --reduce-lr --out runs/deep-bn
+              bottleneck train --resume runs/deep-bn            # after Ctrl-C: go on from the last completed epoch
             """);
-        foreach (var o in new Option[] { data, model, epochs, batchSize, optimizer, lr, momentum, loss, huberDelta, valSplit, valData,
+        foreach (var o in new Option[] { data, model, resume, epochs, batchSize, optimizer, lr, momentum, loss, huberDelta, valSplit, valData,
                      noValidation, patience, minDelta, noEarlyStopping, noRestore, reduceLr, lrFactor, lrPatience, minLr, noCheckpoint,
                      noShuffle, limit, outDir, seed, threads, json, fashion, header, label })
             command.Options.Add(o);
@@ -59,50 +61,53 @@ public static class TrainCommand
         command.SetAction(CommandRunner.Guard("train", parsed =>
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
-            var options = new TrainingOptions
+            TrainingRecipe recipe;
+            var resumeFolder = parsed.GetValue(resume);
+            if (resumeFolder is not null)
             {
-                Epochs = parsed.GetValue(epochs),
-                BatchSize = parsed.GetValue(batchSize),
-                Optimizer = Optimizers.Parse(parsed.GetValue(optimizer)!),
-                LearningRate = parsed.GetValue(lr),
-                Momentum = parsed.GetValue(momentum),
-                Loss = ReconstructionLoss.Parse(parsed.GetValue(loss)!, parsed.GetValue(huberDelta)),
-                Shuffle = !parsed.GetValue(noShuffle),
-                Seed = parsed.GetValue(seed),
-                EarlyStopping = parsed.GetValue(noEarlyStopping) ? null
-                    : new EarlyStopping(parsed.GetValue(patience), parsed.GetValue(minDelta), !parsed.GetValue(noRestore)),
-                ReduceLr = parsed.GetValue(reduceLr) ? new ReduceLrOnPlateau(parsed.GetValue(lrFactor), parsed.GetValue(lrPatience), parsed.GetValue(minLr)) : null,
-            };
-            options.Validate();
-            var modelArgument = parsed.GetRequiredValue(model);
-            var spec = ModelSource.Spec(modelArgument);
-            var validation = new ValidationChoice(parsed.GetValue(valSplit), parsed.GetValue(valData), parsed.GetValue(noValidation));
-            var dataOptions = SharedOptions.DataOptions(parsed, fashion, header, label);
-
-            using var loaded = DataSource.Load(parsed.GetRequiredValue(data), dataOptions);
-            var train = loaded.Train;
-            if (parsed.GetValue(limit) is int n)
-            {
-                if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");
-                if (n < train.Count) train = train.Slice(0, n);
+                if (parsed.GetValue(data) is not null || parsed.GetValue(model) is not null)
+                    throw new BadInputException("--resume: the run's data and model come from its folder; leave out --data and --model");
+                recipe = ResumeState.LoadRecipe(resumeFolder) with { OutputDirectory = resumeFolder };
+                if (parsed.GetValue(epochs) is int more) recipe = recipe with { Epochs = more };
             }
-            var (fitOn, validateOn, extra) = validation.Apply(train, dataOptions);
-            using var extraData = extra;
-            var start = ModelFolder.IsModelFolder(modelArgument) ? ModelFolder.Load(modelArgument) : null;
-            var job = new TrainingJob
+            else
             {
-                Spec = spec,
-                StartFrom = start,
-                Train = fitOn,
-                Validation = validateOn,
-                Test = loaded.Test,
-                DataName = loaded.Name,
-                Options = options,
-                OutputDirectory = parsed.GetValue(outDir) ?? Path.Combine("runs", spec.Name),
-                Checkpoint = !parsed.GetValue(noCheckpoint),
-            };
-            var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => job.Run(observer, cancel)));
-            TrainingSummary.Print(result, job.OutputDirectory, parsed.GetValue(json));
+                var dataArgument = parsed.GetValue(data) ?? throw new BadInputException("--data: required (a dataset name or path), unless you --resume a run");
+                var modelArgument = parsed.GetValue(model) ?? throw new BadInputException("--model: required (a preset, spec file or model folder), unless you --resume a run");
+                var spec = ModelSource.Spec(modelArgument);
+                recipe = new TrainingRecipe
+                {
+                    Data = dataArgument,
+                    DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
+                    Spec = spec,
+                    StartFrom = ModelFolder.IsModelFolder(modelArgument) ? modelArgument : null,
+                    Limit = parsed.GetValue(limit),
+                    ValSplit = parsed.GetValue(valSplit),
+                    ValData = parsed.GetValue(valData),
+                    NoValidation = parsed.GetValue(noValidation),
+                    Epochs = parsed.GetValue(epochs) ?? 50,
+                    BatchSize = parsed.GetValue(batchSize),
+                    Optimizer = parsed.GetValue(optimizer)!,
+                    LearningRate = parsed.GetValue(lr),
+                    Momentum = parsed.GetValue(momentum),
+                    Loss = parsed.GetValue(loss)!,
+                    HuberDelta = parsed.GetValue(huberDelta),
+                    Shuffle = !parsed.GetValue(noShuffle),
+                    Seed = parsed.GetValue(seed),
+                    Patience = parsed.GetValue(noEarlyStopping) ? null : parsed.GetValue(patience),
+                    MinDelta = parsed.GetValue(minDelta),
+                    RestoreBestWeights = !parsed.GetValue(noRestore),
+                    ReduceLr = parsed.GetValue(reduceLr),
+                    LrFactor = parsed.GetValue(lrFactor),
+                    LrPatience = parsed.GetValue(lrPatience),
+                    MinLr = parsed.GetValue(minLr),
+                    Checkpoint = !parsed.GetValue(noCheckpoint),
+                    OutputDirectory = parsed.GetValue(outDir) ?? Path.Combine("runs", spec.Name),
+                };
+            }
+            recipe.ToOptions();   // every option is checked before any data is read
+            var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => TrainingRun.Execute(recipe, resumeFolder is not null, observer, cancel)));
+            TrainingSummary.Print(result, recipe.OutputDirectory, parsed.GetValue(json));
             return CommandRunner.Success;
         }));
         return command;

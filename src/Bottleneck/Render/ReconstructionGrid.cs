@@ -22,12 +22,19 @@ public static class ReconstructionGrid
         var errors = (reconstructions - originals).square().mean([1]).data<float>().ToArray();
         var originalImages = Rows(originals);
         var reconstructedImages = Rows(reconstructions);
-        var labels = Enumerable.Range(0, count).Select(i => data.Labels is { } l
-            ? (data.ClassNames is { } names && l[i] >= 0 && l[i] < names.Count ? names[l[i]] : $"Label: {l[i]}")
-            : $"#{i}").ToArray();
+        var labels = Enumerable.Range(0, count).Select(i => Caption(data, i)).ToArray();
         ImageGrid.SavePng(path, title,
             [new GridRow("Original", originalImages, labels), new GridRow("Reconstructed", reconstructedImages, errors.Select(e => $"MSE: {e:F4}").ToArray())],
             shape.Width, shape.Height, shape.Channels);
+    }
+
+    /// <summary>"Label: 7" as in the chapter's figures, or a class name such as "Sneaker" where the classes have names.</summary>
+    static string Caption(Dataset data, int i)
+    {
+        if (data.Labels is not { } labels) return $"#{i}";
+        var label = labels[i];
+        return data.ClassNames is { } names && label >= 0 && label < names.Count && !int.TryParse(names[label], out _)
+            ? names[label] : $"Label: {label}";
     }
 
     static float[][] Rows(Tensor batch) =>

@@ -39,4 +39,30 @@ public static class Optimizers
     {
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
     }
+
+    /// <summary>Saves the optimiser's state (step counts, Adam's moments) to <paramref name="path"/>, atomically.</summary>
+    public static void SaveState(torch.optim.Optimizer optimizer, string path) =>
+        Bottleneck.IO.AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            Helper(optimizer).save_state_dict(writer);
+        });
+
+    /// <summary>Loads a state saved by <see cref="SaveState"/> into an optimiser of the same kind over the same parameters.</summary>
+    public static void LoadState(torch.optim.Optimizer optimizer, string path)
+    {
+        if (!File.Exists(path)) throw new BadInputException($"{path}: optimizer state not found");
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            Helper(optimizer).load_state_dict(reader);
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException or InvalidOperationException)
+        {
+            throw new BadInputException($"{path}: optimizer state does not fit this model and optimizer ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    static OptimizerHelper Helper(torch.optim.Optimizer optimizer) => optimizer as OptimizerHelper
+        ?? throw new NotSupportedException($"{optimizer.GetType().Name} cannot save its state");
 }

@@ -20,21 +20,36 @@ public sealed class Trainer
     /// Trains <paramref name="model"/> on <paramref name="train"/>, validating on <paramref name="validation"/> when
     /// given. Cancelling <paramref name="cancel"/> stops after the current batch and keeps the weights trained so far.
     /// </summary>
+    /// <param name="resume">An earlier run to continue: training goes on from the epoch after its last one.</param>
     public TrainingResult Fit(Autoencoder model, Dataset train, Dataset? validation, TrainingOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default)
+        ITrainingObserver? observer = null, CancellationToken cancel = default, ResumePoint? resume = null)
     {
         options.Validate();
         DataFit.Check(model, train);
         if (validation is not null) DataFit.Check(model, validation);
 
         using var optimizer = Optimizers.Create(options.Optimizer, model.parameters(), options.LearningRate, options.Momentum);
-        using var shuffling = new Generator((ulong)options.Seed);
         var history = new TrainingHistory();
         var learningRate = options.LearningRate;
         var best = double.PositiveInfinity;
         var bestEpoch = 0;
         Dictionary<string, Tensor>? bestWeights = null;
         var stop = StopReason.Completed;
+        if (resume is not null)
+        {
+            // Replaying the finished epochs puts early stopping and the LR schedule back exactly where they were.
+            foreach (var record in resume.Epochs)
+            {
+                history.Add(record);
+                if (record.Monitored < best) { best = record.Monitored; bestEpoch = record.Epoch; }
+                options.EarlyStopping?.ShouldStop(record.Monitored);
+                learningRate = options.ReduceLr?.Next(record.Monitored, learningRate) ?? learningRate;
+            }
+            if (resume.OptimizerStatePath is { } state) Optimizers.LoadState(optimizer, state);
+            Optimizers.SetLearningRate(optimizer, learningRate);
+            if (resume.BestWeights is not null && options.EarlyStopping?.RestoreBestWeights == true)
+                bestWeights = new Dictionary<string, Tensor>(resume.BestWeights);   // the trainer owns them from here on
+        }
         var clock = Stopwatch.StartNew();
         long samplesSeen = 0;
         double trainingSeconds = 0;
@@ -42,10 +57,14 @@ public sealed class Trainer
 
         try
         {
-            for (int epoch = 1; epoch <= options.Epochs && stop == StopReason.Completed; epoch++)
+            for (int epoch = history.Epochs.Count + 1; epoch <= options.Epochs && stop == StopReason.Completed; epoch++)
             {
                 observer?.EpochStarted(epoch, options.Epochs, batches);
                 var epochClock = Stopwatch.StartNew();
+                // Each epoch draws its shuffle and its dropout/noise masks from generators seeded by (seed, epoch), so a
+                // run resumed at an epoch boundary continues exactly as the uninterrupted run would have.
+                random.manual_seed(EpochSeed(options.Seed, epoch, 1));
+                using var shuffling = new Generator((ulong)EpochSeed(options.Seed, epoch, 2));
                 var (loss, parts, seen, interrupted) = RunEpoch(model, train, options, optimizer, shuffling, epoch, batches, observer, cancel);
                 samplesSeen += seen;
                 trainingSeconds += epochClock.Elapsed.TotalSeconds;
@@ -87,6 +106,7 @@ public sealed class Trainer
                         }
                     }
                 }
+                if (!interrupted) options.OnEpochEnd?.Invoke(record, optimizer);
                 observer?.EpochCompleted(record, events);
             }
 
@@ -167,6 +187,9 @@ public sealed class Trainer
         }
         return sum / data.Count;
     }
+
+    /// <summary>A seed for one epoch's generator, derived from the run's seed so that no two streams coincide.</summary>
+    static long EpochSeed(long seed, int epoch, int stream) => unchecked(seed * 1_000_003L + epoch * 7_919L + stream) & long.MaxValue;
 
     static string MonitorName(Dataset? validation) => validation is null ? "loss" : "val_loss";
 

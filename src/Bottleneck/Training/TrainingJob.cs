@@ -45,6 +45,15 @@ public sealed class TrainingJob
     /// <summary>Number of test images in reconstructions.png.</summary>
     public int GridImages { get; init; } = 10;
 
+    /// <summary>The recipe this job came from; saved with every epoch so the run can be resumed from its folder.</summary>
+    public TrainingRecipe? Recipe { get; init; }
+
+    /// <summary>Continue the run saved in OutputDirectory/resume instead of starting afresh.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Folder, inside the output folder, that holds the state of the last completed epoch.</summary>
+    public const string ResumeFolder = "resume";
+
     /// <summary>Runs the job; cancelling stops after the current batch and still saves what was trained.</summary>
     public TrainingJobResult Run(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
@@ -55,16 +64,31 @@ public sealed class TrainingJob
         if (Test is not null) CheckData(Test, Options.Loss);
 
         random.manual_seed(Options.Seed);
-        var model = StartFrom ?? ModelFactory.Create(spec);
+        var checkpointDirectory = Path.Combine(OutputDirectory, "checkpoint");
+        var resumeDirectory = Path.Combine(OutputDirectory, ResumeFolder);
+        ResumePoint? resume = null;
+        Autoencoder model;
+        if (Resume)
+        {
+            (model, resume) = ResumeState.Load(resumeDirectory, checkpointDirectory);
+            if (resume.Epochs.Count >= Options.Epochs)
+                throw new BadInputException($"{resumeDirectory}: the run already finished {resume.Epochs.Count} of {Options.Epochs} epochs (give a larger --epochs to train on)");
+        }
+        else model = StartFrom ?? ModelFactory.Create(spec);
         foreach (var data in new[] { Train, Validation, Test })
             if (data is not null) DataFit.Check(model, data);
         Directory.CreateDirectory(OutputDirectory);
-        var checkpointDirectory = Path.Combine(OutputDirectory, "checkpoint");
-        var options = Checkpoint
-            ? Options with { OnImproved = record => { ModelFolder.Save(model, checkpointDirectory, Manifest(record.Epoch)); Options.OnImproved?.Invoke(record); } }
-            : Options;
+        var options = Options with
+        {
+            OnImproved = Checkpoint ? record => { ModelFolder.Save(model, checkpointDirectory, Manifest(record.Epoch)); Options.OnImproved?.Invoke(record); } : Options.OnImproved,
+            OnEpochEnd = (record, optimizer) =>
+            {
+                ResumeState.Save(resumeDirectory, model, optimizer, Recipe, History(resume, record), Manifest(record.Epoch));
+                Options.OnEpochEnd?.Invoke(record, optimizer);
+            },
+        };
 
-        var training = new Trainer().Fit(model, Train, Validation, options, observer, cancel);
+        var training = new Trainer().Fit(model, Train, Validation, options, observer, cancel, resume);
 
         ModelFolder.Save(model, OutputDirectory, Manifest(training.EpochsRun));
         training.History.SaveCsv(Path.Combine(OutputDirectory, "history.csv"));
@@ -85,6 +109,16 @@ public sealed class TrainingJob
         var metrics = MetricsJson(model, training, measured, evaluation == Test ? "test" : "validation");
         AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return new TrainingJobResult(model, training, measured, metrics);
+    }
+
+    // The epochs the resume state must record: those of the run so far, including the ones before a resume.
+    readonly List<EpochRecord> epochsSoFar = [];
+
+    List<EpochRecord> History(ResumePoint? resume, EpochRecord latest)
+    {
+        if (epochsSoFar.Count == 0 && resume is not null) epochsSoFar.AddRange(resume.Epochs);
+        epochsSoFar.Add(latest);
+        return epochsSoFar;
     }
 
     Dictionary<string, JsonNode?> Manifest(int epochsRun) => new()

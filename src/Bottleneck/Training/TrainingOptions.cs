@@ -28,6 +28,9 @@ public sealed record TrainingOptions
     /// <summary>Called after an epoch whose monitored loss is the best so far: the best-only checkpoint.</summary>
     public Action<EpochRecord>? OnImproved { get; init; }
 
+    /// <summary>Called after every completed epoch with the optimiser, so a caller can save a resumable state.</summary>
+    public Action<EpochRecord, optim.Optimizer>? OnEpochEnd { get; init; }
+
     /// <summary>Corrupts a clean batch into the model's input (denoising, §3.5); null feeds the clean batch.</summary>
     public Func<Tensor, Tensor>? Corrupt { get; init; }
 

@@ -1,7 +1,6 @@
 using Bottleneck.Export;
-using Bottleneck.Models;
 
-namespace Bottleneck.Cli;
+namespace Bottleneck.Models;
 
 /// <summary>Resolves a --model argument: a trained model folder, a spec .json file, or a preset name.</summary>
 public static class ModelSource

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Bottleneck.Data;
+using Bottleneck.Models;
+using Bottleneck.Objectives;
+
+namespace Bottleneck.Training;
+
+/// <summary>
+/// Everything a training run was asked to do, as plain data: the data, the model, the options. It is saved beside
+/// a run (resume/state.json) so that an interrupted run can be resumed from its folder alone.
+/// </summary>
+public sealed record TrainingRecipe
+{
+    /// <summary>The --data argument: a built-in name or a path.</summary>
+    public required string Data { get; init; }
+    public DataOptions DataOptions { get; init; } = new();
+
+    /// <summary>The resolved model spec (a preset, a spec file's content, or a trained folder's spec).</summary>
+    public required ModelSpec Spec { get; init; }
+
+    /// <summary>A trained model folder to start from, when the --model argument named one.</summary>
+    public string? StartFrom { get; init; }
+
+    /// <summary>Train on the first N training samples only.</summary>
+    public int? Limit { get; init; }
+
+    public double? ValSplit { get; init; }
+    public string? ValData { get; init; }
+    public bool NoValidation { get; init; }
+
+    public int Epochs { get; init; } = 50;
+    public int BatchSize { get; init; } = 256;
+    public string Optimizer { get; init; } = "adam";
+    public double LearningRate { get; init; } = 1e-3;
+    public double Momentum { get; init; }
+    public string Loss { get; init; } = "bce";
+    public double HuberDelta { get; init; } = 1.0;
+    public bool Shuffle { get; init; } = true;
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Early stopping patience in epochs; null turns early stopping off.</summary>
+    public int? Patience { get; init; } = 10;
+    public double MinDelta { get; init; }
+    public bool RestoreBestWeights { get; init; } = true;
+
+    public bool ReduceLr { get; init; }
+    public double LrFactor { get; init; } = 0.5;
+    public int LrPatience { get; init; } = 5;
+    public double MinLr { get; init; } = 1e-7;
+
+    public bool Checkpoint { get; init; } = true;
+
+    /// <summary>Number of test images in reconstructions.png.</summary>
+    public int GridImages { get; init; } = 10;
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>The trainer's options; every value is checked and a bad one is a <see cref="BadInputException"/>.</summary>
+    public TrainingOptions ToOptions()
+    {
+        var options = new TrainingOptions
+        {
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            Optimizer = Optimizers.Parse(Optimizer),
+            LearningRate = LearningRate,
+            Momentum = Momentum,
+            Loss = ReconstructionLoss.Parse(Loss, HuberDelta),
+            Shuffle = Shuffle,
+            Seed = Seed,
+            EarlyStopping = Patience is int p ? new EarlyStopping(p, MinDelta, RestoreBestWeights) : null,
+            ReduceLr = ReduceLr ? new ReduceLrOnPlateau(LrFactor, LrPatience, MinLr) : null,
+        };
+        options.Validate();
+        if (Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {Limit}");
+        return options;
+    }
+
+    /// <summary>JSON options for recipes: snake_case, as in the run's files.</summary>
+    public static readonly JsonSerializerOptions Json = new(ModelSpec.Json) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a recipe saved by <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
+    public static TrainingRecipe Parse(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingRecipe>(json, Json) ?? throw new BadInputException($"{source}: empty training recipe");
+        }
+        catch (JsonException e)
+        {
+            throw new BadInputException($"{source}: not a valid training recipe: {e.Message.Split('\n')[0]}");
+        }
+    }
+}
