@@ -9,6 +9,15 @@ public static class DataSource
     /// <summary>Loads <paramref name="nameOrPath"/>; every problem is a <see cref="BadInputException"/> naming the file.</summary>
     public static LoadedData Load(string nameOrPath, DataOptions? options = null)
     {
+        var loaded = LoadFiles(nameOrPath, options);
+        // Reading left tens of megabytes of decompression buffers and arrays behind; the data now lives in tensors.
+        // Giving that memory back now keeps it from sitting in the resident set for the whole training run.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return loaded;
+    }
+
+    static LoadedData LoadFiles(string nameOrPath, DataOptions? options)
+    {
         options ??= new DataOptions();
         if (string.IsNullOrWhiteSpace(nameOrPath)) throw new BadInputException("--data: expected a dataset name or a path");
         if (BuiltInDatasets.Find(nameOrPath) is { } builtIn)

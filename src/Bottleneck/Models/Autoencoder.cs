@@ -61,6 +61,12 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
     /// </summary>
     public abstract IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer, bool IsBottleneck)> Layers();
 
+    /// <summary>
+    /// The family's own figures measured on <paramref name="data"/> (a VAE's ELBO, a VQ-VAE's perplexity, ...), which
+    /// training writes into metrics.json beside the reconstruction figures. The plain autoencoder has none.
+    /// </summary>
+    public virtual IReadOnlyDictionary<string, double> EvaluationFigures(Bottleneck.Data.Dataset data) => new Dictionary<string, double>();
+
     /// <summary>Number of trainable parameters.</summary>
     public long TrainableParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 

@@ -3,10 +3,16 @@ namespace Bottleneck.Models;
 /// <summary>Builds a model from a spec, by family.</summary>
 public static class ModelFactory
 {
-    /// <summary>A freshly initialised model for <paramref name="spec"/>.</summary>
-    public static Autoencoder Create(ModelSpec spec) => spec.Family switch
+    /// <summary>Every family, with the constructor that builds it from a spec (one line per family file).</summary>
+    static readonly Dictionary<string, Func<ModelSpec, Autoencoder>> Builders = new()
     {
-        "dense" => new DenseAutoencoder(spec),
-        _ => throw new BadInputException($"model spec: unknown family '{spec.Family}' (expected dense)"),
+        ["dense"] = spec => new DenseAutoencoder(spec),
     };
+
+    /// <summary>The family names a spec may use.</summary>
+    public static IReadOnlyCollection<string> Families => Builders.Keys;
+
+    /// <summary>A freshly initialised model for <paramref name="spec"/>.</summary>
+    public static Autoencoder Create(ModelSpec spec) => Builders.TryGetValue(spec.Family, out var build) ? build(spec)
+        : throw new BadInputException($"model spec: unknown family '{spec.Family}' (expected {string.Join(", ", Builders.Keys)})");
 }

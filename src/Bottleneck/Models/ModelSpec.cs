@@ -9,7 +9,7 @@ namespace Bottleneck.Models;
 /// </summary>
 public sealed record ModelSpec
 {
-    /// <summary>Model family; "dense" is the fully connected autoencoder of chapter §2-§4.</summary>
+    /// <summary>Model family (see <see cref="ModelFactory.Families"/>); "dense" is the fully connected autoencoder of chapter §2-§4.</summary>
     public string Family { get; init; } = "dense";
 
     /// <summary>A name for people: the preset's name, or the spec file's.</summary>
@@ -93,8 +93,8 @@ public sealed record ModelSpec
     /// <summary>Checks every field; throws <see cref="BadInputException"/> naming the source and the field.</summary>
     public void Validate(string source)
     {
-        if (Family != "dense")
-            throw new BadInputException($"{source}: field 'family': unknown model family '{Family}' (expected dense)");
+        if (!ModelFactory.Families.Contains(Family))
+            throw new BadInputException($"{source}: field 'family': unknown model family '{Family}' (expected {string.Join(", ", ModelFactory.Families)})");
         if (InputShape is not null && (InputShape.Length == 0 || InputShape.Any(d => d <= 0)))
             throw new BadInputException($"{source}: field 'input_shape': expected positive sizes, got [{string.Join(", ", InputShape)}]");
         if (Encoder.Any(w => w <= 0))

@@ -184,7 +184,9 @@ public sealed class TrainingJob
                 ["samples"] = measured.Samples,
                 ["per_sample_mse_std"] = std,
             };
-            metrics["mean_activation"] = MeanActivation(model, (Test ?? Validation)!);
+            var evaluated = (Test ?? Validation)!;
+            metrics["mean_activation"] = MeanActivation(model, evaluated);
+            foreach (var (name, value) in model.EvaluationFigures(evaluated)) metrics[name] = value;
         }
         return metrics;
     }
