@@ -67,6 +67,12 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual IReadOnlyDictionary<string, double> EvaluationFigures(Bottleneck.Data.Dataset data) => new Dictionary<string, double>();
 
+    /// <summary>
+    /// Draws the family's own figures from <paramref name="data"/> into <paramref name="directory"/> (samples from a
+    /// VAE's prior, a sparse code's activation histogram, ...) and returns the file names written. Default: none.
+    /// </summary>
+    public virtual IReadOnlyList<string> SaveFigures(string directory, Bottleneck.Data.Dataset data) => [];
+
     /// <summary>Number of trainable parameters.</summary>
     public long TrainableParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 

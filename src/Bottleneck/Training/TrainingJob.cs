@@ -107,6 +107,11 @@ public sealed class TrainingJob
                 Math.Min(GridImages, evaluation.Count), $"{spec.Name} on {DataName}: originals and reconstructions");
 
         var metrics = MetricsJson(model, training, measured, evaluation == Test ? "test" : "validation");
+        if (evaluation is not null)
+        {
+            var figures = model.SaveFigures(OutputDirectory, evaluation);
+            if (figures.Count > 0) metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
+        }
         AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return new TrainingJobResult(model, training, measured, metrics);
     }
