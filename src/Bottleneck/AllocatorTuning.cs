@@ -1,9 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Bottleneck.Cli;
+namespace Bottleneck;
 
-/// <summary>Tunes glibc's allocator for tensor workloads, as MALLOC_MMAP_THRESHOLD_=131072 would.</summary>
-static class NativeMemoryTuning
+/// <summary>
+/// Tunes glibc's allocator for tensor workloads, as MALLOC_MMAP_THRESHOLD_=131072 would. Programs call it once at
+/// start-up (the `bottleneck` command and the benchmark do); a library cannot know whether its host wants it.
+/// </summary>
+public static class AllocatorTuning
 {
     const int MmapThreshold = -3;   // M_MMAP_THRESHOLD in malloc.h
 
