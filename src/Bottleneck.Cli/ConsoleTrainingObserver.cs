@@ -67,5 +67,11 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
         else console.WriteLine(line);
     }
 
+    public void StageStarted(string description)
+    {
+        if (progress is null) Console.Error.WriteLine(description);
+        else console.MarkupLine($"[bold]{Markup.Escape(description)}[/]");
+    }
+
     static string Format(double x) => x.ToString("F5", CultureInfo.InvariantCulture);
 }

@@ -33,6 +33,8 @@ public static class TrainCommand
         var lrPatience = new Option<int>("--lr-patience") { Description = "ReduceLROnPlateau: patience in epochs", DefaultValueFactory = _ => 5 };
         var minLr = new Option<double>("--min-lr") { Description = "ReduceLROnPlateau: floor", DefaultValueFactory = _ => 1e-7 };
         var noCheckpoint = new Option<bool>("--no-checkpoint") { Description = "Do not keep the best epoch's model in OUT/checkpoint" };
+        var pretrain = new Option<string?>("--pretrain") { Description = "layerwise: pretrain each encoder layer and its mirrored decoder layer as a shallow autoencoder, layers below frozen, before training end to end (§4.4)" };
+        var pretrainEpochs = new Option<int?>("--pretrain-epochs") { Description = $"Epochs per pretrained pair (default {LayerwisePretraining.DefaultEpochs}); --epochs is then the fine-tuning budget" };
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "Keep the training order instead of reshuffling every epoch" };
         var limit = SharedOptions.Limit("Train on the first N training samples only");
         var outDir = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/<model name>)" };
@@ -52,10 +54,11 @@ public static class TrainCommand
               bottleneck train --data mnist --model basic --epochs 50 --batch-size 256 --seed 1 --out runs/basic
               bottleneck train --data mnist --model deep-bn --reduce-lr --out runs/deep-bn
               bottleneck train --resume runs/deep-bn            # after Ctrl-C: go on from the last completed epoch
+              bottleneck train --data mnist --model deep --pretrain layerwise --pretrain-epochs 5 --epochs 10 --out runs/deep-pretrained
             """);
         foreach (var o in new Option[] { data, model, resume, epochs, batchSize, optimizer, lr, momentum, loss, huberDelta, valSplit, valData,
                      noValidation, patience, minDelta, noEarlyStopping, noRestore, reduceLr, lrFactor, lrPatience, minLr, noCheckpoint,
-                     noShuffle, limit, outDir, seed, threads, json, fashion, header, label })
+                     pretrain, pretrainEpochs, noShuffle, limit, outDir, seed, threads, json, fashion, header, label })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard("train", parsed =>
@@ -67,6 +70,8 @@ public static class TrainCommand
             {
                 if (parsed.GetValue(data) is not null || parsed.GetValue(model) is not null)
                     throw new BadInputException("--resume: the run's data and model come from its folder; leave out --data and --model");
+                if (parsed.GetValue(pretrain) is not null || parsed.GetValue(pretrainEpochs) is not null)
+                    throw new BadInputException("--resume: a resumed run goes on fine-tuning from its last epoch; leave out --pretrain and --pretrain-epochs");
                 recipe = ResumeState.LoadRecipe(resumeFolder) with { OutputDirectory = resumeFolder };
                 if (parsed.GetValue(epochs) is int more) recipe = recipe with { Epochs = more };
             }
@@ -102,6 +107,8 @@ public static class TrainCommand
                     LrPatience = parsed.GetValue(lrPatience),
                     MinLr = parsed.GetValue(minLr),
                     Checkpoint = !parsed.GetValue(noCheckpoint),
+                    Pretrain = parsed.GetValue(pretrain),
+                    PretrainEpochs = parsed.GetValue(pretrainEpochs),
                     OutputDirectory = parsed.GetValue(outDir) ?? Path.Combine("runs", spec.Name),
                 };
             }

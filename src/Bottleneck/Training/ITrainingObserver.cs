@@ -11,4 +11,7 @@ public interface ITrainingObserver
 
     /// <summary>An epoch finished, with what happened at its end ("val_loss improved", "lr 5e-4", ...).</summary>
     void EpochCompleted(EpochRecord record, IReadOnlyList<string> events);
+
+    /// <summary>A stage of a longer job begins (a pretraining pair, then fine-tuning); its epochs follow.</summary>
+    void StageStarted(string description) { }
 }

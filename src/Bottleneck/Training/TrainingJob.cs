@@ -51,6 +51,9 @@ public sealed class TrainingJob
     /// <summary>Continue the run saved in OutputDirectory/resume instead of starting afresh.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Layer-wise pretraining (§4.4) to run on the fresh model before training it end to end; ignored on resume.</summary>
+    public LayerwisePretraining? Pretraining { get; init; }
+
     /// <summary>Folder, inside the output folder, that holds the state of the last completed epoch.</summary>
     public const string ResumeFolder = "resume";
 
@@ -77,7 +80,20 @@ public sealed class TrainingJob
         else model = StartFrom ?? ModelFactory.Create(spec);
         foreach (var data in new[] { Train, Validation, Test })
             if (data is not null) DataFit.Check(model, data);
+        var pretraining = Resume ? null : Pretraining;
+        if (pretraining is not null)
+        {
+            if (StartFrom is not null) throw new BadInputException("--pretrain layerwise: pretraining starts from fresh weights, but --model names a trained model folder");
+            LayerwisePretraining.Check(model);
+        }
         Directory.CreateDirectory(OutputDirectory);
+        PretrainingResult? pretrained = null;
+        if (pretraining is not null)
+        {
+            pretrained = pretraining.Run(model, Train, Validation, Options, observer, cancel);
+            pretrained.SaveCsv(Path.Combine(OutputDirectory, "pretraining.csv"));
+            observer?.StageStarted($"fine-tuning end to end ({Options.Loss.Name}, up to {Options.Epochs} epochs)");
+        }
         var options = Options with
         {
             OnImproved = Checkpoint ? record => { ModelFolder.Save(model, checkpointDirectory, Manifest(record.Epoch)); Options.OnImproved?.Invoke(record); } : Options.OnImproved,
@@ -107,6 +123,7 @@ public sealed class TrainingJob
                 Math.Min(GridImages, evaluation.Count), $"{spec.Name} on {DataName}: originals and reconstructions");
 
         var metrics = MetricsJson(model, training, measured, evaluation == Test ? "test" : "validation");
+        if (pretrained is not null) metrics["pretraining"] = pretrained.ToJson();
         if (evaluation is not null)
         {
             var figures = model.SaveFigures(OutputDirectory, evaluation);
@@ -126,7 +143,15 @@ public sealed class TrainingJob
         return epochsSoFar;
     }
 
-    Dictionary<string, JsonNode?> Manifest(int epochsRun) => new()
+    Dictionary<string, JsonNode?> Manifest(int epochsRun)
+    {
+        var manifest = BaseManifest(epochsRun);
+        if (Pretraining is not null)
+            ((JsonObject)manifest["training"]!)["pretrain"] = new JsonObject { ["method"] = "layerwise", ["epochs_per_stage"] = Pretraining.EpochsPerStage };
+        return manifest;
+    }
+
+    Dictionary<string, JsonNode?> BaseManifest(int epochsRun) => new()
     {
         ["data"] = new JsonObject
         {

@@ -51,6 +51,12 @@ public sealed record TrainingRecipe
 
     public bool Checkpoint { get; init; } = true;
 
+    /// <summary>"layerwise" to pretrain the model pair by pair before training it end to end (§4.4); null for none.</summary>
+    public string? Pretrain { get; init; }
+
+    /// <summary>Epochs per pretrained pair; null takes <see cref="LayerwisePretraining.DefaultEpochs"/>.</summary>
+    public int? PretrainEpochs { get; init; }
+
     /// <summary>Number of test images in reconstructions.png.</summary>
     public int GridImages { get; init; } = 10;
     public required string OutputDirectory { get; init; }
@@ -73,7 +79,24 @@ public sealed record TrainingRecipe
         };
         options.Validate();
         if (Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {Limit}");
+        Pretraining();
         return options;
+    }
+
+    /// <summary>The layer-wise pretraining the recipe asks for, or null; a bad combination is a <see cref="BadInputException"/>.</summary>
+    public LayerwisePretraining? Pretraining()
+    {
+        if (Pretrain is null)
+        {
+            if (PretrainEpochs is not null) throw new BadInputException("--pretrain-epochs: only used with --pretrain layerwise");
+            return null;
+        }
+        if (!Pretrain.Trim().Equals("layerwise", StringComparison.OrdinalIgnoreCase))
+            throw new BadInputException($"--pretrain: unknown method '{Pretrain}' (expected layerwise)");
+        if (StartFrom is not null)
+            throw new BadInputException("--pretrain layerwise: pretraining starts from fresh weights, but --model names a trained model folder");
+        LayerwisePretraining.CheckSpec(Spec);
+        return new LayerwisePretraining(PretrainEpochs ?? LayerwisePretraining.DefaultEpochs);
     }
 
     /// <summary>JSON options for recipes: snake_case, as in the run's files.</summary>

@@ -40,6 +40,7 @@ public static class TrainingRun
                 Recipe = recipe,
                 Resume = resume,
                 GridImages = recipe.GridImages,
+                Pretraining = resume ? null : recipe.Pretraining(),
             };
             return job.Run(observer, cancel);
         }
