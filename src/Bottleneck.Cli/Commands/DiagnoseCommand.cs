@@ -30,8 +30,9 @@ public static class DiagnoseCommand
               1. training loss near zero (MSE as a fraction of the pixel variance; BCE against the data's own entropy),
               2. codes that copy the input (R² of the best linear map from code back to input, on held-out data;
                  correlation of single code units with single pixels),
-              3. the noisy-input test: feed x + 0.3·N(0, 1), clipped to the data's range; does the output stay with the
-                 noisy input (copies the noise) or with the clean one (removes it)?
+              3. the noisy-input test: feed x + 0.3·N(0, 1), clipped to the data's range; does the output follow the
+                 noise (at least half of it passes through) or remove it? Its error against the noisy and the clean
+                 input is shown too.
             The noisy-input test decides; the verdict is trivial, suspicious or not_trivial, with the numbers behind it.
 
             Examples:
@@ -98,6 +99,7 @@ public static class DiagnoseCommand
             ["mean_unit_pixel_correlation"] = r.CodeCopy.MeanUnitPixelCorrelation,
             ["pixels_copied_by_one_unit"] = r.CodeCopy.PixelsCopiedByOneUnit,
             ["dead_units"] = r.CodeCopy.DeadUnits,
+            ["fit_underdetermined"] = r.CodeCopy.Underdetermined,
             ["copies_input"] = r.CodeCopy.CopiesInput,
         },
         ["noisy_input"] = new JsonObject
@@ -111,6 +113,7 @@ public static class DiagnoseCommand
             ["mse_against_noisy"] = r.NoisyInput.MseAgainstNoisy,
             ["mse_against_clean"] = r.NoisyInput.MseAgainstClean,
             ["noise_gain"] = r.NoisyInput.NoiseGain,
+            ["closer_to_noisy"] = r.NoisyInput.CloserToNoisy,
             ["copies_noise"] = r.NoisyInput.CopiesNoise,
         },
     };
@@ -130,14 +133,15 @@ public static class DiagnoseCommand
         Row("linear code → input R²", F(c.LinearR2, "F4"), $"{c.CodeValues:N0}-value code, {c.InputValues:N0} inputs; model's own R² {F(c.ReconstructionR2, "F4")}");
         Row("unit–pixel |correlation|", F(c.MeanUnitPixelCorrelation, "F3"), $"mean over live units of the best pixel; {c.DeadUnits} dead units");
         Row("pixels copied by one unit", P(c.PixelsCopiedByOneUnit), "|correlation| ≥ 0.9");
-        Row("  code copies input?", c.CopiesInput ? "[red]yes[/]" : "no", $"fit on {c.FitSamples:N0} training, scored on {c.TestSamples:N0} test samples");
+        Row("  code copies input?", c.CopiesInput ? "[red]yes[/]" : "no", $"R² ≥ 0.98; fit on {c.FitSamples:N0} training, scored on {c.TestSamples:N0} test samples" +
+            (c.Underdetermined ? $" (underdetermined: use --samples above {c.CodeValues:N0})" : ""));
         var n = r.NoisyInput;
         var clip = n.Clipped ? $"clipped to [{n.ClipLow:G3}, {n.ClipHigh:G3}]" : "not clipped";
         Row($"input noise MSE (σ={n.Sigma:G3})", F(n.InputNoiseMse), clip);
         Row("output vs noisy input (MSE)", F(n.MseAgainstNoisy), "small when the output copies the noise");
         Row("output vs clean input (MSE)", F(n.MseAgainstClean), $"small when it removes it; clean input gives {F(n.CleanReconstructionMse)}");
-        Row("noise passed through", P(n.NoiseGain), "Σ(x̂(x̃) − x̂(x))·(x̃ − x) / Σ(x̃ − x)²");
-        Row("  copies noise?", n.CopiesNoise ? "[red]yes[/]" : "no", $"{n.Samples:N0} test samples");
+        Row("noise passed through", P(n.NoiseGain), "Σ(x̂(x̃) − x̂(x))·(x̃ − x) / Σ(x̃ − x)²: 100% for a copy");
+        Row("  copies noise?", n.CopiesNoise ? "[red]yes[/]" : "no", $"at least 50% passes through; {n.Samples:N0} test samples");
         AnsiConsole.Write(table);
         var colour = r.Verdict switch { "trivial" => "red", "suspicious" => "yellow", _ => "green" };
         AnsiConsole.MarkupLine($"[bold {colour}]{r.Verdict}[/]: {Markup.Escape(r.Explanation)}");
