@@ -17,6 +17,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(LrFindCommand.Create());
+        root.Subcommands.Add(DiagnoseCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         return root;

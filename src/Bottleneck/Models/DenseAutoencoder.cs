@@ -1,3 +1,4 @@
+using Bottleneck.Objectives;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,8 @@ namespace Bottleneck.Models;
 /// The fully connected autoencoder of chapter §2-§4: h = σ_e(W_e x + b_e), x̂ = σ_d(W_d h + b_d), stacked to any depth.
 /// Each hidden layer is Dense → [BatchNorm] → activation → [Dropout]; the bottleneck and the output layer get neither
 /// BatchNorm nor Dropout (§4.4). Parameter names follow the equivalent PyTorch module: <c>encoder.N.*</c> and
-/// <c>decoder.N.*</c>, numbered as in an <c>nn.Sequential</c>.
+/// <c>decoder.N.*</c>, numbered as in an <c>nn.Sequential</c>. The penalties of §3.3 (L2 on kernels, L1 or KL sparsity on
+/// the code, contractive) are added to its loss when the spec asks for them.
 /// </summary>
 public sealed class DenseAutoencoder : Autoencoder
 {
@@ -39,7 +41,16 @@ public sealed class DenseAutoencoder : Autoencoder
         encoder = nn.Sequential(encoderLayers);
         decoder = nn.Sequential(decoderLayers);
         RegisterComponents();
+
+        var kernels = encoderLayers.Select((layer, i) => (Name: $"encoder.{i}", Layer: layer))
+            .Concat(decoderLayers.Select((layer, i) => (Name: $"decoder.{i}", Layer: layer)))
+            .Where(l => l.Layer is Linear).Select(l => (l.Name, (Linear)l.Layer)).ToList();
+        Objective = new PenalisedObjective(spec.Penalties, kernels, spec.Encoder.Length == 0 ? (Linear)encoderLayers[0] : null, code,
+            spec.LeakyReluSlope, "model spec");
     }
+
+    /// <summary>The reconstruction loss with the spec's penalties (§3.3).</summary>
+    public PenalisedObjective Objective { get; }
 
     /// <summary>Index within <c>encoder</c> of the Dense layer whose activation is the code.</summary>
     public int BottleneckIndex { get; }
@@ -57,6 +68,13 @@ public sealed class DenseAutoencoder : Autoencoder
     public override Tensor Encode(Tensor input) => encoder.forward(input.reshape(input.shape[0], inputSize));
 
     public override Tensor DecodePreActivation(Tensor code) => decoder.forward(code);
+
+    public override LossTerms Loss(Tensor input, Tensor target, ReconstructionLoss loss) =>
+        Objective.IsPlain ? base.Loss(input, target, loss) : Objective.Loss(this, input, target, loss);
+
+    /// <summary>jacobian_norm, the mean ‖J_f(x)‖_F of §3.3.5, when the encoder is one layer or the model is contractive.</summary>
+    public override IReadOnlyDictionary<string, double> EvaluationFigures(Bottleneck.Data.Dataset data) =>
+        Objective.JacobianNorm(this, data) is double norm ? new Dictionary<string, double> { ["jacobian_norm"] = norm } : new Dictionary<string, double>();
 
     public override IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer, bool IsBottleneck)> Layers()
     {
@@ -76,7 +94,7 @@ public sealed class DenseAutoencoder : Autoencoder
     }
 
     /// <summary>A Dense layer initialised for the activation that follows it: He for the ReLU family, Glorot otherwise (§7.9).</summary>
-    static Linear Dense(int inWidth, int outWidth, ActivationKind next, double leakySlope)
+    internal static Linear Dense(int inWidth, int outWidth, ActivationKind next, double leakySlope)
     {
         var layer = nn.Linear(inWidth, outWidth);
         using (no_grad())

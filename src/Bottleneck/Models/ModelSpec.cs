@@ -45,6 +45,9 @@ public sealed record ModelSpec
     /// <summary>Dropout rate after each hidden activation; never at the bottleneck or output (§4.4).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>The penalties of §3.3 added to the loss (L2, L1 activity, KL sparsity, contractive); null for none. Dense and tied families.</summary>
+    public PenaltySpec? Penalties { get; init; }
+
     /// <summary>Number of values in one input sample.</summary>
     [JsonIgnore] public int InputSize => (InputShape ?? throw new InvalidOperationException("the spec has no input_shape yet: take it from the data with WithInputShape"))
         .Aggregate(1, (a, b) => a * b);
@@ -110,6 +113,21 @@ public sealed record ModelSpec
             throw new BadInputException($"{source}: field 'leaky_relu_slope': expected a value in [0, 1), got {LeakyReluSlope}");
         if (!(Dropout >= 0 && Dropout < 1))
             throw new BadInputException($"{source}: field 'dropout': expected a rate in [0, 1), got {Dropout}");
+        if (Penalties is { } penalties)
+        {
+            if (Family is not ("dense" or "tied"))
+                throw new BadInputException($"{source}: field 'penalties': penalties apply to the dense and tied families, not '{Family}'");
+            penalties.Validate(source, BottleneckActivation ?? Activation);
+        }
+        if (Family == "tied")
+        {
+            // W_d = W_eᵀ (§3.3.3): each decoder layer is an encoder layer transposed, so the decoder must mirror the encoder.
+            var mirror = Encoder.Reverse().ToArray();
+            if (Decoder is { } own && !own.SequenceEqual(mirror))
+                throw new BadInputException($"{source}: field 'decoder': a tied model's decoder mirrors its encoder (expected [{string.Join(", ", mirror)}] or no decoder), got [{string.Join(", ", own)}]");
+            if (BatchNorm)
+                throw new BadInputException($"{source}: field 'batch_norm': not supported by the tied family");
+        }
     }
 
     /// <summary>The spec as indented snake_case JSON.</summary>

@@ -40,6 +40,7 @@ public static class ModelSummary
     static string Describe(nn.Module<Tensor, Tensor> layer) => layer switch
     {
         Linear l => $"Dense({l.in_features}→{l.out_features})",
+        TiedLinear t => $"Dense({t.InFeatures}→{t.OutFeatures}, tied: {t.EncoderName}.weightᵀ)",
         BatchNorm1d => "BatchNorm",
         Dropout d => "Dropout",
         _ => layer.GetType().Name,

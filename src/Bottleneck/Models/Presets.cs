@@ -17,6 +17,29 @@ public static class Presets
         // §8.1: a 2-D map needs a linear bottleneck (a ReLU would fold half the plane onto the axes).
         ["viz2d"] = (new ModelSpec { Name = "viz2d", Encoder = [256, 128], Bottleneck = 2, BottleneckActivation = "linear" },
             "§8.1 2-D visualisation autoencoder 784-256-128-2(linear)-128-256-784"),
+        // §3.2 / §12.4 Q2: the exam's 784-1000-784, left unregularised so `bottleneck diagnose` can show the trivial solution.
+        ["overcomplete"] = (new ModelSpec { Name = "overcomplete", Encoder = [], Bottleneck = 1000 },
+            "§3.2 overcomplete autoencoder 784-1000-784, no regularisation (1,569,784 parameters)"),
+        // §11 mermaid (L5938-5970): Dense 1024 ReLU -> Dense 1024 ReLU (code) -> Dense 784 ReLU -> Dense 784 sigmoid.
+        ["overcomplete-1024"] = (new ModelSpec { Name = "overcomplete-1024", Encoder = [1024], Bottleneck = 1024, Decoder = [784] },
+            "§11 overcomplete layout 784-1024-1024(code)-784-784, no regularisation (3,272,480 parameters)"),
+        // §3.3.2 (L1529-1530): Dense(32, relu, kernel_regularizer=l2(0.01)) on the encoder only, as the chapter's Keras code.
+        ["l2"] = (new ModelSpec { Name = "l2", Bottleneck = 32, Penalties = new PenaltySpec { L2Layers = new() { ["encoder.0"] = 0.01 } } },
+            "§3.3.2 784-32-784 with L2 λ=0.01 on the encoder kernel (Keras kernel_regularizer=l2(0.01))"),
+        // §3.3.4 L1 version: Dense(32, relu, activity_regularizer=l1(λ)); λ chosen in docs/regularised.md.
+        ["sparse-l1"] = (new ModelSpec { Name = "sparse-l1", Bottleneck = 32, Penalties = new PenaltySpec { L1Activity = 1e-4 } },
+            "§3.3.4 sparse autoencoder 784-32-784, L1 λ=1e-4 on the code (Keras activity_regularizer=l1)"),
+        // §3.3.4 KL version: a sigmoid code with target mean activation ρ = 0.05.
+        ["sparse-kl"] = (new ModelSpec { Name = "sparse-kl", Bottleneck = 32, BottleneckActivation = "sigmoid",
+                Penalties = new PenaltySpec { KlSparsity = new KlSparsitySpec { Rho = 0.05, Beta = 0.1 } } },
+            "§3.3.4 sparse autoencoder 784-32(sigmoid)-784 with KL sparsity ρ=0.05, β=0.1"),
+        // §3.3.3: W_d = W_eᵀ with its own decoder bias; 25,904 parameters.
+        ["tied"] = (new ModelSpec { Name = "tied", Family = "tied", Bottleneck = 32 },
+            "§3.3.3 weight-tied autoencoder 784-32-784, decoder W_eᵀ + own bias (25,904 parameters)"),
+        // §3.3.5 with Rifai et al.'s setting: sigmoid code and tied weights, so the penalty cannot be dodged by rescaling.
+        ["contractive"] = (new ModelSpec { Name = "contractive", Family = "tied", Bottleneck = 32, BottleneckActivation = "sigmoid",
+                Penalties = new PenaltySpec { Contractive = 0.01 } },
+            "§3.3.5 contractive autoencoder 784-32(sigmoid)-784, tied weights, λ=0.01·‖J_f(x)‖²_F"),
     };
 
     /// <summary>Preset names with one-line descriptions, in a stable order.</summary>

@@ -1,0 +1,98 @@
+using Bottleneck.Objectives;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Models;
+
+/// <summary>
+/// The weight-tied autoencoder of chapter §3.3.3: h = σ(W_e x + b_e), x̂ = σ'(W_eᵀh + b_d). Each decoder layer uses the
+/// transpose of its mirror encoder layer's weight Parameter (one tensor: its gradient is the sum of both roles, §6
+/// Problem 4) and has its own bias, so 784-32-784 has 25,120 + 784 = 25,904 parameters instead of 50,992. The decoder
+/// mirrors the encoder. Names follow the equivalent PyTorch module: <c>encoder.N.weight</c>, <c>encoder.N.bias</c>
+/// (an <c>nn.Sequential</c>) and <c>decoder.N.bias</c> (decoder layers that hold only a bias and borrow
+/// <c>encoder[M].weight.t()</c>). Dropout after hidden activations is supported, BatchNorm is not.
+/// </summary>
+public sealed class TiedAutoencoder : Autoencoder
+{
+    readonly Sequential encoder, decoder;
+    readonly int inputSize;
+
+    /// <summary>Builds the model; weights are initialised from torch's global generator (seed it first for repeatable runs).</summary>
+    public TiedAutoencoder(ModelSpec spec) : base("TiedAutoencoder", spec)
+    {
+        spec.Validate("model spec");
+        inputSize = spec.InputSize;
+        var hidden = Activations.Parse(spec.Activation, "activation");
+        var code = Activations.Parse(spec.BottleneckActivation ?? spec.Activation, "bottleneck_activation");
+        Output = new OutputFunction(Activations.Parse(spec.OutputActivation, "output_activation"), spec.LeakyReluSlope);
+
+        var encoderLayers = new List<nn.Module<Tensor, Tensor>>();
+        var dense = new List<(string Name, Linear Layer)>();
+        int width = inputSize;
+        foreach (var w in spec.Encoder.Append(spec.Bottleneck))
+        {
+            bool isCode = dense.Count == spec.Encoder.Length;
+            var activation = isCode ? code : hidden;
+            var layer = DenseAutoencoder.Dense(width, w, activation, spec.LeakyReluSlope);
+            dense.Add(($"encoder.{encoderLayers.Count}", layer));
+            encoderLayers.Add(layer);
+            encoderLayers.Add(Activations.Create(activation, spec.LeakyReluSlope));
+            if (!isCode && spec.Dropout > 0) encoderLayers.Add(nn.Dropout(spec.Dropout));
+            width = w;
+        }
+
+        // W_d = W_eᵀ: the decoder walks the encoder's Dense layers backwards, each transposed (§3.3.3).
+        var decoderLayers = new List<nn.Module<Tensor, Tensor>>();
+        for (int i = dense.Count - 1; i >= 0; i--)
+        {
+            decoderLayers.Add(new TiedLinear(dense[i].Layer, dense[i].Name));
+            if (i == 0) break;                                       // the output pre-activation
+            decoderLayers.Add(Activations.Create(hidden, spec.LeakyReluSlope));
+            if (spec.Dropout > 0) decoderLayers.Add(nn.Dropout(spec.Dropout));
+        }
+
+        encoder = nn.Sequential(encoderLayers);
+        decoder = nn.Sequential(decoderLayers);
+        RegisterComponents();
+        BottleneckIndex = encoderLayers.Count - 2;
+        // Each shared kernel is penalised once, under its encoder name.
+        Objective = new PenalisedObjective(spec.Penalties, dense, spec.Encoder.Length == 0 ? dense[0].Layer : null, code,
+            spec.LeakyReluSlope, "model spec");
+    }
+
+    /// <summary>Index within <c>encoder</c> of the Dense layer whose activation is the code.</summary>
+    public int BottleneckIndex { get; }
+
+    /// <summary>The reconstruction loss with the spec's penalties (§3.3).</summary>
+    public PenalisedObjective Objective { get; }
+
+    public override long[] InputShape => [inputSize];
+    public override long[] CodeShape => [Spec.Bottleneck];
+    public override OutputFunction Output { get; }
+
+    /// <summary>The encoder's layers, input side first.</summary>
+    public Sequential EncoderLayers => encoder;
+
+    /// <summary>The decoder's layers up to the output pre-activation; its Dense layers are <see cref="TiedLinear"/>.</summary>
+    public Sequential DecoderLayers => decoder;
+
+    public override Tensor Encode(Tensor input) => encoder.forward(input.reshape(input.shape[0], inputSize));
+
+    public override Tensor DecodePreActivation(Tensor code) => decoder.forward(code);
+
+    public override LossTerms Loss(Tensor input, Tensor target, ReconstructionLoss loss) =>
+        Objective.IsPlain ? base.Loss(input, target, loss) : Objective.Loss(this, input, target, loss);
+
+    /// <summary>jacobian_norm, the mean ‖J_f(x)‖_F of §3.3.5, when the encoder is one layer or the model is contractive.</summary>
+    public override IReadOnlyDictionary<string, double> EvaluationFigures(Bottleneck.Data.Dataset data) =>
+        Objective.JacobianNorm(this, data) is double norm ? new Dictionary<string, double> { ["jacobian_norm"] = norm } : new Dictionary<string, double>();
+
+    public override IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer, bool IsBottleneck)> Layers()
+    {
+        int i = 0;
+        foreach (var layer in encoder.children()) { yield return ($"encoder.{i}", (nn.Module<Tensor, Tensor>)layer, i == BottleneckIndex + 1); i++; }
+        i = 0;
+        foreach (var layer in decoder.children()) { yield return ($"decoder.{i}", (nn.Module<Tensor, Tensor>)layer, false); i++; }
+    }
+}
