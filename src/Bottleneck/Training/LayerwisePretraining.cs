@@ -17,7 +17,8 @@ namespace Bottleneck.Training;
 public sealed record PretrainingStage(int Stage, string Layers, string Loss, TrainingResult Training);
 
 /// <summary>What layer-wise pretraining did, stage by stage; written as pretraining.csv and into metrics.json.</summary>
-public sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, int EpochsPerStage)
+/// <param name="StackedValLoss">The deep model's validation loss (the run's loss) with the pretrained pairs stacked, before any fine-tuning.</param>
+public sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, int EpochsPerStage, double? StackedValLoss)
 {
     /// <summary>True when Ctrl-C stopped pretraining before its last stage finished.</summary>
     public bool Interrupted => Stages.Any(s => s.Training.StopReason == StopReason.Interrupted);
@@ -42,6 +43,7 @@ public sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, i
         ["method"] = "layerwise",
         ["epochs_per_stage"] = EpochsPerStage,
         ["interrupted"] = Interrupted,
+        ["val_loss_before_fine_tuning"] = StackedValLoss,
         ["stages"] = new JsonArray(Stages.Select(s => (JsonNode)new JsonObject
         {
             ["stage"] = s.Stage,
@@ -115,7 +117,8 @@ public sealed class LayerwisePretraining
             pair.Dispose();
             stages.Add(record);
         }
-        return new PretrainingResult(stages, EpochsPerStage);
+        double? stacked = validation is null || cancel.IsCancellationRequested ? null : Trainer.Validate(dense, validation, options);
+        return new PretrainingResult(stages, EpochsPerStage, stacked);
     }
 
     /// <summary>

@@ -92,7 +92,8 @@ public sealed class TrainingJob
         {
             pretrained = pretraining.Run(model, Train, Validation, Options, observer, cancel);
             pretrained.SaveCsv(Path.Combine(OutputDirectory, "pretraining.csv"));
-            observer?.StageStarted($"fine-tuning end to end ({Options.Loss.Name}, up to {Options.Epochs} epochs)");
+            var start = pretrained.StackedValLoss is double v ? $"; val_loss {v.ToString("F5", System.Globalization.CultureInfo.InvariantCulture)} with the pairs stacked" : "";
+            observer?.StageStarted($"fine-tuning end to end ({Options.Loss.Name}, up to {Options.Epochs} epochs{start})");
         }
         var options = Options with
         {

@@ -106,6 +106,7 @@ public class LayerwisePretrainingTests
         var after = Trainer.Validate(model, data, options);
 
         Assert.Equal(["64-32-64", "32-16-32", "16-8-16"], result.Stages.Select(s => s.Layers));
+        Assert.Null(result.StackedValLoss);   // no validation data was given
         Assert.All(result.Stages, s => Assert.True(s.Training.History.Epochs[^1].Loss < s.Training.History.Epochs[0].Loss, $"pair {s.Layers} did not learn"));
         // The stacked pairs, never trained together, already reconstruct better than the random network.
         Assert.True(after < before * 0.95, $"BCE {before} at random init, {after} after pretraining");
