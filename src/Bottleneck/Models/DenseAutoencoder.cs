@@ -66,7 +66,7 @@ public sealed class DenseAutoencoder : Autoencoder
         foreach (var layer in decoder.children()) { yield return ($"decoder.{i}", (nn.Module<Tensor, Tensor>)layer, false); i++; }
     }
 
-    static void AddHidden(List<nn.Module<Tensor, Tensor>> layers, int inWidth, int outWidth, ActivationKind activation, ModelSpec spec)
+    internal static void AddHidden(List<nn.Module<Tensor, Tensor>> layers, int inWidth, int outWidth, ActivationKind activation, ModelSpec spec)
     {
         layers.Add(Dense(inWidth, outWidth, activation, spec.LeakyReluSlope));
         // Keras's BatchNormalization defaults: ε = 1e-3 and moving-average momentum 0.99 (0.01 in torch's convention).
@@ -76,7 +76,7 @@ public sealed class DenseAutoencoder : Autoencoder
     }
 
     /// <summary>A Dense layer initialised for the activation that follows it: He for the ReLU family, Glorot otherwise (§7.9).</summary>
-    static Linear Dense(int inWidth, int outWidth, ActivationKind next, double leakySlope)
+    internal static Linear Dense(int inWidth, int outWidth, ActivationKind next, double leakySlope)
     {
         var layer = nn.Linear(inWidth, outWidth);
         using (no_grad())

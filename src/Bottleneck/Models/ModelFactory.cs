@@ -7,6 +7,8 @@ public static class ModelFactory
     static readonly Dictionary<string, Func<ModelSpec, Autoencoder>> Builders = new()
     {
         ["dense"] = spec => new DenseAutoencoder(spec),
+        [VariationalAutoencoder.FamilyName] = spec => new VariationalAutoencoder(spec),
+        [VectorQuantizedAutoencoder.FamilyName] = spec => new VectorQuantizedAutoencoder(spec),
     };
 
     /// <summary>The family names a spec may use.</summary>

@@ -45,6 +45,12 @@ public sealed record ModelSpec
     /// <summary>Dropout rate after each hidden activation; never at the bottleneck or output (§4.4).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>Options of the "vae" family (β, convolutional encoder, importance samples); null takes the defaults.</summary>
+    public VaeSpec? Vae { get; init; }
+
+    /// <summary>Options of the "vq-vae" family (codebook size, commitment weight, dead-code revival); null takes the defaults.</summary>
+    public VqSpec? Vq { get; init; }
+
     /// <summary>Number of values in one input sample.</summary>
     [JsonIgnore] public int InputSize => (InputShape ?? throw new InvalidOperationException("the spec has no input_shape yet: take it from the data with WithInputShape"))
         .Aggregate(1, (a, b) => a * b);
@@ -110,6 +116,20 @@ public sealed record ModelSpec
             throw new BadInputException($"{source}: field 'leaky_relu_slope': expected a value in [0, 1), got {LeakyReluSlope}");
         if (!(Dropout >= 0 && Dropout < 1))
             throw new BadInputException($"{source}: field 'dropout': expected a rate in [0, 1), got {Dropout}");
+        ValidateFamilyOptions(source);
+    }
+
+    void ValidateFamilyOptions(string source)
+    {
+        if (Vae is not null && Family != VariationalAutoencoder.FamilyName)
+            throw new BadInputException($"{source}: field 'vae': only the '{VariationalAutoencoder.FamilyName}' family takes it (this spec's family is '{Family}')");
+        if (Vq is not null && Family != VectorQuantizedAutoencoder.FamilyName)
+            throw new BadInputException($"{source}: field 'vq': only the '{VectorQuantizedAutoencoder.FamilyName}' family takes it (this spec's family is '{Family}')");
+        Vae?.Validate(source);
+        Vq?.Validate(source);
+        // A VAE's decoder is a Bernoulli likelihood p(x|z), so its mean must lie in (0, 1).
+        if (Family == VariationalAutoencoder.FamilyName && Activations.Parse(OutputActivation, "output_activation") != ActivationKind.Sigmoid)
+            throw new BadInputException($"{source}: field 'output_activation': the vae family's decoder is a Bernoulli likelihood, so its output must be sigmoid, got {OutputActivation}");
     }
 
     /// <summary>The spec as indented snake_case JSON.</summary>
