@@ -62,8 +62,8 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
     public virtual void CheckLoss(ReconstructionLoss loss) { }
 
     /// <summary>
-    /// What the training loss (loss, val_loss, history.csv) measures, for metrics.json's units and the history plot:
-    /// a mean per element by default, as Keras reports it; nats per image for a VAE.
+    /// What the training loss (loss, val_loss, history.csv) measures, for metrics.json's units and, up to its first
+    /// colon, the history plot's axis: a mean per element by default, as Keras reports it; nats per image for a VAE.
     /// </summary>
     public virtual string LossUnit(ReconstructionLoss loss) => $"{loss.Name}, mean per element";
 

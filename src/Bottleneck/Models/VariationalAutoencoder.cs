@@ -136,8 +136,9 @@ public sealed class VariationalAutoencoder : Autoencoder
             throw new BadInputException($"--loss: the vae family's reconstruction term is the Bernoulli log-likelihood, BCE summed over pixels (§13.1); expected bce, got {loss.Name}");
     }
 
-    public override string LossUnit(ReconstructionLoss loss) =>
-        $"nats per image: BCE summed over pixels + β·KL with β = {Beta:G4}, mean over images";
+    public override string LossUnit(ReconstructionLoss loss) => Beta == 1
+        ? "−ELBO, nats per image: BCE summed over pixels + KL, mean over images"
+        : $"BCE sum + {Beta:G4}·KL, nats per image: BCE summed over pixels + β·KL with β = {Beta:G4}, mean over images";
 
     /// <summary>
     /// kl, reconstruction_nats and elbo (with β = 1 whatever β training used, so models compare), and nll_iw_k, the

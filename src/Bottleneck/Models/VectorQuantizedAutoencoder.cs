@@ -97,7 +97,7 @@ public sealed class VectorQuantizedAutoencoder : Autoencoder
     }
 
     public override string LossUnit(ReconstructionLoss loss) =>
-        $"{loss.Name} mean per element + codebook + {Commitment:G3}·commitment (means over code elements)";
+        $"{loss.Name} + codebook + {Commitment:G3}·commitment: {loss.Name} as a mean per element, the VQ terms as means over code elements";
 
     /// <summary>codebook_usage and perplexity of the codes chosen on <paramref name="data"/>, plus codes_used, codebook_size and codes_revived.</summary>
     public override IReadOnlyDictionary<string, double> EvaluationFigures(Dataset data)

@@ -99,7 +99,7 @@ public sealed class TrainingJob
                 epochs.Select(e => e.Loss).ToArray(),
                 epochs.All(e => e.ValLoss is not null) ? epochs.Select(e => e.ValLoss!.Value).ToArray() : null,
                 epochs.Select(e => e.LearningRate).ToArray(),
-                model.LossUnit(Options.Loss), $"Training history: {spec.Name} on {DataName}");
+                model.LossUnit(Options.Loss).Split(':')[0], $"Training history: {spec.Name} on {DataName}");
 
         var evaluation = Test ?? Validation;
         ReconstructionMetrics? measured = evaluation is null ? null : ReconstructionMetrics.Evaluate(model, evaluation, Options.Corrupt);

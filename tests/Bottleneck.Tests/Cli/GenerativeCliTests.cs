@@ -116,7 +116,7 @@ public class GenerativeCliTests : IDisposable
         Assert.Contains(", kl ", train.Stderr);
         var metrics = JsonNode.Parse(File.ReadAllText(folder["run/metrics.json"]))!;
         Assert.Equal(-((double)metrics["kl"]! + (double)metrics["reconstruction_nats"]!), (double)metrics["elbo"]!, 9);
-        Assert.StartsWith("final_loss, final_val_loss, best_monitored_loss and history.csv: nats per image", (string)metrics["units"]!["loss"]!);
+        Assert.StartsWith("final_loss, final_val_loss, best_monitored_loss and history.csv: −ELBO, nats per image", (string)metrics["units"]!["loss"]!);
         Assert.True(File.Exists(folder["run/samples.png"]));
         Assert.True(File.Exists(folder["run/latent-manifold.png"]));
         Assert.Contains("elbo (nats per image)", train.Stdout);
