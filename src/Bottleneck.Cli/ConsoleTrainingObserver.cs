@@ -60,6 +60,8 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
         task?.StopTask();
         var line = $"epoch {record.Epoch}/{epochs}  {record.Seconds.ToString("F1", CultureInfo.InvariantCulture)}s  " +
                    $"loss {Format(record.Loss)}" +
+                   // A family whose loss has several terms (a VAE's reconstruction and KL) shows each epoch mean.
+                   (record.Parts.Count > 1 ? $" [{string.Join(", ", record.Parts.Select(p => $"{p.Key} {Format(p.Value)}"))}]" : "") +
                    (record.ValLoss is double v ? $"  val_loss {Format(v)}" : "") +
                    $"  lr {record.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}" +
                    (events.Count > 0 ? $"  ({string.Join("; ", events)})" : "");

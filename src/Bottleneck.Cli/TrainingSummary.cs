@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Bottleneck.Training;
 using Spectre.Console;
 
@@ -7,6 +8,9 @@ namespace Bottleneck.Cli;
 /// <summary>Prints what a training job produced: a table for people, or metrics.json's object with --json.</summary>
 public static class TrainingSummary
 {
+    /// <summary>The unit before the explanation: "nats per image" of "nats per image: BCE summed over pixels ...".</summary>
+    static string ShortUnit(JsonNode? unit) => ((string?)unit ?? "").Split(':')[0];
+
     public static void Print(TrainingJobResult result, string outputDirectory, bool json)
     {
         if (json)
@@ -29,6 +33,11 @@ public static class TrainingSummary
             table.AddRow($"{on} MSE (mean per pixel)", m.Mse.ToString("F5", CultureInfo.InvariantCulture));
             table.AddRow($"{on} PSNR", m.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
         }
+        // The family's own figures (a VAE's ELBO, a VQ-VAE's perplexity): every top-level number metrics.json gives a unit for.
+        if (result.Metrics["units"] is JsonObject units)
+            foreach (var (name, unit) in units)
+                if (result.Metrics[name] is JsonValue value && value.TryGetValue<double>(out var figure))
+                    table.AddRow(Markup.Escape($"{name} ({ShortUnit(unit)})"), Markup.Escape(figure.ToString("G6", CultureInfo.InvariantCulture)));
         table.AddRow("written to", Markup.Escape(Path.GetFullPath(outputDirectory)));
         AnsiConsole.Write(table);
         if (t.StopReason == StopReason.Interrupted)

@@ -18,7 +18,8 @@ public static class EvaluateCommand
         var json = SharedOptions.Json();
         var threads = SharedOptions.Threads();
         var command = new Command("evaluate", """
-            Measure how well a trained model reconstructs a dataset: BCE, MSE and MAE as means per pixel, and PSNR in dB.
+            Measure how well a trained model reconstructs a dataset: BCE, MSE and MAE as means per pixel, and PSNR in dB,
+            plus the model family's own figures (a VAE's ELBO and importance-weighted NLL in nats per image, ...).
 
             Example:
               bottleneck evaluate --model runs/basic --data mnist --json
@@ -33,13 +34,18 @@ public static class EvaluateCommand
             DataFit.Check(m, data);
             TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             var r = ReconstructionMetrics.Evaluate(m, data);
+            // The family's own figures (a VAE's ELBO and IW-NLL, a VQ-VAE's perplexity), as training reports them.
+            var figures = m.EvaluationFigures(data);
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(new JsonObject
+                var result = new JsonObject
                 {
                     ["bce"] = r.Bce, ["mse"] = r.Mse, ["mae"] = r.Mae, ["psnr"] = r.Psnr, ["samples"] = r.Samples,
                     ["data"] = data.Name, ["model"] = m.Spec.Name,
-                }.ToJsonString());
+                };
+                foreach (var (name, value) in figures) result[name] = value;
+                if (figures.Count > 0) result["units"] = new JsonObject(m.FigureUnits.Select(u => KeyValuePair.Create(u.Key, (JsonNode?)u.Value)));
+                Console.WriteLine(result.ToJsonString());
                 return CommandRunner.Success;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
@@ -49,6 +55,11 @@ public static class EvaluateCommand
             table.AddRow("MSE (mean per pixel)", r.Mse.ToString("F5", CultureInfo.InvariantCulture));
             table.AddRow("MAE (mean per pixel)", r.Mae.ToString("F5", CultureInfo.InvariantCulture));
             table.AddRow("PSNR", r.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
+            foreach (var (name, value) in figures)
+            {
+                var unit = m.FigureUnits.TryGetValue(name, out var u) ? $" ({u.Split(':')[0]})" : "";
+                table.AddRow(Markup.Escape(name + unit), value.ToString("G6", CultureInfo.InvariantCulture));
+            }
             AnsiConsole.Write(table);
             return CommandRunner.Success;
         }));

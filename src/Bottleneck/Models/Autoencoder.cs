@@ -56,6 +56,21 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
+    /// Throws <see cref="BadInputException"/> when the family cannot be trained with <paramref name="loss"/> (a VAE's
+    /// likelihood is Bernoulli, so it takes BCE only). Training calls it before any output is written. Default: any loss.
+    /// </summary>
+    public virtual void CheckLoss(ReconstructionLoss loss) { }
+
+    /// <summary>
+    /// What the training loss (loss, val_loss, history.csv) measures, for metrics.json's units and, up to its first
+    /// colon, the history plot's axis: a mean per element by default, as Keras reports it; nats per image for a VAE.
+    /// </summary>
+    public virtual string LossUnit(ReconstructionLoss loss) => $"{loss.Name}, mean per element";
+
+    /// <summary>The unit of each of <see cref="EvaluationFigures"/>, by figure name, for metrics.json. Default: none.</summary>
+    public virtual IReadOnlyDictionary<string, string> FigureUnits => new Dictionary<string, string>();
+
+    /// <summary>
     /// The layers in forward order, each fed the previous one's output, with the bottleneck flagged: what
     /// <see cref="ModelSummary"/> walks to print shapes and parameter counts.
     /// </summary>

@@ -84,7 +84,7 @@ public sealed class DenseAutoencoder : Autoencoder
         foreach (var layer in decoder.children()) { yield return ($"decoder.{i}", (nn.Module<Tensor, Tensor>)layer, false); i++; }
     }
 
-    static void AddHidden(List<nn.Module<Tensor, Tensor>> layers, int inWidth, int outWidth, ActivationKind activation, ModelSpec spec)
+    internal static void AddHidden(List<nn.Module<Tensor, Tensor>> layers, int inWidth, int outWidth, ActivationKind activation, ModelSpec spec)
     {
         layers.Add(Dense(inWidth, outWidth, activation, spec.LeakyReluSlope));
         // Keras's BatchNormalization defaults: ε = 1e-3 and moving-average momentum 0.99 (0.01 in torch's convention).

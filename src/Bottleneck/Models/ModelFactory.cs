@@ -8,6 +8,8 @@ public static class ModelFactory
     {
         ["dense"] = spec => new DenseAutoencoder(spec),
         ["tied"] = spec => new TiedAutoencoder(spec),
+        [VariationalAutoencoder.FamilyName] = spec => new VariationalAutoencoder(spec),
+        [VectorQuantizedAutoencoder.FamilyName] = spec => new VectorQuantizedAutoencoder(spec),
     };
 
     /// <summary>The family names a spec may use.</summary>

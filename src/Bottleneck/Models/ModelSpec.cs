@@ -47,6 +47,11 @@ public sealed record ModelSpec
 
     /// <summary>The penalties of §3.3 added to the loss (L2, L1 activity, KL sparsity, contractive); null for none. Dense and tied families.</summary>
     public PenaltySpec? Penalties { get; init; }
+    /// <summary>Options of the "vae" family (β, convolutional encoder, importance samples); null takes the defaults.</summary>
+    public VaeSpec? Vae { get; init; }
+
+    /// <summary>Options of the "vq-vae" family (codebook size, commitment weight, dead-code revival); null takes the defaults.</summary>
+    public VqSpec? Vq { get; init; }
 
     /// <summary>Number of values in one input sample.</summary>
     [JsonIgnore] public int InputSize => (InputShape ?? throw new InvalidOperationException("the spec has no input_shape yet: take it from the data with WithInputShape"))
@@ -128,6 +133,20 @@ public sealed record ModelSpec
             if (BatchNorm)
                 throw new BadInputException($"{source}: field 'batch_norm': not supported by the tied family");
         }
+        ValidateFamilyOptions(source);
+    }
+
+    void ValidateFamilyOptions(string source)
+    {
+        if (Vae is not null && Family != VariationalAutoencoder.FamilyName)
+            throw new BadInputException($"{source}: field 'vae': only the '{VariationalAutoencoder.FamilyName}' family takes it (this spec's family is '{Family}')");
+        if (Vq is not null && Family != VectorQuantizedAutoencoder.FamilyName)
+            throw new BadInputException($"{source}: field 'vq': only the '{VectorQuantizedAutoencoder.FamilyName}' family takes it (this spec's family is '{Family}')");
+        Vae?.Validate(source);
+        Vq?.Validate(source);
+        // A VAE's decoder is a Bernoulli likelihood p(x|z), so its mean must lie in (0, 1).
+        if (Family == VariationalAutoencoder.FamilyName && Activations.Parse(OutputActivation, "output_activation") != ActivationKind.Sigmoid)
+            throw new BadInputException($"{source}: field 'output_activation': the vae family's decoder is a Bernoulli likelihood, so its output must be sigmoid, got {OutputActivation}");
     }
 
     /// <summary>The spec as indented snake_case JSON.</summary>

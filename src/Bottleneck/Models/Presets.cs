@@ -40,6 +40,25 @@ public static class Presets
         ["contractive"] = (new ModelSpec { Name = "contractive", Family = "tied", Bottleneck = 32, BottleneckActivation = "sigmoid",
                 Penalties = new PenaltySpec { Contractive = 0.01 } },
             "§3.3.5 contractive autoencoder 784-32(sigmoid)-784, tied weights, λ=0.01·‖J_f(x)‖²_F"),
+        // §13.1's Keras VAE: Dense(256, relu) → μ, log σ² (Dense(32) each) → Dense(256, relu) → Dense(784, sigmoid);
+        // 200,960 + 2 × 8,224 + 8,448 + 201,488 = 427,344 parameters.
+        ["vae"] = (new ModelSpec { Name = "vae", Family = VariationalAutoencoder.FamilyName, Encoder = [256], Bottleneck = 32 },
+            "§13.1 variational autoencoder 784-256-(μ, log σ²: 32)-256-784, loss in nats per image"),
+        // PyTorch's examples/vae: fc1 784→400, fc21/fc22 400→20, fc3 20→400, fc4 400→784; 652,824 parameters.
+        ["vae-400-20"] = (new ModelSpec { Name = "vae-400-20", Family = VariationalAutoencoder.FamilyName, Encoder = [400], Bottleneck = 20 },
+            "PyTorch's example VAE 784-400-(μ, log σ²: 20)-400-784"),
+        // Conv(32, s2) → Conv(64, s2) → Flatten → μ, log σ² (16) ; Dense(3136) → 64×7×7 → ConvT(32, s2) → ConvT(1, s2); 191,265 parameters.
+        // The IW estimate takes k = 10: 50 conv decodes of each of 10,000 test images took minutes on one CPU thread.
+        ["conv-vae"] = (new ModelSpec { Name = "conv-vae", Family = VariationalAutoencoder.FamilyName, Bottleneck = 16,
+                Vae = new VaeSpec { ConvChannels = [32, 64], IwSamples = 10 } },
+            "convolutional VAE: 3×3 stride-2 convs 32-64 → μ, log σ² (16) → mirrored transposed convs"),
+        // §13.2: the vae preset's architecture with the KL weighted by β = 4 ("β > 1, typically 2-10").
+        ["beta-vae"] = (new ModelSpec { Name = "beta-vae", Family = VariationalAutoencoder.FamilyName, Encoder = [256], Bottleneck = 32, Vae = new VaeSpec { Beta = 4 } },
+            "§13.2 β-VAE (β = 4) on the vae preset's 784-256-32 architecture"),
+        // §13.3 (no architecture given): 3×3 stride-2 convs 32-64 → 1×1 conv to D = 16 → 7×7 grid quantised with K = 64
+        // codes → 3×3 conv → mirrored transposed convs; 48,913 parameters.
+        ["vq-vae"] = (new ModelSpec { Name = "vq-vae", Family = VectorQuantizedAutoencoder.FamilyName, Bottleneck = 16, Vq = new VqSpec() },
+            "§13.3 VQ-VAE: conv encoder to a 7×7 grid of 16-D vectors, codebook of K = 64, commitment β = 0.25"),
     };
 
     /// <summary>Preset names with one-line descriptions, in a stable order.</summary>

@@ -86,6 +86,7 @@ public sealed class TrainingJob
             if (StartFrom is not null) throw new BadInputException("--pretrain layerwise: pretraining starts from fresh weights, but --model names a trained model folder");
             LayerwisePretraining.Check(model);
         }
+        model.CheckLoss(Options.Loss);
         Directory.CreateDirectory(OutputDirectory);
         PretrainingResult? pretrained = null;
         if (pretraining is not null)
@@ -115,7 +116,7 @@ public sealed class TrainingJob
                 epochs.Select(e => e.Loss).ToArray(),
                 epochs.All(e => e.ValLoss is not null) ? epochs.Select(e => e.ValLoss!.Value).ToArray() : null,
                 epochs.Select(e => e.LearningRate).ToArray(),
-                $"{Options.Loss.Name} (mean per element)", $"Training history: {spec.Name} on {DataName}");
+                model.LossUnit(Options.Loss).Split(':')[0], $"Training history: {spec.Name} on {DataName}");
 
         var evaluation = Test ?? Validation;
         ReconstructionMetrics? measured = evaluation is null ? null : ReconstructionMetrics.Evaluate(model, evaluation, Options.Corrupt);
@@ -130,7 +131,12 @@ public sealed class TrainingJob
             var figures = model.SaveFigures(OutputDirectory, evaluation);
             if (figures.Count > 0) metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
         }
-        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            // Units are read by people: β, ‖ and − stay as written instead of \uXXXX escapes.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }));
         return new TrainingJobResult(model, training, measured, metrics);
     }
 
@@ -194,6 +200,7 @@ public sealed class TrainingJob
             ["samples_per_second"] = Math.Round(training.SamplesPerSecond, 1),
             ["units"] = new JsonObject
             {
+                ["loss"] = $"final_loss, final_val_loss, best_monitored_loss and history.csv: {model.LossUnit(Options.Loss)}",
                 ["bce"] = "mean per element (nats), as Keras reports binary_crossentropy",
                 ["mse"] = "mean per element",
                 ["mae"] = "mean per element",
@@ -218,6 +225,8 @@ public sealed class TrainingJob
             var evaluated = (Test ?? Validation)!;
             metrics["mean_activation"] = MeanActivation(model, evaluated);
             foreach (var (name, value) in model.EvaluationFigures(evaluated)) metrics[name] = value;
+            var units = (JsonObject)metrics["units"]!;
+            foreach (var (name, unit) in model.FigureUnits) units[name] = unit;
         }
         return metrics;
     }
