@@ -128,7 +128,7 @@ public static class BottleneckSweep
         double Y(double loss) => (loss - yMin) / (yMax - yMin);
         double ya = Y(sorted[0].Loss), yb = Y(sorted[^1].Loss);
         int? best = null;
-        double bestGap = 0;
+        double bestGap = 1e-9;   // a point on the chord up to rounding is no elbow
         foreach (var p in sorted[1..^1])
         {
             // Height of the chord above the point at the point's x (the chord runs from (0, ya) to (1, yb)).
