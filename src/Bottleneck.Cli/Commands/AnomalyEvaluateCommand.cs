@@ -192,13 +192,14 @@ public static class AnomalyEvaluateCommand
         string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
         AnsiConsole.MarkupLine($"{result.IsAnomaly.Length:N0} samples: {result.Anomalies:N0} anomalies, {result.Normal:N0} normal");
         var table = new Table().Border(TableBorder.Rounded).AddColumn("method");
-        foreach (var c in new[] { "ROC AUC", "avg precision", "threshold", "precision", "recall", "F1", "flagged" })
+        foreach (var c in new[] { "ROC AUC", "AP", "threshold", "precision", "recall", "F1", "flagged" })
             table.AddColumn(new TableColumn(c).RightAligned());
         foreach (var m in result.Methods)
             table.AddRow(Markup.Escape(m.Name), F(m.RocAuc), F(m.AveragePrecision), m.Threshold.ToString("G4", CultureInfo.InvariantCulture),
                 F(m.AtThreshold.Precision), F(m.AtThreshold.Recall), F(m.AtThreshold.F1),
                 (m.AtThreshold.TruePositives + m.AtThreshold.FalsePositives).ToString("N0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]AP = average precision; precision, recall and F1 at each method's threshold (score > threshold is flagged)[/]");
         foreach (var v in result.Verdicts) AnsiConsole.MarkupLine(v.Contains("BEATS") ? $"[bold yellow]{Markup.Escape(v)}[/]" : Markup.Escape(v));
         foreach (var n in result.Notes) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(n)}[/]");
         AnsiConsole.MarkupLine($"wrote evaluation.json, scores.csv, error-histogram.png and roc.png to {Markup.Escape(Path.GetFullPath(directory))}");
