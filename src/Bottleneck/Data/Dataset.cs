@@ -74,6 +74,16 @@ public sealed class Dataset : IDisposable
         return new Dataset(name ?? Name, view, Labels?[start..(start + count)], ClassNames, owns: true);
     }
 
+    /// <summary>The samples at <paramref name="indices"/>, in that order, copied into a dataset of their own; labels follow them.</summary>
+    public Dataset Select(IReadOnlyList<int> indices, string name)
+    {
+        if (indices.Count == 0) throw new BadInputException($"{name}: no samples selected");
+        using var positions = tensor(indices.Select(i => (long)i).ToArray(), ScalarType.Int64);
+        var picked = storage.index_select(0, positions);
+        picked.DetachFromDisposeScope();
+        return new Dataset(name, picked, Labels is null ? null : indices.Select(i => Labels[i]).ToArray(), ClassNames, owns: true);
+    }
+
     /// <summary>
     /// Splits off the last <paramref name="fraction"/> of the samples as validation data, before any shuffling, as
     /// Keras's validation_split does; returns (train, validation).

@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Bottleneck.Analysis.Compression;
+using Bottleneck.Export;
+using Bottleneck.Models;
+using Bottleneck.Training;
+
+namespace Bottleneck.Cli.Commands;
+
+/// <summary>`bottleneck compress`: a dataset's codes in a small file, with sizes, ratios and the PSNR of what they restore.</summary>
+public static class CompressCommand
+{
+    public static Command Create()
+    {
+        var model = SharedOptions.Model("A trained model folder");
+        var selection = new DataSelection();
+        var output = new Option<string>("--out", "-o") { Description = "The code file to write (.bnc)", Required = true };
+        var precision = new Option<string>("--precision") { Description = "float32 (exact), float16, or uint8 (8-bit, quantised per code dimension)", DefaultValueFactory = _ => "float32" };
+        var threads = SharedOptions.Threads();
+        var json = SharedOptions.Json();
+        var command = new Command("compress", """
+            Store a dataset as its bottleneck codes (§8.5): each sample's code h = f(x) in a code file whose header says
+            the precision, the code shape, the count and (uint8) each dimension's min and scale. Reports the bytes, the
+            ratio against the data as float32 and as 8-bit images, and the PSNR of the data decoded from the stored codes.
+
+            Examples:
+              bottleneck compress --model runs/basic --data mnist --out codes.bnc
+              bottleneck compress --model runs/basic --data mnist --precision uint8 --out codes-8bit.bnc
+            """) { model, output, precision, threads, json };
+        selection.AddTo(command);
+        command.SetAction(CommandRunner.Guard("compress", parsed =>
+        {
+            SharedOptions.ApplyThreads(parsed.GetValue(threads));
+            var chosen = CodePrecisions.Parse(parsed.GetValue(precision)!);
+            var path = parsed.GetRequiredValue(output);
+            var modelDirectory = parsed.GetRequiredValue(model);
+            using var m = ModelSource.Trained(modelDirectory);
+            var data = selection.Load(parsed, out var loaded);
+            using var owned = loaded;
+            DataFit.Check(m, data);
+            TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            var report = CodeCompression.Compress(m, WeightsHash(modelDirectory), data, chosen, path);
+            if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, data.IsBytes).ToJsonString());
+            else CompressionTable.Print(report, data.IsBytes, Path.GetFileName(path));
+            return CommandRunner.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>The SHA-256 of a model folder's weights as recorded in its model.json (zeros when it records none).</summary>
+    public static byte[] WeightsHash(string modelDirectory)
+    {
+        var hex = (string?)ModelFolder.ReadManifest(modelDirectory)["weights"]?["sha256"];
+        return hex is { Length: 64 } ? Convert.FromHexString(hex) : new byte[32];
+    }
+}

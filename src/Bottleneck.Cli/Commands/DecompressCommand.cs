@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Bottleneck.Analysis.Compression;
+using Bottleneck.Data;
+using Bottleneck.Models;
+using Bottleneck.Render;
+
+namespace Bottleneck.Cli.Commands;
+
+/// <summary>`bottleneck decompress`: data decoded from a code file, optionally with a picture and the PSNR against the original.</summary>
+public static class DecompressCommand
+{
+    public static Command Create()
+    {
+        var model = SharedOptions.Model("The trained model folder that wrote the codes");
+        var codes = new Option<string>("--codes", "-c") { Description = "A code file written by 'bottleneck compress'", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the restored data: .npy or .csv", Required = true };
+        var png = new Option<string?>("--png") { Description = "Also draw the first --count restored images into this PNG" };
+        var count = new Option<int>("--count") { Description = "How many images --png draws", DefaultValueFactory = _ => 20 };
+        var data = SharedOptions.Data(required: false, description: "The original data, to measure the PSNR of the restored data (same --split and --limit as compress)");
+        var split = SharedOptions.Split();
+        var limit = SharedOptions.Limit();
+        var fashion = SharedOptions.FashionMnist();
+        var header = SharedOptions.CsvHeader();
+        var label = SharedOptions.LabelColumn();
+        var threads = SharedOptions.Threads();
+        var json = SharedOptions.Json();
+        var command = new Command("decompress", """
+            Restore data from a code file: x̂ = g(h) for every stored code (§8.5, "reconstruct when needed"). Reports the
+            bytes and ratios; with --data (the original), also the MSE and PSNR of the restored data.
+
+            Example:
+              bottleneck decompress --model runs/basic --codes codes.bnc --out decoded.npy --png grid.png --data mnist
+            """) { model, codes, output, png, count, data, split, limit, fashion, header, label, threads, json };
+        command.SetAction(CommandRunner.Guard("decompress", parsed =>
+        {
+            SharedOptions.ApplyThreads(parsed.GetValue(threads));
+            var codesPath = parsed.GetRequiredValue(codes);
+            var outPath = parsed.GetRequiredValue(output);
+            var pictures = parsed.GetValue(count);
+            if (pictures < 1) throw new BadInputException($"--count: expected at least 1, got {pictures}");
+            var extension = Path.GetExtension(outPath).ToLowerInvariant();
+            if (extension is not (".npy" or ".csv")) throw new BadInputException($"--out: {outPath}: expected a .npy or .csv file name");
+            var modelDirectory = parsed.GetRequiredValue(model);
+            var file = CodeFile.Read(codesPath);
+            using var m = ModelSource.Trained(modelDirectory);
+            LoadedData? loaded = null;
+            try
+            {
+                Dataset? original = null;
+                if (parsed.GetValue(data) is { } dataArgument)
+                {
+                    loaded = DataSource.Load(dataArgument, SharedOptions.DataOptions(parsed, fashion, header, label));
+                    var which = parsed.GetValue(split)!.ToLowerInvariant();
+                    original = which switch
+                    {
+                        "test" => loaded.Test ?? loaded.Train,
+                        "train" => loaded.Train,
+                        _ => throw new BadInputException($"--split: expected test or train, got '{which}'"),
+                    };
+                    if (parsed.GetValue(limit) is int n)
+                    {
+                        if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");
+                        if (n < original.Count) original = original.Slice(0, n);
+                    }
+                }
+                var (decoded, report) = CodeCompression.Decompress(m, CompressCommand.WeightsHash(modelDirectory), file, codesPath, original);
+                ArrayFiles.Write(outPath, decoded);
+                if (parsed.GetValue(png) is { } picture)
+                {
+                    var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--png: the model's samples ({decoded.SampleLength} values) are not images");
+                    var values = decoded.ToFloats();
+                    var images = Enumerable.Range(0, Math.Min(pictures, decoded.Count))
+                        .Select(i => values.AsSpan(i * decoded.SampleLength, decoded.SampleLength).ToArray()).ToArray();
+                    var title = $"Restored from {Path.GetFileName(codesPath)} ({file.Precision.Name()} codes, {file.CodeSize} values each)";
+                    if (original is not null)
+                    {
+                        var originals = images.Select((_, i) => original.Batch(i, 1).contiguous().data<float>().ToArray()).ToArray();
+                        ImageGrid.SavePng(picture, title, [new GridRow("Original", originals), new GridRow("Restored", images)], shape.Width, shape.Height, shape.Channels);
+                    }
+                    else ImageGrid.SavePng(picture, title, [new GridRow("Restored", images)], shape.Width, shape.Height, shape.Channels);
+                }
+                bool images8 = original?.IsBytes ?? ImageShape.Of(m.InputShape) is not null;
+                if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, images8).ToJsonString());
+                else
+                {
+                    CompressionTable.Print(report, images8, Path.GetFileName(codesPath));
+                    Console.WriteLine($"wrote {decoded.Count:N0} restored samples to {outPath}" + (original is null ? " (give --data with the original to measure PSNR)" : ""));
+                }
+            }
+            finally
+            {
+                loaded?.Dispose();
+            }
+            return CommandRunner.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bottleneck.Analysis.Compression;
+using Bottleneck.IO;
+using Bottleneck.Models;
+using Bottleneck.Render;
+using Bottleneck.Training;
+using Spectre.Console;
+
+namespace Bottleneck.Cli.Commands;
+
+/// <summary>`bottleneck sweep`: one model per code size, the chapter's compression/quality table measured, and the elbow plot.</summary>
+public static class SweepCommand
+{
+    public static Command Create()
+    {
+        var data = SharedOptions.Data();
+        var sizes = new Option<string>("--bottleneck", "-k") { Description = "Code sizes to train, comma-separated", DefaultValueFactory = _ => "8,16,32,64,128,256" };
+        var model = new Option<string>("--model", "-m") { Description = "Architecture whose bottleneck width is varied: a preset or a spec .json file", DefaultValueFactory = _ => "basic" };
+        var epochs = new Option<int>("--epochs") { Description = "Maximum epochs per model (the chapter: 50)", DefaultValueFactory = _ => 50 };
+        var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 256 };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (Adam)", DefaultValueFactory = _ => 1e-3 };
+        var loss = new Option<string>("--loss") { Description = "Training loss: bce, mse, mae or huber", DefaultValueFactory = _ => "bce" };
+        var patience = new Option<int>("--patience") { Description = "Early stopping patience in epochs", DefaultValueFactory = _ => 10 };
+        var noEarlyStopping = new Option<bool>("--no-early-stopping") { Description = "Run every epoch" };
+        var limit = SharedOptions.Limit("Train on the first N training samples only");
+        var output = new Option<string>("--out", "-o") { Description = "Output folder: k8/, k16/, ... (one model each), sweep.csv, sweep.json, elbow.png", DefaultValueFactory = _ => Path.Combine("runs", "sweep") };
+        var seed = SharedOptions.Seed();
+        var threads = SharedOptions.Threads();
+        var json = SharedOptions.Json();
+        var fashion = SharedOptions.FashionMnist();
+        var header = SharedOptions.CsvHeader();
+        var label = SharedOptions.LabelColumn();
+        var command = new Command("sweep", """
+            The chapter's bottleneck sweep (§7.1, §8.5): train one model per code size k, alike in everything else, and
+            measure each on the test set (BCE and MSE per pixel, PSNR) beside the exact compression ratio d/k; draw the
+            loss against k and mark the elbow. Reproduces the trade-off tables of L3466-3473 and L4711-4717.
+
+            Examples:
+              bottleneck sweep --data mnist --bottleneck 8,16,32,64,128,256 --out runs/sweep
+              bottleneck sweep --data mnist --epochs 5 --limit 20000     # a quick look
+            """) { data, sizes, model, epochs, batchSize, lr, loss, patience, noEarlyStopping, limit, output, seed, threads, json, fashion, header, label };
+        command.SetAction(CommandRunner.Guard("sweep", parsed =>
+        {
+            SharedOptions.ApplyThreads(parsed.GetValue(threads));
+            var codeSizes = BottleneckSweep.ParseSizes(parsed.GetValue(sizes)!);
+            var spec = ModelSource.Spec(parsed.GetValue(model)!);
+            var outDirectory = parsed.GetValue(output)!;
+            var training = new TrainingRecipe
+            {
+                Data = parsed.GetRequiredValue(data), Spec = spec, OutputDirectory = outDirectory,
+                Epochs = parsed.GetValue(epochs), BatchSize = parsed.GetValue(batchSize), LearningRate = parsed.GetValue(lr), Loss = parsed.GetValue(loss)!,
+                Seed = parsed.GetValue(seed), Patience = parsed.GetValue(noEarlyStopping) ? null : parsed.GetValue(patience), Limit = parsed.GetValue(limit),
+            }.ToOptions();
+            var request = new SweepRequest
+            {
+                Data = parsed.GetRequiredValue(data), DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
+                Spec = spec, CodeSizes = codeSizes, Training = training, Limit = parsed.GetValue(limit), OutputDirectory = outDirectory,
+            };
+            var rows = Interruptible.Run(cancel => BottleneckSweep.Run(request,
+                onRow: r => Console.Error.WriteLine($"k = {r.CodeSize}: test BCE {r.Bce.ToString("F5", CultureInfo.InvariantCulture)}, MSE {r.Mse.ToString("F5", CultureInfo.InvariantCulture)}, {r.EpochsRun} epochs, {r.TrainSeconds:F0} s"),
+                observer: k => new EpochLog(k), cancel: cancel));
+            long d = (long)Math.Round(rows[0].Ratio * rows[0].CodeSize);
+            var elbowBce = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Bce)).ToList());
+            var elbowMse = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Mse)).ToList());
+            ElbowPlot.SavePng(Path.Combine(outDirectory, "elbow.png"), $"Test loss against code size ({d} inputs)", d,
+                rows.Select(r => r.CodeSize).ToArray(), rows.Select(r => r.Bce).ToArray(), rows.Select(r => r.Mse).ToArray(),
+                d == 784 ? BottleneckSweep.ChapterTypicalLoss : null, elbowBce);
+            var report = Json(rows, elbowBce, elbowMse, parsed.GetRequiredValue(data), spec.Name, training);
+            AtomicFile.WriteAllText(Path.Combine(outDirectory, "sweep.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
+            else Print(rows, elbowBce, elbowMse, d, outDirectory);
+            return CommandRunner.Success;
+        }));
+        return command;
+    }
+
+    static JsonObject Json(IReadOnlyList<SweepRow> rows, int? elbowBce, int? elbowMse, string data, string model, TrainingOptions training) => new()
+    {
+        ["data"] = data, ["model"] = model, ["loss"] = training.Loss.Name, ["max_epochs"] = training.Epochs, ["seed"] = training.Seed,
+        ["elbow_by_bce"] = elbowBce, ["elbow_by_mse"] = elbowMse,
+        ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
+        {
+            ["code_size"] = r.CodeSize, ["ratio"] = r.Ratio, ["test_bce"] = r.Bce, ["test_mse"] = r.Mse, ["test_psnr"] = r.Psnr,
+            ["final_val_loss"] = r.FinalValLoss, ["epochs_run"] = r.EpochsRun, ["params"] = r.Parameters, ["train_seconds"] = Math.Round(r.TrainSeconds, 2),
+            ["chapter_typical_loss"] = BottleneckSweep.ChapterTypicalLoss.TryGetValue(r.CodeSize, out var c) ? c : null,
+            ["chapter_quality"] = BottleneckSweep.ChapterQuality.TryGetValue(r.CodeSize, out var q) ? q : null,
+        }).ToArray()),
+        ["units"] = new JsonObject { ["test_bce"] = "mean per pixel (nats), test set", ["test_mse"] = "mean per pixel, test set", ["test_psnr"] = "dB", ["ratio"] = "d / k, exact" },
+    };
+
+    static void Print(IReadOnlyList<SweepRow> rows, int? elbowBce, int? elbowMse, long d, string outDirectory)
+    {
+        string F(double v, string f) => v.ToString(f, CultureInfo.InvariantCulture);
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("k").RightAligned());
+        foreach (var c in new[] { "ratio d/k", "test BCE", "test MSE", "PSNR dB", "epochs", "chapter: loss", "chapter: quality" })
+            table.AddColumn(new TableColumn(c).RightAligned());
+        foreach (var r in rows)
+            table.AddRow(r.CodeSize.ToString(CultureInfo.InvariantCulture), F(r.Ratio, "0.####"), F(r.Bce, "F4"), F(r.Mse, "F5"),
+                F(r.Psnr, "F2"), r.EpochsRun.ToString(CultureInfo.InvariantCulture),
+                BottleneckSweep.ChapterTypicalLoss.TryGetValue(r.CodeSize, out var c) && d == 784 ? "~" + F(c, "0.00") : "",
+                BottleneckSweep.ChapterQuality.TryGetValue(r.CodeSize, out var q) && d == 784 ? q : "");
+        AnsiConsole.Write(table);
+        Console.WriteLine($"elbow (largest drop below the chord on log2 k): k = {elbowBce?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} by BCE, " +
+                          $"k = {elbowMse?.ToString(CultureInfo.InvariantCulture) ?? "n/a"} by MSE");
+        Console.WriteLine($"wrote sweep.csv, sweep.json, elbow.png and one model folder per code size to {Path.GetFullPath(outDirectory)}");
+    }
+
+    /// <summary>One line per finished epoch on stderr, prefixed with the code size being trained.</summary>
+    sealed class EpochLog(int codeSize) : ITrainingObserver
+    {
+        int epochs;
+        public void EpochStarted(int epoch, int epochs, int batches) => this.epochs = epochs;
+        public void BatchCompleted(int epoch, int batch, int batches, double? runningLoss) { }
+        public void EpochCompleted(EpochRecord record, IReadOnlyList<string> events) =>
+            Console.Error.WriteLine($"k = {codeSize}: epoch {record.Epoch}/{epochs}  loss {record.Loss.ToString("F5", CultureInfo.InvariantCulture)}" +
+                                    (record.ValLoss is double v ? $"  val_loss {v.ToString("F5", CultureInfo.InvariantCulture)}" : ""));
+    }
+}
