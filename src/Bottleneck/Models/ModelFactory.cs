@@ -7,6 +7,7 @@ public static class ModelFactory
     static readonly Dictionary<string, Func<ModelSpec, Autoencoder>> Builders = new()
     {
         ["dense"] = spec => new DenseAutoencoder(spec),
+        ["conv"] = spec => new ConvolutionalAutoencoder(spec),
     };
 
     /// <summary>The family names a spec may use.</summary>

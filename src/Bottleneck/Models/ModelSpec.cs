@@ -45,6 +45,9 @@ public sealed record ModelSpec
     /// <summary>Dropout rate after each hidden activation; never at the bottleneck or output (§4.4).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>The layers of a convolutional model (family "conv", §3.4); the dense fields above do not apply to it.</summary>
+    public ConvSpec? Conv { get; init; }
+
     /// <summary>Number of values in one input sample.</summary>
     [JsonIgnore] public int InputSize => (InputShape ?? throw new InvalidOperationException("the spec has no input_shape yet: take it from the data with WithInputShape"))
         .Aggregate(1, (a, b) => a * b);
@@ -110,6 +113,11 @@ public sealed record ModelSpec
             throw new BadInputException($"{source}: field 'leaky_relu_slope': expected a value in [0, 1), got {LeakyReluSlope}");
         if (!(Dropout >= 0 && Dropout < 1))
             throw new BadInputException($"{source}: field 'dropout': expected a rate in [0, 1), got {Dropout}");
+        if (Family == "conv")
+        {
+            if (Conv is null) throw new BadInputException($"{source}: field 'conv': required for family 'conv' (the encoder and decoder layers)");
+            Conv.Validate(source, OutputActivation);
+        }
     }
 
     /// <summary>The spec as indented snake_case JSON.</summary>
