@@ -12,8 +12,11 @@ namespace Bottleneck.Render;
 /// </summary>
 public static class DenoisingGrid
 {
-    /// <summary>Draws the first <paramref name="count"/> samples of <paramref name="pairs"/> (clean data paired with noisy inputs) and saves the PNG.</summary>
-    public static void Save(string path, Autoencoder model, Dataset pairs, ImageShape shape, int count, string title)
+    /// <summary>
+    /// Draws the first <paramref name="count"/> samples of <paramref name="pairs"/> (clean data paired with noisy inputs)
+    /// and saves the PNG; <paramref name="inputTitle"/> names the middle row ("Noisy", "JPEG").
+    /// </summary>
+    public static void Save(string path, Autoencoder model, Dataset pairs, ImageShape shape, int count, string title, string inputTitle = "Noisy")
     {
         var noisyData = pairs.Inputs ?? throw new ArgumentException("the data has no noisy inputs paired with it (Dataset.WithInputs)", nameof(pairs));
         model.eval();
@@ -25,7 +28,7 @@ public static class DenoisingGrid
         string[] Errors(Tensor images) => (images - clean).square().mean([1]).data<float>().ToArray().Select(e => $"MSE: {e:F4}").ToArray();
         var labels = Enumerable.Range(0, count).Select(i => pairs.Labels is { } l ? $"Label: {l[i]}" : $"#{i}").ToArray();
         ImageGrid.SavePng(path, title,
-            [new GridRow("Clean", Rows(clean), labels), new GridRow("Noisy", Rows(noisy), Errors(noisy)), new GridRow("Denoised", Rows(denoised), Errors(denoised))],
+            [new GridRow("Clean", Rows(clean), labels), new GridRow(inputTitle, Rows(noisy), Errors(noisy)), new GridRow("Denoised", Rows(denoised), Errors(denoised))],
             shape.Width, shape.Height, shape.Channels);
     }
 

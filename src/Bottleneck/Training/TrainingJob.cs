@@ -120,7 +120,7 @@ public sealed class TrainingJob
             if (ImageShape.Of(evaluation.SampleShape) is { } image)
             {
                 DenoisingGrid.Save(Path.Combine(OutputDirectory, "denoising.png"), model, evaluation, image, Math.Min(GridImages, evaluation.Count),
-                    $"{spec.Name} on {DataName} ({noise.Name}): clean, noisy, denoised");
+                    $"{spec.Name} on {DataName} ({noise.Name}): clean, corrupted, denoised", noise is JpegCorruption ? "JPEG" : "Noisy");
                 denoising["figure"] = "denoising.png";
             }
             metrics["denoising"] = denoising;
@@ -161,7 +161,7 @@ public sealed class TrainingJob
             ["seed"] = Options.Seed,
             ["epochs_run"] = epochsRun,
             ["noise"] = Options.Noise?.Name,
-            ["fixed_noise"] = Options.Noise is null ? null : Options.FixedNoise,
+            ["fixed_noise"] = Options.Noise is null ? null : Options.FixedNoise || !Options.Noise.IsRandom,
         },
     };
 
