@@ -38,6 +38,13 @@ public static class TrainingSummary
             foreach (var (name, unit) in units)
                 if (result.Metrics[name] is JsonValue value && value.TryGetValue<double>(out var figure))
                     table.AddRow(Markup.Escape($"{name} ({ShortUnit(unit)})"), Markup.Escape(figure.ToString("G6", CultureInfo.InvariantCulture)));
+        if (result.Metrics["denoising"] is System.Text.Json.Nodes.JsonObject d)
+        {
+            table.AddRow("noise", Markup.Escape((string?)d["corruption"] ?? "") + ((bool?)d["fixed_noise"] == true ? " (fixed copy)" : " (fresh each batch)"));
+            table.AddRow("MSE noisy vs clean (per pixel)", FormattableString.Invariant($"{(double)d["mse_noisy"]!:F5} ({(double)d["psnr_noisy"]!:F2} dB)"));
+            table.AddRow("MSE denoised vs clean (per pixel)", FormattableString.Invariant($"{(double)d["mse_denoised"]!:F5} ({(double)d["psnr_denoised"]!:F2} dB)"));
+            table.AddRow("improvement", FormattableString.Invariant($"{(double)d["improvement_percent"]!:F1}%"));
+        }
         table.AddRow("written to", Markup.Escape(Path.GetFullPath(outputDirectory)));
         AnsiConsole.Write(table);
         if (t.StopReason == StopReason.Interrupted)

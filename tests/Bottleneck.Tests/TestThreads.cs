@@ -4,7 +4,7 @@ namespace Bottleneck.Tests;
 
 /// <summary>
 /// Tests run torch on one thread, as the CLI does by default: with two OpenMP threads and the other core busy (other
-/// builds, other test hosts), a tiny conv training took 11 s instead of 0.8 s here, from spinning barriers.
+/// builds, other test hosts), a tiny conv training took 11-28 s instead of about 1 s here, from spinning barriers.
 /// </summary>
 static class TestThreads
 {

@@ -12,7 +12,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = SharedOptions.Data(required: false);
-        var model = new Option<string?>("--model", "-m") { Description = "Model: a preset (basic, deep, deep-bn, viz2d), a spec .json file, or a trained model folder to train further" };
+        var model = new Option<string?>("--model", "-m") { Description = "Model: a preset (basic, deep, deep-bn, viz2d, conv, conv-transpose, conv-blog, denoise, ...; see 'bottleneck info'), a spec .json file, or a trained model folder to train further" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run whose output folder this is (its options are read from it; --epochs may raise the limit)" };
         var epochs = new Option<int?>("--epochs") { Description = "Maximum number of epochs (default 50)" };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 256 };
@@ -36,6 +36,12 @@ public static class TrainCommand
         var pretrain = new Option<string?>("--pretrain") { Description = "layerwise: pretrain each encoder layer and its mirrored decoder layer as a shallow autoencoder, layers below frozen, before training end to end (§4.4)" };
         var pretrainEpochs = new Option<int?>("--pretrain-epochs") { Description = $"Epochs per pretrained pair (default {LayerwisePretraining.DefaultEpochs}); --epochs is then the fine-tuning budget" };
         var noShuffle = new Option<bool>("--no-shuffle") { Description = "Keep the training order instead of reshuffling every epoch" };
+        var noise = new Option<string?>("--noise")
+        {
+            Description = "Denoising (§3.5): corrupt the input, keep the clean target. gaussian:σ (clipped to [0, 1]), mask:q (zero each pixel " +
+                          "with probability q), salt-pepper:p, jpeg:quality (1-100), or none. Presets denoise and conv-denoise default to gaussian:0.5 (§10.4)",
+        };
+        var fixedNoise = new Option<bool>("--fixed-noise") { Description = "Corrupt the training data once, up front (the chapter's Keras code), instead of every batch afresh" };
         var limit = SharedOptions.Limit("Train on the first N training samples only");
         var outDir = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/<model name>)" };
         var seed = SharedOptions.Seed();
@@ -53,12 +59,14 @@ public static class TrainCommand
             Examples:
               bottleneck train --data mnist --model basic --epochs 50 --batch-size 256 --seed 1 --out runs/basic
               bottleneck train --data mnist --model deep-bn --reduce-lr --out runs/deep-bn
+              bottleneck train --data mnist --model conv --epochs 10 --out runs/conv
+              bottleneck train --data mnist --model denoise --noise gaussian:0.5 --out runs/denoise
               bottleneck train --resume runs/deep-bn            # after Ctrl-C: go on from the last completed epoch
               bottleneck train --data mnist --model deep --pretrain layerwise --pretrain-epochs 5 --epochs 10 --out runs/deep-pretrained
             """);
         foreach (var o in new Option[] { data, model, resume, epochs, batchSize, optimizer, lr, momentum, loss, huberDelta, valSplit, valData,
                      noValidation, patience, minDelta, noEarlyStopping, noRestore, reduceLr, lrFactor, lrPatience, minLr, noCheckpoint,
-                     pretrain, pretrainEpochs, noShuffle, limit, outDir, seed, threads, json, fashion, header, label })
+                     pretrain, pretrainEpochs, noShuffle, noise, fixedNoise, limit, outDir, seed, threads, json, fashion, header, label })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard("train", parsed =>
@@ -109,6 +117,10 @@ public static class TrainCommand
                     Checkpoint = !parsed.GetValue(noCheckpoint),
                     Pretrain = parsed.GetValue(pretrain),
                     PretrainEpochs = parsed.GetValue(pretrainEpochs),
+                    // A denoising preset without --noise trains with the chapter's corruption (§10.4: Gaussian, 0.5).
+                    Noise = parsed.GetValue(noise)
+                            ?? (ModelFolder.IsModelFolder(modelArgument) || File.Exists(modelArgument) ? null : Presets.DefaultNoise(modelArgument)),
+                    FixedNoise = parsed.GetValue(fixedNoise),
                     OutputDirectory = parsed.GetValue(outDir) ?? Path.Combine("runs", spec.Name),
                 };
             }

@@ -16,8 +16,9 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
     public static double PsnrFromMse(double mse, double max = 1.0) => mse > 0 ? 10 * Math.Log10(max * max / mse) : double.PositiveInfinity;
 
     /// <summary>
-    /// Runs the model over <paramref name="data"/> in inference mode and measures the reconstructions. With
-    /// <paramref name="corrupt"/> the model sees corrupted input and is scored against the clean data (denoising).
+    /// Runs the model over <paramref name="data"/> in inference mode and measures the reconstructions. When the data is
+    /// paired with inputs (<see cref="Dataset.Inputs"/>) or <paramref name="corrupt"/> is given, the model sees the
+    /// corrupted input and is scored against the clean data (denoising); the pairing wins.
     /// </summary>
     public static ReconstructionMetrics Evaluate(Autoencoder model, Dataset data, Func<Tensor, Tensor>? corrupt = null, int batchSize = 1000)
     {
@@ -31,7 +32,7 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
             using var scope = NewDisposeScope();
             int count = Math.Min(batchSize, data.Count - start);
             var clean = data.Batch(start, count).reshape(count, -1);
-            var input = corrupt is null ? clean : corrupt(clean);
+            var input = data.Inputs?.Batch(start, count) ?? (corrupt is null ? clean : corrupt(clean));
             var pre = model.DecodePreActivation(model.Encode(input)).reshape(count, -1);
             var reconstruction = model.Output.Apply(pre);
             var error = reconstruction - clean;

@@ -16,7 +16,7 @@ public sealed class Dataset : IDisposable
     public Dataset(string name, Tensor storage, int[]? labels = null, IReadOnlyList<string>? classNames = null)
         : this(name, storage, labels, classNames, owns: true) { }
 
-    Dataset(string name, Tensor storage, int[]? labels, IReadOnlyList<string>? classNames, bool owns)
+    Dataset(string name, Tensor storage, int[]? labels, IReadOnlyList<string>? classNames, bool owns, Dataset? inputs = null)
     {
         if (storage.dtype != ScalarType.Byte && storage.dtype != ScalarType.Float32)
             throw new ArgumentException($"dataset storage must be uint8 or float32, got {storage.dtype}");
@@ -26,6 +26,7 @@ public sealed class Dataset : IDisposable
         Name = name;
         this.storage = storage;
         ownsStorage = owns;
+        Inputs = inputs;
         Labels = labels;
         ClassNames = classNames;
     }
@@ -51,6 +52,25 @@ public sealed class Dataset : IDisposable
     /// <summary>Names of the classes, when known (Fashion-MNIST's "T-shirt/top", ...).</summary>
     public IReadOnlyList<string>? ClassNames { get; }
 
+    /// <summary>
+    /// The model's inputs, paired sample for sample with these samples as targets — a corrupted copy made once for
+    /// denoising (§3.5) — or null when the model's input is the sample itself.
+    /// </summary>
+    public Dataset? Inputs { get; }
+
+    /// <summary>
+    /// These samples, as targets, paired with <paramref name="inputs"/> as the model's inputs (same count and shape).
+    /// The result shares this dataset's memory, owns <paramref name="inputs"/>, and is disposed on its own.
+    /// </summary>
+    public Dataset WithInputs(Dataset inputs)
+    {
+        if (inputs.Count != Count || !inputs.SampleShape.SequenceEqual(SampleShape))
+            throw new ArgumentException($"inputs [{inputs.Count}, {string.Join(", ", inputs.SampleShape)}] do not pair with samples [{Count}, {string.Join(", ", SampleShape)}]");
+        var view = storage.alias();
+        view.DetachFromDisposeScope();
+        return new Dataset(Name, view, Labels, ClassNames, owns: true, inputs);
+    }
+
     /// <summary>Samples at <paramref name="indices"/> (int64) as float32 in the dataset's scale: bytes become x/255.</summary>
     public Tensor Batch(Tensor indices)
     {
@@ -71,7 +91,7 @@ public sealed class Dataset : IDisposable
         if (start < 0 || count < 0 || start + count > Count) throw new ArgumentOutOfRangeException(nameof(count));
         var view = storage.narrow(0, start, count);
         view.DetachFromDisposeScope();
-        return new Dataset(name ?? Name, view, Labels?[start..(start + count)], ClassNames, owns: true);
+        return new Dataset(name ?? Name, view, Labels?[start..(start + count)], ClassNames, owns: true, Inputs?.Slice(start, count));
     }
 
     /// <summary>The samples at <paramref name="indices"/>, in that order, copied into a dataset of their own; labels follow them.</summary>
@@ -117,6 +137,7 @@ public sealed class Dataset : IDisposable
 
     public void Dispose()
     {
+        Inputs?.Dispose();
         if (ownsStorage) storage.Dispose();
     }
 }

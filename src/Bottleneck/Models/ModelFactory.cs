@@ -10,6 +10,7 @@ public static class ModelFactory
         ["tied"] = spec => new TiedAutoencoder(spec),
         [VariationalAutoencoder.FamilyName] = spec => new VariationalAutoencoder(spec),
         [VectorQuantizedAutoencoder.FamilyName] = spec => new VectorQuantizedAutoencoder(spec),
+        ["conv"] = spec => new ConvolutionalAutoencoder(spec),
     };
 
     /// <summary>The family names a spec may use.</summary>

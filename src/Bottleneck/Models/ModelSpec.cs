@@ -52,6 +52,8 @@ public sealed record ModelSpec
 
     /// <summary>Options of the "vq-vae" family (codebook size, commitment weight, dead-code revival); null takes the defaults.</summary>
     public VqSpec? Vq { get; init; }
+    /// <summary>The layers of a convolutional model (family "conv", §3.4); the dense fields above do not apply to it.</summary>
+    public ConvSpec? Conv { get; init; }
 
     /// <summary>Number of values in one input sample.</summary>
     [JsonIgnore] public int InputSize => (InputShape ?? throw new InvalidOperationException("the spec has no input_shape yet: take it from the data with WithInputShape"))
@@ -147,6 +149,11 @@ public sealed record ModelSpec
         // A VAE's decoder is a Bernoulli likelihood p(x|z), so its mean must lie in (0, 1).
         if (Family == VariationalAutoencoder.FamilyName && Activations.Parse(OutputActivation, "output_activation") != ActivationKind.Sigmoid)
             throw new BadInputException($"{source}: field 'output_activation': the vae family's decoder is a Bernoulli likelihood, so its output must be sigmoid, got {OutputActivation}");
+        if (Family == "conv")
+        {
+            if (Conv is null) throw new BadInputException($"{source}: field 'conv': required for family 'conv' (the encoder and decoder layers)");
+            Conv.Validate(source, OutputActivation);
+        }
     }
 
     /// <summary>The spec as indented snake_case JSON.</summary>

@@ -1,3 +1,5 @@
+using static Bottleneck.Models.ConvLayerSpec;
+
 namespace Bottleneck.Models;
 
 /// <summary>The chapter's exact architectures, by name (GUIDE.md §1).</summary>
@@ -59,7 +61,49 @@ public static class Presets
         // codes → 3×3 conv → mirrored transposed convs; 48,913 parameters.
         ["vq-vae"] = (new ModelSpec { Name = "vq-vae", Family = VectorQuantizedAutoencoder.FamilyName, Bottleneck = 16, Vq = new VqSpec() },
             "§13.3 VQ-VAE: conv encoder to a 7×7 grid of 16-D vectors, codebook of K = 64, commitment β = 0.25"),
+        // §10.3 build_convolutional_autoencoder: 320 + 9,248 × 3 + 289 = 28,353 parameters; the code (the pooling layer
+        // named 'bottleneck') is 32×7×7 = 1,568 values for 784 pixels, twice the input.
+        ["conv"] = (new ModelSpec { Name = "conv", Family = "conv", Conv = new ConvSpec
+            {
+                Encoder = [Conv(32), MaxPool(), Conv(32), MaxPool()],
+                Decoder = [Conv(32), Upsample(), Conv(32), Upsample(), Conv(1)],
+            } }, "§10.3 convolutional autoencoder 28×28×1 → 7×7×32 → 28×28×1 with UpSampling (code larger than the input)"),
+        // §10.3 build_conv_autoencoder_transpose: 320 + 18,496 + 36,928 + 18,464 + 289 = 74,497; code 64×7×7 = 3,136.
+        ["conv-transpose"] = (new ModelSpec { Name = "conv-transpose", Family = "conv", Conv = new ConvSpec
+            {
+                Encoder = [Conv(32, stride: 2), Conv(64, stride: 2)],
+                Decoder = [ConvTranspose(64), ConvTranspose(32), Conv(1)],
+            } }, "§10.3 convolutional autoencoder with strided Conv2D and Conv2DTranspose, 28×28×1 → 7×7×64 → 28×28×1"),
+        // The Keras blog's convolutional autoencoder (Chollet, 2016): 16-8-8 filters, a 4×4×8 = 128-value code, 4,385 parameters.
+        ["conv-blog"] = (new ModelSpec { Name = "conv-blog", Family = "conv", Conv = new ConvSpec
+            {
+                Encoder = [Conv(16), MaxPool(), Conv(8), MaxPool(), Conv(8), MaxPool()],
+                Decoder = [Conv(8), Upsample(), Conv(8), Upsample(), Conv(16, padding: "valid"), Upsample(), Conv(1)],
+            } }, "Keras blog convolutional autoencoder 28×28×1 → 4×4×8 (128 values) → 28×28×1"),
+        // Practice Problem 1 (L7016-7064): 32×32×3 colour images to a 64-value dense code; 604,099 parameters.
+        ["conv-color"] = (new ModelSpec { Name = "conv-color", Family = "conv", InputShape = [32, 32, 3], Conv = new ConvSpec
+            {
+                Encoder = [Conv(32, stride: 2), Conv(64, stride: 2), Flatten(), Dense(64)],
+                Decoder = [Dense(8 * 8 * 64), Reshape(64, 8, 8), ConvTranspose(64), ConvTranspose(32), Conv(3)],
+            } }, "Practice Problem 1 colour autoencoder 32×32×3 → 64 (dense code) → 32×32×3"),
+        // §10.4 denoises with build_deep_autoencoder(784, 32), the §10.2 model; the corruption comes from --noise
+        // (default gaussian:0.5, the noise_factor of §10.4).
+        ["denoise"] = (new ModelSpec { Name = "denoise", Encoder = [512, 256, 128], Bottleneck = 32, BatchNorm = true, Dropout = 0.2 },
+            "§10.4 denoising autoencoder: the §10.2 deep model trained on noisy input, clean target (--noise, default gaussian:0.5)"),
+        // The chapter quotes a "denoising conv" model (Webinar 1, L367, L6320) but gives no code: the §10.3 architecture.
+        ["conv-denoise"] = (new ModelSpec { Name = "conv-denoise", Family = "conv", Conv = new ConvSpec
+            {
+                Encoder = [Conv(32), MaxPool(), Conv(32), MaxPool()],
+                Decoder = [Conv(32), Upsample(), Conv(32), Upsample(), Conv(1)],
+            } }, "convolutional denoising autoencoder: the §10.3 conv model on noisy input (--noise, default gaussian:0.5)"),
     };
+
+    /// <summary>
+    /// The corruption a denoising preset trains with when --noise is not given: §10.4's noise_factor 0.5 (Gaussian,
+    /// clipped to [0, 1]); null for every other preset.
+    /// </summary>
+    public static string? DefaultNoise(string name) =>
+        name.Equals("denoise", StringComparison.OrdinalIgnoreCase) || name.Equals("conv-denoise", StringComparison.OrdinalIgnoreCase) ? "gaussian:0.5" : null;
 
     /// <summary>Preset names with one-line descriptions, in a stable order.</summary>
     public static IEnumerable<(string Name, string Description)> List() => All.Select(p => (p.Key, p.Value.Description));

@@ -144,8 +144,10 @@ public sealed class Trainer
             int start = b * options.BatchSize, count = Math.Min(options.BatchSize, train.Count - start);
             using (var batchScope = NewDisposeScope())
             {
-                var clean = train.Batch(order.narrow(0, start, count));
-                var input = options.Corrupt is null ? clean : options.Corrupt(clean);
+                var indices = order.narrow(0, start, count);
+                var clean = train.Batch(indices);
+                // A fixed corrupted copy paired with the data wins; otherwise the batch is corrupted afresh (§3.5).
+                var input = train.Inputs?.Batch(indices) ?? (options.Corrupt is null ? clean : options.Corrupt(clean));
                 optimizer.zero_grad();
                 var terms = model.Loss(input, clean, options.Loss);
                 terms.Total.backward();
@@ -182,7 +184,7 @@ public sealed class Trainer
             int count = Math.Min(EvaluationBatchSize, data.Count - start);
             using var batchScope = NewDisposeScope();
             var clean = data.Batch(start, count);
-            var input = options.Corrupt is null ? clean : options.Corrupt(clean);
+            var input = data.Inputs?.Batch(start, count) ?? (options.Corrupt is null ? clean : options.Corrupt(clean));
             sum += model.Loss(input, clean, options.Loss).Total.item<float>() * (double)count;
         }
         return sum / data.Count;

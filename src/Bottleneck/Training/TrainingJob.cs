@@ -79,7 +79,11 @@ public sealed class TrainingJob
         }
         else model = StartFrom ?? ModelFactory.Create(spec);
         foreach (var data in new[] { Train, Validation, Test })
-            if (data is not null) DataFit.Check(model, data);
+            if (data is not null)
+            {
+                DataFit.Check(model, data);
+                if (Options.Noise is not null) CheckNoiseRange(data, Options.Noise);
+            }
         var pretraining = Resume ? null : Pretraining;
         if (pretraining is not null)
         {
@@ -87,6 +91,8 @@ public sealed class TrainingJob
             LayerwisePretraining.Check(model);
         }
         model.CheckLoss(Options.Loss);
+        // A denoising run trains and is scored on (noisy input, clean target) pairs (§3.5).
+        using var pairs = new NoisyPairs(Options.Noise, Options.FixedNoise, Options.Seed, Train, Validation, Test);
         Directory.CreateDirectory(OutputDirectory);
         PretrainingResult? pretrained = null;
         if (pretraining is not null)
@@ -106,7 +112,7 @@ public sealed class TrainingJob
             },
         };
 
-        var training = new Trainer().Fit(model, Train, Validation, options, observer, cancel, resume);
+        var training = new Trainer().Fit(model, pairs.Train, pairs.Validation, options, observer, cancel, resume);
 
         ModelFolder.Save(model, OutputDirectory, Manifest(training.EpochsRun));
         training.History.SaveCsv(Path.Combine(OutputDirectory, "history.csv"));
@@ -118,14 +124,26 @@ public sealed class TrainingJob
                 epochs.Select(e => e.LearningRate).ToArray(),
                 model.LossUnit(Options.Loss).Split(':')[0], $"Training history: {spec.Name} on {DataName}");
 
-        var evaluation = Test ?? Validation;
+        var evaluation = pairs.Test ?? pairs.Validation;
         ReconstructionMetrics? measured = evaluation is null ? null : ReconstructionMetrics.Evaluate(model, evaluation, Options.Corrupt);
         if (evaluation is not null && ImageShape.Of(evaluation.SampleShape) is { } shape)
             ReconstructionGrid.Save(Path.Combine(OutputDirectory, "reconstructions.png"), model, evaluation, shape,
                 Math.Min(GridImages, evaluation.Count), $"{spec.Name} on {DataName}: originals and reconstructions");
 
-        var metrics = MetricsJson(model, training, measured, evaluation == Test ? "test" : "validation");
+        var metrics = MetricsJson(model, training, measured, evaluation == pairs.Test ? "test" : "validation");
         if (pretrained is not null) metrics["pretraining"] = pretrained.ToJson();
+        if (Options.Noise is { } noise && evaluation?.Inputs is not null)
+        {
+            var denoising = DenoisingMetrics.Measure(model, evaluation).ToJson(noise.Name);
+            denoising["fixed_noise"] = Options.FixedNoise || !noise.IsRandom;
+            if (ImageShape.Of(evaluation.SampleShape) is { } image)
+            {
+                DenoisingGrid.Save(Path.Combine(OutputDirectory, "denoising.png"), model, evaluation, image, Math.Min(GridImages, evaluation.Count),
+                    $"{spec.Name} on {DataName} ({noise.Name}): clean, corrupted, denoised", noise is JpegCorruption ? "JPEG" : "Noisy");
+                denoising["figure"] = "denoising.png";
+            }
+            metrics["denoising"] = denoising;
+        }
         if (evaluation is not null)
         {
             var figures = model.SaveFigures(OutputDirectory, evaluation);
@@ -174,6 +192,8 @@ public sealed class TrainingJob
             ["batch_size"] = Options.BatchSize,
             ["seed"] = Options.Seed,
             ["epochs_run"] = epochsRun,
+            ["noise"] = Options.Noise?.Name,
+            ["fixed_noise"] = Options.Noise is null ? null : Options.FixedNoise || !Options.Noise.IsRandom,
         },
     };
 
@@ -247,6 +267,14 @@ public sealed class TrainingJob
             count += code.numel();
         }
         return sum / count;
+    }
+
+    /// <summary>Rejects data outside [0, 1] for a corruption: noise is clipped to [0, 1] and JPEG stores 8-bit pixels.</summary>
+    static void CheckNoiseRange(Dataset data, Corruption noise)
+    {
+        var (min, max) = data.Range();
+        if (min < 0 || max > 1)
+            throw new BadInputException($"--noise {noise.Name}: {data.Name} spans [{min:G4}, {max:G4}], but corruptions work on data scaled to [0, 1] (images)");
     }
 
     /// <summary>Rejects data the loss cannot take: NaN or infinity anywhere, and BCE on values outside [0, 1].</summary>

@@ -1,3 +1,4 @@
+using Bottleneck.Data;
 using Bottleneck.Objectives;
 using static TorchSharp.torch;
 
@@ -33,6 +34,16 @@ public sealed record TrainingOptions
 
     /// <summary>Corrupts a clean batch into the model's input (denoising, §3.5); null feeds the clean batch.</summary>
     public Func<Tensor, Tensor>? Corrupt { get; init; }
+
+    /// <summary>
+    /// The corruption of a denoising run (§3.5). <see cref="TrainingJob"/> pairs validation and test data with noisy
+    /// copies made once (<see cref="NoisyPairs"/>) and reports the denoising figures; set <see cref="Corrupt"/> to
+    /// <c>Noise.Apply</c> for fresh noise on every training batch.
+    /// </summary>
+    public Corruption? Noise { get; init; }
+
+    /// <summary>Corrupt the training data once, up front, as the chapter's Keras code does, instead of every batch afresh.</summary>
+    public bool FixedNoise { get; init; }
 
     /// <summary>How many batches between reads of the running loss for progress display (each read synchronises).</summary>
     public int ProgressEveryBatches { get; init; } = 20;

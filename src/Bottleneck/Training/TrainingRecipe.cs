@@ -56,6 +56,11 @@ public sealed record TrainingRecipe
 
     /// <summary>Epochs per pretrained pair; null takes <see cref="LayerwisePretraining.DefaultEpochs"/>.</summary>
     public int? PretrainEpochs { get; init; }
+    /// <summary>The --noise corruption of a denoising run ("gaussian:0.5", "mask:0.3", ...); null trains on clean input.</summary>
+    public string? Noise { get; init; }
+
+    /// <summary>Corrupt the training data once instead of every batch afresh (--fixed-noise).</summary>
+    public bool FixedNoise { get; init; }
 
     /// <summary>Number of test images in reconstructions.png.</summary>
     public int GridImages { get; init; } = 10;
@@ -64,6 +69,8 @@ public sealed record TrainingRecipe
     /// <summary>The trainer's options; every value is checked and a bad one is a <see cref="BadInputException"/>.</summary>
     public TrainingOptions ToOptions()
     {
+        var noise = Noise is null ? null : Corruption.Parse(Noise, "--noise");
+        if (FixedNoise && noise is null) throw new BadInputException("--fixed-noise: needs a corruption to fix (give --noise, e.g. --noise gaussian:0.5)");
         var options = new TrainingOptions
         {
             Epochs = Epochs,
@@ -76,6 +83,10 @@ public sealed record TrainingRecipe
             Seed = Seed,
             EarlyStopping = Patience is int p ? new EarlyStopping(p, MinDelta, RestoreBestWeights) : null,
             ReduceLr = ReduceLr ? new ReduceLrOnPlateau(LrFactor, LrPatience, MinLr) : null,
+            Noise = noise,
+            FixedNoise = FixedNoise,
+            // Fresh noise for every training batch, drawn from torch's generator, which the trainer reseeds every epoch.
+            Corrupt = noise is null ? null : clean => noise.Apply(clean),
         };
         options.Validate();
         if (Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {Limit}");

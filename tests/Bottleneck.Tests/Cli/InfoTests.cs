@@ -30,4 +30,21 @@ public class InfoTests
         Assert.Contains("bottleneck", result.Stdout);
         Assert.Contains("Total params: 222,384", result.Stdout);
     }
+
+    [Theory]
+    [InlineData("conv", 28_353, new long[] { 32, 7, 7 }, true)]          // §10.3: a 1,568-value code for 784 pixels
+    [InlineData("conv-transpose", 74_497, new long[] { 64, 7, 7 }, true)]
+    [InlineData("conv-blog", 4_385, new long[] { 8, 4, 4 }, false)]       // 128 values: 6.1× smaller than the input
+    public void Info_shows_conv_models_and_warns_when_the_code_is_not_smaller_than_the_input(string preset, long parameters, long[] code, bool warns)
+    {
+        using var folder = new TestData.TempFolder();
+        var result = CliRunner.Run(folder.Path, "info", "--model", preset, "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var json = JsonNode.Parse(result.Stdout)!;
+        Assert.Equal(parameters, (long)json["params"]!);
+        Assert.Equal(code, json["code_shape"]!.AsArray().Select(d => (long)d!).ToArray());
+        Assert.Equal(warns, json["warning"] is not null);
+        var bottleneck = json["layers"]!.AsArray().Single(l => (bool)l!["bottleneck"]!)!;
+        Assert.Equal(code, bottleneck["output_shape"]!.AsArray().Select(d => (long)d!).ToArray());
+    }
 }
