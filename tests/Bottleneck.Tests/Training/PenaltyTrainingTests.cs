@@ -47,7 +47,8 @@ public class PenaltyTrainingTests
         var plain = new ModelSpec { InputShape = [64], Bottleneck = 8 };
         var (_, before) = Train(plain);
         var (_, after) = Train(plain with { Penalties = new PenaltySpec { L1Activity = 2e-3 } });
-        Assert.Fail( $"mean activation {before:F4} → {after:F4}");
+        // 1.14 → 0.67 when measured: sparser, but not the dead code a too-large λ gives (1e-2 drives it to 0).
+        Assert.True(after < 0.75 * before && after > 0.05 * before, $"mean activation {before:F4} → {after:F4}");
     }
 
     [Fact]
