@@ -12,7 +12,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = SharedOptions.Data(required: false);
-        var model = new Option<string?>("--model", "-m") { Description = "Model: a preset (basic, deep, deep-bn, viz2d), a spec .json file, or a trained model folder to train further" };
+        var model = new Option<string?>("--model", "-m") { Description = $"Model: a preset ({string.Join(", ", Presets.List().Select(p => p.Name))}), a spec .json file, or a trained model folder to train further" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run whose output folder this is (its options are read from it; --epochs may raise the limit)" };
         var epochs = new Option<int?>("--epochs") { Description = "Maximum number of epochs (default 50)" };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 256 };
@@ -51,6 +51,7 @@ public static class TrainCommand
             Examples:
               bottleneck train --data mnist --model basic --epochs 50 --batch-size 256 --seed 1 --out runs/basic
               bottleneck train --data mnist --model deep-bn --reduce-lr --out runs/deep-bn
+              bottleneck train --data mnist --model vae --epochs 20 --out runs/vae   # a VAE's loss is in nats per image
               bottleneck train --resume runs/deep-bn            # after Ctrl-C: go on from the last completed epoch
             """);
         foreach (var o in new Option[] { data, model, resume, epochs, batchSize, optimizer, lr, momentum, loss, huberDelta, valSplit, valData,
