@@ -9,8 +9,12 @@ public static class SharedOptions
     public static Option<string> Data(bool required = true, string description = "Dataset: mnist, fashion-mnist, or a path (IDX folder, .npz, .npy, .csv)") =>
         new("--data", "-d") { Description = description, Required = required };
 
-    public static Option<string> Model(string description = "Model: a preset (basic, deep, deep-bn, viz2d), a spec .json file, or a trained model folder") =>
-        new("--model", "-m") { Description = description, Required = true };
+    public static Option<string> Model(string? description = null) =>
+        new("--model", "-m")
+        {
+            Description = description ?? $"Model: a preset ({string.Join(", ", Bottleneck.Models.Presets.List().Select(p => p.Name))}), a spec .json file, or a trained model folder",
+            Required = true,
+        };
 
     public static Option<string?> FashionMnist() =>
         new("--fashion-mnist") { Description = $"Folder with Fashion-MNIST's IDX files (default: ${BuiltInDatasets.FashionMnistVariable}, then {BuiltInDatasets.DebianFashionMnist})" };

@@ -12,7 +12,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var data = SharedOptions.Data(required: false);
-        var model = new Option<string?>("--model", "-m") { Description = "Model: a preset (basic, deep, deep-bn, viz2d, conv, conv-transpose, conv-blog, denoise, ...; see 'bottleneck info'), a spec .json file, or a trained model folder to train further" };
+        var model = new Option<string?>("--model", "-m") { Description = $"Model: a preset ({string.Join(", ", Presets.List().Select(p => p.Name))}), a spec .json file, or a trained model folder to train further" };
         var resume = new Option<string?>("--resume") { Description = "Continue the interrupted run whose output folder this is (its options are read from it; --epochs may raise the limit)" };
         var epochs = new Option<int?>("--epochs") { Description = "Maximum number of epochs (default 50)" };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per batch", DefaultValueFactory = _ => 256 };
@@ -61,6 +61,7 @@ public static class TrainCommand
               bottleneck train --data mnist --model deep-bn --reduce-lr --out runs/deep-bn
               bottleneck train --data mnist --model conv --epochs 10 --out runs/conv
               bottleneck train --data mnist --model denoise --noise gaussian:0.5 --out runs/denoise
+              bottleneck train --data mnist --model vae --epochs 20 --out runs/vae   # a VAE's loss is in nats per image
               bottleneck train --resume runs/deep-bn            # after Ctrl-C: go on from the last completed epoch
               bottleneck train --data mnist --model deep --pretrain layerwise --pretrain-epochs 5 --epochs 10 --out runs/deep-pretrained
             """);
