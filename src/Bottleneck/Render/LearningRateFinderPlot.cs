@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bottleneck.Training;
 using ScottPlot;
 
@@ -52,5 +51,12 @@ public static class LearningRateFinderPlot
         PlotFigure.Save(plot, path, width, height);
     }
 
-    private static string Rate(double rate) => rate.ToString("G2", CultureInfo.InvariantCulture);
+    // Two significant digits, as plain digits from 0.0001 to 9,999 and as a power of ten beyond (1×10³, not 1E+03).
+    private static string Rate(double rate)
+    {
+        var (mantissa, exponent) = LogAxis.ThreeDigits(rate);
+        mantissa = Math.Round(mantissa, 1);
+        if (mantissa >= 10) (mantissa, exponent) = (1, exponent + 1);
+        return LogAxis.Format(mantissa, exponent, plain: exponent is >= -4 and <= 3);
+    }
 }
