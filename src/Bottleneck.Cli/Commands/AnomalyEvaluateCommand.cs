@@ -70,7 +70,7 @@ public static class AnomalyEvaluateCommand
                 var report = Report(result, data, loaded.Name);
                 AtomicFile.WriteAllText(Path.Combine(outDirectory, "evaluation.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 WriteScores(Path.Combine(outDirectory, "scores.csv"), result, data.Labels);
-                DrawFigures(outDirectory, result, detector.Settings, $"{data.Name}, anomaly = {Describe(data.Labels!, truth)}");
+                DrawFigures(outDirectory, result, detector.Settings, $"{(File.Exists(data.Name) ? Path.GetFileName(data.Name) : data.Name)}, {Describe(data.Labels!, truth)}");
                 if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
                 else Print(result, outDirectory);
             }
@@ -163,11 +163,15 @@ public static class AnomalyEvaluateCommand
     static void DrawFigures(string directory, AnomalyEvaluationResult result, AnomalySettings settings, string dataName)
     {
         var ae = result.Methods[0];
+        // Reconstruction errors have long tails: a few huge ones would squeeze everything else into one bar. Values
+        // beyond the 99.5th percentile (and beyond 1.5 × the threshold) are counted in the last bin, and the axis says so.
+        double cap = Math.Max(Percentile.Of(ae.Scores, 99.5), 1.5 * ae.Threshold);
+        int beyond = ae.Scores.Count(v => v > cap);
+        double[] Clip(bool anomalous) => ae.Scores.Where((_, i) => result.IsAnomaly[i] == anomalous).Select(v => Math.Min(v, cap)).ToArray();
         HistogramPlot.SavePng(Path.Combine(directory, "error-histogram.png"),
-            $"Reconstruction error: normal vs anomalous ({dataName})",
-            "Reconstruction error (MSE per value)",
-            [($"Normal ({result.Normal:N0})", ae.Scores.Where((_, i) => !result.IsAnomaly[i]).ToArray()),
-             ($"Anomaly ({result.Anomalies:N0})", ae.Scores.Where((_, i) => result.IsAnomaly[i]).ToArray())],
+            $"Reconstruction error ({dataName})",
+            "Reconstruction error (MSE per value)" + (beyond > 0 ? $"; the {beyond:N0} above {cap.ToString("G3", CultureInfo.InvariantCulture)} are in the last bin" : ""),
+            [($"Normal ({result.Normal:N0})", Clip(false)), ($"Anomaly ({result.Anomalies:N0})", Clip(true))],
             bins: 50, thresholdLine: ae.Threshold,
             thresholdLabel: $"Threshold = {ae.Threshold.ToString("G4", CultureInfo.InvariantCulture)} ({settings.Percentile.ToString("0.###", CultureInfo.InvariantCulture)}th pct. of held-out normal)",
             normalize: true);
@@ -180,11 +184,17 @@ public static class AnomalyEvaluateCommand
             }).ToList());
     }
 
-    /// <summary>"digit 9"-style wording of which labels are anomalies: "label 9", or "labels 1, 2, 3".</summary>
+    /// <summary>Which labels are which, in the fewest words: "anomaly = label 9", "normal = label 0", "anomaly = labels 1, 2".</summary>
     static string Describe(int[] labels, bool[] isAnomaly)
     {
-        var positive = labels.Where((_, i) => isAnomaly[i]).Distinct().Order().ToArray();
-        return positive.Length == 1 ? $"label {positive[0]}" : $"labels {string.Join(", ", positive.Take(12))}{(positive.Length > 12 ? ", ..." : "")}";
+        string List(IEnumerable<int> set)
+        {
+            var sorted = set.Distinct().Order().ToArray();
+            return sorted.Length == 1 ? $"label {sorted[0]}" : $"labels {string.Join(", ", sorted.Take(6))}{(sorted.Length > 6 ? ", ..." : "")}";
+        }
+        var anomalous = labels.Where((_, i) => isAnomaly[i]).Distinct().ToArray();
+        var normal = labels.Where((_, i) => !isAnomaly[i]).Distinct().ToArray();
+        return normal.Length < anomalous.Length ? $"normal = {List(normal)}" : $"anomaly = {List(anomalous)}";
     }
 
     static void Print(AnomalyEvaluationResult result, string directory)
