@@ -18,6 +18,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(PcaCommand.Create());
         return root;
     }
 }
