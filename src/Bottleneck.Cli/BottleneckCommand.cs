@@ -19,6 +19,9 @@ public static class BottleneckCommand
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(PcaCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(PcaEquivalenceCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create());
         return root;
     }
 }

@@ -25,7 +25,7 @@ public sealed class NearestNeighbours : IDisposable
         this.labels = labels;
         this.classes = classes;
         train = features.to_type(ScalarType.Float64).contiguous().DetachFromDisposeScope();
-        trainSquaredNorms = train.square().sum(1).DetachFromDisposeScope();
+        trainSquaredNorms = train.square().sum([1]).DetachFromDisposeScope();
     }
 
     /// <summary>Number of neighbours that vote.</summary>

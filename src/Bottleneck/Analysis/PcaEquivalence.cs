@@ -23,9 +23,9 @@ public sealed record EquivalenceVariant(string Name, string Description, bool Ce
     public static IReadOnlyList<EquivalenceVariant> All { get; } =
     [
         new("linear", "linear encoder and decoder, MSE, centred data (the chapter's four conditions)", Centred: true, Biases: true, ReluCode: false, SigmoidBce: false),
-        new("linear-uncentred-biases", "as linear, on uncentred data: the free decoder bias can absorb the mean", Centred: false, Biases: true, ReluCode: false, SigmoidBce: false),
-        new("linear-uncentred-no-biases", "as linear, on uncentred data with no biases (the theorem's bias-free form without centring)", Centred: false, Biases: false, ReluCode: false, SigmoidBce: false),
-        new("relu-encoder", "ReLU on the code, linear output, MSE, centred data", Centred: true, Biases: true, ReluCode: true, SigmoidBce: false),
+        new("uncentred", "as linear, on uncentred data: the free decoder bias can absorb the mean", Centred: false, Biases: true, ReluCode: false, SigmoidBce: false),
+        new("uncentred-nobias", "as linear, on uncentred data with no biases (the theorem's bias-free form without centring)", Centred: false, Biases: false, ReluCode: false, SigmoidBce: false),
+        new("relu", "ReLU on the code, linear output, MSE, centred data", Centred: true, Biases: true, ReluCode: true, SigmoidBce: false),
         new("sigmoid-bce", "linear code, sigmoid output trained with BCE, data in [0, 1] (uncentred), biases", Centred: false, Biases: true, ReluCode: false, SigmoidBce: true),
     ];
 
@@ -36,15 +36,18 @@ public sealed record EquivalenceVariant(string Name, string Description, bool Ce
 
 /// <summary>Measurements after one epoch of one variant.</summary>
 /// <param name="TrainMse">Reconstruction MSE per element on the training data (in pixel space, whatever the variant trains on).</param>
-public sealed record EquivalenceEpoch(int Epoch, double Loss, double DecoderOverlap, double EncoderOverlap, double TrainMse);
+/// <param name="EncoderSupportOverlap">The encoder's row space projected onto the span of the training data first: the
+/// part of W_e that can affect a code (data with zero variance along a direction never feeds it; see <see cref="PcaEquivalence.DataSpan"/>).</param>
+public sealed record EquivalenceEpoch(int Epoch, double Loss, double DecoderOverlap, double EncoderOverlap, double EncoderSupportOverlap, double TrainMse);
 
 /// <summary>What one variant ended at, against PCA with the same k on the same training data.</summary>
 /// <param name="Decoder">The decoder's column space (span of W_d's columns) against PCA's top-k subspace.</param>
 /// <param name="Encoder">The encoder's row space (span of W_e's rows) against PCA's top-k subspace.</param>
+/// <param name="EncoderOnSupport">The same after projecting W_e's rows onto the span of the training data.</param>
 /// <param name="PcaTrainMse">PCA's training MSE per element: the optimum of the linear autoencoder's objective.</param>
 /// <param name="DecoderBiasNorm">‖b_d‖ in the trained model (null without biases); on centred data it should shrink towards 0.</param>
 public sealed record EquivalenceResult(EquivalenceVariant Variant, IReadOnlyList<EquivalenceEpoch> Epochs,
-    SubspaceComparison Decoder, SubspaceComparison Encoder, double TrainMse, double? TestMse,
+    SubspaceComparison Decoder, SubspaceComparison Encoder, SubspaceComparison EncoderOnSupport, double TrainMse, double? TestMse,
     double PcaTrainMse, double? PcaTestMse, double? DecoderBiasNorm, double Seconds)
 {
     /// <summary>The autoencoder's training MSE over PCA's optimum: ≥ 1 for any rank-k linear reconstruction of the training data.</summary>
@@ -72,7 +75,8 @@ public static class PcaEquivalence
     /// <paramref name="pca"/> (fitted on the same training data). <paramref name="centredTrain"/> and
     /// <paramref name="centredTest"/> are the same data minus PCA's mean (see <see cref="Centred"/>).
     /// </summary>
-    public static EquivalenceResult Run(EquivalenceVariant variant, Pca pca, Dataset train, Dataset? test,
+    /// <param name="dataSpan">An orthonormal basis [d, r] of the span of the centred training data (<see cref="DataSpan"/>).</param>
+    public static EquivalenceResult Run(EquivalenceVariant variant, Pca pca, Tensor dataSpan, Dataset train, Dataset? test,
         Dataset centredTrain, Dataset? centredTest, TrainingOptions options, Action<EquivalenceEpoch>? progress = null,
         CancellationToken cancel = default)
     {
@@ -91,8 +95,9 @@ public static class PcaEquivalence
             ReduceLr = null,
             OnEpochEnd = (record, _) =>
             {
-                var (decoder, encoder) = Subspaces(model, pcaBasis);
-                var measured = new EquivalenceEpoch(record.Epoch, record.Loss, decoder.Overlap, encoder.Overlap, ReconstructionMetrics.Evaluate(model, fitData).Mse);
+                var (decoder, encoder, onSupport) = Subspaces(model, pcaBasis, dataSpan);
+                var measured = new EquivalenceEpoch(record.Epoch, record.Loss, decoder.Overlap, encoder.Overlap, onSupport.Overlap,
+                    ReconstructionMetrics.Evaluate(model, fitData).Mse);
                 epochs.Add(measured);
                 progress?.Invoke(measured);
             },
@@ -100,24 +105,43 @@ public static class PcaEquivalence
         new Trainer().Fit(model, fitData, null, trainOptions, cancel: cancel);
         var seconds = clock.Elapsed.TotalSeconds;
 
-        var (finalDecoder, finalEncoder) = Subspaces(model, pcaBasis);
+        var (finalDecoder, finalEncoder, finalOnSupport) = Subspaces(model, pcaBasis, dataSpan);
         double trainMse = epochs.Count > 0 ? epochs[^1].TrainMse : ReconstructionMetrics.Evaluate(model, fitData).Mse;
         double? testMse = testData is null ? null : ReconstructionMetrics.Evaluate(model, testData).Mse;
         double? biasNorm = null;
         if (model.DecoderBias is { } bias)
             using (no_grad()) biasNorm = bias.norm().to_type(ScalarType.Float64).item<double>();
         pcaBasis.Dispose();
-        return new EquivalenceResult(variant, epochs, finalDecoder, finalEncoder, trainMse, testMse,
+        return new EquivalenceResult(variant, epochs, finalDecoder, finalEncoder, finalOnSupport, trainMse, testMse,
             pca.TrainingMse, test is null ? null : pca.Mse(test), biasNorm, seconds);
     }
 
-    /// <summary>The decoder's column space and the encoder's row space, each compared with PCA's basis [d, k].</summary>
-    static (SubspaceComparison Decoder, SubspaceComparison Encoder) Subspaces(SingleLayerAutoencoder model, Tensor pcaBasis)
+    /// <summary>The decoder's column space, the encoder's row space, and that row space within the data's span, each compared with PCA's basis [d, k].</summary>
+    static (SubspaceComparison Decoder, SubspaceComparison Encoder, SubspaceComparison EncoderOnSupport) Subspaces(
+        SingleLayerAutoencoder model, Tensor pcaBasis, Tensor dataSpan)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
+        var rows = model.EncoderWeight.detach().T.to_type(ScalarType.Float64);                 // [d, k]
+        var projected = dataSpan.matmul(dataSpan.T.matmul(rows));                              // S Sᵀ W_eᵀ
         return (SubspaceComparison.Compare(model.DecoderWeight.detach(), pcaBasis),
-                SubspaceComparison.Compare(model.EncoderWeight.detach().T, pcaBasis));
+                SubspaceComparison.Compare(rows, pcaBasis),
+                SubspaceComparison.Compare(projected, pcaBasis));
+    }
+
+    /// <summary>
+    /// An orthonormal basis [d, r] of the span of the centred training data: the principal directions whose variance is
+    /// above 1e-10 of the largest. Along the others (MNIST's always-black border pixels, say) no sample has any
+    /// variance, so the loss has no gradient there and the encoder keeps whatever its initialisation put in them:
+    /// W_e's row space can only match PCA's within this span.
+    /// </summary>
+    public static Tensor DataSpan(Dataset train, Pca pca)
+    {
+        double largest = pca.Spectrum[0];
+        int rank = Math.Max(pca.ComponentCount, pca.Spectrum.Count(v => v > 1e-10 * largest));
+        using var full = Pca.FitCovariance(train, rank);
+        using var components = full.Components;
+        return components.T.contiguous().DetachFromDisposeScope();
     }
 
     /// <summary>
