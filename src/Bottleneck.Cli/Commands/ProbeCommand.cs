@@ -105,7 +105,7 @@ public static class ProbeCommand
                     ["test_samples"] = testLabels.Length,
                     ["classifiers"] = new JsonObject
                     {
-                        ["logistic"] = $"softmax regression, L2 with C = {inverseStrength.ToString(CultureInfo.InvariantCulture)} on the weights, intercepts unpenalised, L-BFGS to max |gradient| <= 1e-6",
+                        ["logistic"] = $"softmax regression, L2 with C = {inverseStrength.ToString(CultureInfo.InvariantCulture)} on the weights, intercepts unpenalised, L-BFGS to max |gradient| <= 1e-5 of the objective (mean cross-entropy + |W|^2/(2Cn))",
                         ["knn"] = $"{knnK}-nearest neighbours, Euclidean, majority vote (ties to the smallest label)",
                     },
                     ["results"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
@@ -117,6 +117,7 @@ public static class ProbeCommand
                         ["knn_accuracy"] = r.KnnAccuracy,
                         ["lbfgs_evaluations"] = r.Evaluations,
                         ["converged"] = r.Converged,
+                        ["gradient_max"] = r.GradientMaxNorm,
                         ["seconds"] = Math.Round(r.Seconds, 2),
                     }).ToArray()),
                 }.ToJsonString());

@@ -24,8 +24,9 @@ public enum LabelSelection
 /// <param name="KnnAccuracy">k-nearest-neighbour accuracy on the test set, 0..1.</param>
 /// <param name="Evaluations">Objective evaluations L-BFGS used.</param>
 /// <param name="Converged">Whether L-BFGS reached its gradient tolerance.</param>
+/// <param name="GradientMaxNorm">The largest |∂L/∂θ| of the regression's objective at the end.</param>
 public sealed record ProbeRow(string Features, string FittedOn, int Dimension, double LogisticAccuracy, double KnnAccuracy,
-    int Evaluations, bool Converged, double Seconds);
+    int Evaluations, bool Converged, double GradientMaxNorm, double Seconds);
 
 /// <summary>
 /// Feature learning measured as chapter §8.2 does (GUIDE §5.4-§5.5): the unsupervised stage sees every training image,
@@ -87,7 +88,7 @@ public static class FeatureProbe
         using var knn = new NearestNeighbours(trainFeatures, trainLabels, classes, k);
         double knnAccuracy = knn.Accuracy(testFeatures, testLabels);
         return new ProbeRow(features, fittedOn, (int)trainFeatures.shape[1], logisticAccuracy, knnAccuracy,
-            logistic.Iterations, logistic.Converged, clock.Elapsed.TotalSeconds);
+            logistic.Iterations, logistic.Converged, logistic.GradientMaxNorm, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Applies <paramref name="map"/> to the samples in batches and stacks the results (float32, outside any dispose scope).</summary>
