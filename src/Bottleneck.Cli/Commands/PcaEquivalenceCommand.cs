@@ -100,10 +100,9 @@ public static class PcaEquivalenceCommand
             Directory.CreateDirectory(outDir);
             var report = Report(loaded.Name, train.Count, k, dataSpan.shape[1], options, pca, results);
             AtomicFile.WriteAllText(Path.Combine(outDir, "equivalence.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            LinePlot.SavePng(Path.Combine(outDir, "overlap.png"), $"Linear AE vs PCA-{k} on {loaded.Name}: decoder subspace overlap",
-                "Epoch", "Overlap ‖Q_aeᵀ Q_pca‖²_F / k (1 = same subspace)",
+            OverlapPlot.SavePng(Path.Combine(outDir, "overlap.png"), $"Single-layer AE vs PCA-{k} on {loaded.Name}: decoder subspace overlap",
                 results.Select(r => (r.Variant.Name, r.Epochs.Select(e => (double)e.Epoch).ToArray(), r.Epochs.Select(e => e.DecoderOverlap).ToArray())).ToList());
-            LinePlot.SavePng(Path.Combine(outDir, "mse-ratio.png"), $"Linear AE vs PCA-{k} on {loaded.Name}: training error over PCA's optimum",
+            LinePlot.SavePng(Path.Combine(outDir, "mse-ratio.png"), $"Single-layer AE vs PCA-{k} on {loaded.Name}: training MSE over PCA's optimum",
                 "Epoch", "Training MSE / PCA's MSE (log scale)",
                 results.Select(r => (r.Variant.Name, r.Epochs.Select(e => (double)e.Epoch).ToArray(), r.Epochs.Select(e => e.TrainMse / r.PcaTrainMse).ToArray())).ToList(),
                 logY: true);

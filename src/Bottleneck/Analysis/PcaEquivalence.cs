@@ -24,7 +24,7 @@ public sealed record EquivalenceVariant(string Name, string Description, bool Ce
     [
         new("linear", "linear encoder and decoder, MSE, centred data (the chapter's four conditions)", Centred: true, Biases: true, ReluCode: false, SigmoidBce: false),
         new("uncentred", "as linear, on uncentred data: the free decoder bias can absorb the mean", Centred: false, Biases: true, ReluCode: false, SigmoidBce: false),
-        new("uncentred-nobias", "as linear, on uncentred data with no biases (the theorem's bias-free form without centring)", Centred: false, Biases: false, ReluCode: false, SigmoidBce: false),
+        new("no-bias", "as linear, on uncentred data with no biases (the theorem's bias-free form without centring)", Centred: false, Biases: false, ReluCode: false, SigmoidBce: false),
         new("relu", "ReLU on the code, linear output, MSE, centred data", Centred: true, Biases: true, ReluCode: true, SigmoidBce: false),
         new("sigmoid-bce", "linear code, sigmoid output trained with BCE, data in [0, 1] (uncentred), biases", Centred: false, Biases: true, ReluCode: false, SigmoidBce: true),
     ];

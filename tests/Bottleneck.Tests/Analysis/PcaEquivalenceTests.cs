@@ -64,7 +64,7 @@ public class PcaEquivalenceTests
         using var data = Gaussian();
         using var pca = Pca.FitCovariance(data, 3);
         var biased = Run("uncentred", data, pca);
-        var biasFree = Run("uncentred-nobias", data, pca);
+        var biasFree = Run("no-bias", data, pca);
         // A free decoder bias absorbs the mean (GUIDE §4.1); without one, the model spends part of its subspace on it.
         Assert.True(biased.Decoder.Overlap > 0.99, $"with biases: {biased.Decoder.Overlap}");
         Assert.True(biasFree.Decoder.Overlap < 0.9, $"without biases: {biasFree.Decoder.Overlap}");
