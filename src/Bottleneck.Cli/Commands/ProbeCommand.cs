@@ -30,7 +30,7 @@ public static class ProbeCommand
         var label = SharedOptions.LabelColumn();
         var command = new Command("probe", """
             Feature learning as chapter §8.2 measures it: softmax regression (sklearn's LogisticRegression defaults:
-            L2, C = 1, run to convergence by L-BFGS) and 5-nearest-neighbours learn from the first N labelled training
+            L2, C = 1, L-BFGS to sklearn's tolerance without its 100-iteration cap) and 5-nearest-neighbours learn from the first N labelled training
             samples, on raw pixels, on PCA codes and on the encoder's codes; accuracy is measured on the whole test set.
             The unsupervised stage (PCA, the autoencoder) has seen every training image, without labels.
 
@@ -105,7 +105,7 @@ public static class ProbeCommand
                     ["test_samples"] = testLabels.Length,
                     ["classifiers"] = new JsonObject
                     {
-                        ["logistic"] = $"softmax regression, L2 with C = {inverseStrength.ToString(CultureInfo.InvariantCulture)} on the weights, intercepts unpenalised, L-BFGS to max |gradient| <= 1e-5 of the objective (mean cross-entropy + |W|^2/(2Cn))",
+                        ["logistic"] = $"softmax regression, L2 with C = {inverseStrength.ToString(CultureInfo.InvariantCulture)} on the weights, intercepts unpenalised, L-BFGS to max |gradient| <= 1e-4 (sklearn's tol) of the objective mean cross-entropy + |W|^2/(2Cn), without sklearn's 100-iteration cap",
                         ["knn"] = $"{knnK}-nearest neighbours, Euclidean, majority vote (ties to the smallest label)",
                     },
                     ["results"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject

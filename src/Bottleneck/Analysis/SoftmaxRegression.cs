@@ -8,8 +8,8 @@ namespace Bottleneck.Analysis;
 /// <summary>
 /// Multinomial logistic regression as sklearn's <c>LogisticRegression()</c> fits it by default (chapter §8.2's
 /// classifier): softmax over classes, an L2 penalty with C = 1 on the weights and none on the intercepts, minimised in
-/// float64 by L-BFGS (TorchSharp's). sklearn stops at max |gradient| ≤ 1e-4 or after 100 iterations, whichever comes
-/// first; this goes on to 1e-5, which on raw MNIST pixels takes a few hundred.
+/// float64 by L-BFGS (TorchSharp's), to sklearn's own tolerance, max |gradient| ≤ 1e-4. sklearn also stops after 100
+/// iterations (max_iter), often before that tolerance on raw pixels; this does not stop early.
 /// </summary>
 public sealed class SoftmaxRegression : IDisposable
 {
@@ -63,7 +63,7 @@ public sealed class SoftmaxRegression : IDisposable
     /// Fits on <paramref name="features"/> [n, F] with integer <paramref name="labels"/> in 0 .. classes−1. L-BFGS stops
     /// when max |∂L/∂θ| ≤ <paramref name="tolerance"/> or after <paramref name="maxIterations"/> evaluations.
     /// </summary>
-    public static SoftmaxRegression Fit(Tensor features, int[] labels, int classes, double c = 1.0, int maxIterations = 5000, double tolerance = 1e-5)
+    public static SoftmaxRegression Fit(Tensor features, int[] labels, int classes, double c = 1.0, int maxIterations = 10000, double tolerance = 1e-4)
     {
         if (features.dim() != 2 || features.shape[0] != labels.Length)
             throw new ArgumentException($"features must be [n, F] with one label per row; got [{string.Join(", ", features.shape)}] and {labels.Length} labels");
