@@ -24,6 +24,10 @@ public static class BottleneckCommand
         root.Subcommands.Add(CompressCommand.Create());
         root.Subcommands.Add(DecompressCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(PcaCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(PcaEquivalenceCommand.Create());
+        root.Subcommands.Add(ProbeCommand.Create());
         return root;
     }
 }

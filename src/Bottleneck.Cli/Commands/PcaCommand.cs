@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bottleneck.Analysis;
+using Bottleneck.Data;
+using Bottleneck.Export;
+using Bottleneck.IO;
+using Bottleneck.Render;
+using Spectre.Console;
+
+namespace Bottleneck.Cli.Commands;
+
+/// <summary>`bottleneck pca`: fits PCA on the training data, reports its reconstruction error and explained variance, and saves it as a model.</summary>
+public static class PcaCommand
+{
+    public static Command Create()
+    {
+        var data = SharedOptions.Data();
+        var components = new Option<int>("--components", "-k") { Description = "Number of principal components k", DefaultValueFactory = _ => 32 };
+        var method = new Option<string>("--method")
+        {
+            Description = "svd: SVD of the whole centred training matrix in memory; covariance: one streaming pass that accumulates the " +
+                          "d×d covariance, then its eigenvectors (exact too, with d² numbers in memory)",
+            DefaultValueFactory = _ => "covariance",
+        };
+        var limit = SharedOptions.Limit("Fit on the first N training samples only");
+        var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/pca-<k>)" };
+        var json = SharedOptions.Json();
+        var threads = SharedOptions.Threads();
+        var fashion = SharedOptions.FashionMnist();
+        var header = SharedOptions.CsvHeader();
+        var label = SharedOptions.LabelColumn();
+        var command = new Command("pca", """
+            Fit PCA with k components on the training data (centred on its mean, as sklearn's PCA) and report the test
+            reconstruction MSE (mean per pixel), PSNR and the explained variance. Writes OUT/model.json and
+            weights.safetensors (the PCA as a linear autoencoder, so encode, decode, evaluate and reconstruct take it),
+            pca.safetensors (exact float64 mean, components and variances), metrics.json, explained-variance.png and,
+            for images, reconstructions.png.
+
+            Examples:
+              bottleneck pca --data mnist --components 32 --out runs/pca-32
+              bottleneck encode --model runs/pca-32 --data mnist --out pca-codes.npy
+            """) { data, components, method, limit, output, json, threads, fashion, header, label };
+        command.SetAction(CommandRunner.Guard("pca", parsed =>
+        {
+            SharedOptions.ApplyThreads(parsed.GetValue(threads));
+            var k = parsed.GetValue(components);
+            if (k < 1) throw new BadInputException($"--components: expected a positive number of components, got {k}");
+            var how = ParseMethod(parsed.GetValue(method)!);
+            using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
+            var train = Limited(loaded.Train, parsed.GetValue(limit));
+            Training.TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            Pca.CheckComponents(k, train.Count, train.SampleSize);
+            var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
+
+            var clock = Stopwatch.StartNew();
+            using var pca = Pca.Fit(train, k, how);
+            double fitSeconds = clock.Elapsed.TotalSeconds;
+            var evaluation = loaded.Test ?? train;
+            var evaluatedOn = loaded.Test is null ? "train" : "test";
+            double mse = pca.Mse(evaluation);
+            double psnr = ReconstructionMetrics.PsnrFromMse(mse);
+
+            var metrics = new JsonObject
+            {
+                ["data"] = loaded.Name,
+                ["components"] = k,
+                ["method"] = PcaFolder.MethodName(how),
+                ["train_samples"] = train.Count,
+                ["sample_size"] = train.SampleSize,
+                ["explained_variance_ratio"] = pca.ExplainedVarianceRatioTotal,
+                ["explained_variance_ratio_per_component"] = new JsonArray(pca.ExplainedVarianceRatio.Select(v => (JsonNode)v).ToArray()),
+                ["train_mse"] = pca.TrainingMse,
+                ["evaluated_on"] = evaluatedOn,
+                [evaluatedOn + "_mse"] = mse,
+                [evaluatedOn + "_psnr"] = psnr,
+                ["evaluated_samples"] = evaluation.Count,
+                ["compression_ratio"] = (double)train.SampleSize / k,
+                ["fit_seconds"] = Math.Round(fitSeconds, 3),
+                ["units"] = new JsonObject
+                {
+                    ["mse"] = "mean per element (pixel), data as scaled for training (images: x / 255)",
+                    ["psnr"] = "dB, 10·log10(1/mse) for data in [0, 1]",
+                    ["explained_variance_ratio"] = "fraction of the total variance (trace of the covariance) the k components keep",
+                },
+            };
+            Directory.CreateDirectory(outDir);
+            PcaFolder.Save(pca, outDir, new Dictionary<string, JsonNode?>
+            {
+                ["data"] = new JsonObject
+                {
+                    ["name"] = loaded.Name,
+                    ["sample_shape"] = new JsonArray(train.SampleShape.Select(d => (JsonNode)d).ToArray()),
+                    ["scaling"] = train.IsBytes ? "x / 255" : "none",
+                },
+            });
+            var figures = new List<string> { "explained-variance.png" };
+            ExplainedVariancePlot.SavePng(Path.Combine(outDir, "explained-variance.png"),
+                $"PCA on {loaded.Name}: cumulative explained variance", pca.Spectrum, k);
+            if (ImageShape.Of(evaluation.SampleShape) is { } shape)
+            {
+                using var model = pca.ToAutoencoder();
+                ReconstructionGrid.Save(Path.Combine(outDir, "reconstructions.png"), model, evaluation, shape, Math.Min(10, evaluation.Count),
+                    $"PCA with {k} components on {loaded.Name}: originals and reconstructions");
+                figures.Add("reconstructions.png");
+            }
+            metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
+            AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+
+            if (parsed.GetValue(json))
+            {
+                Console.WriteLine(metrics.ToJsonString());
+                return CommandRunner.Success;
+            }
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
+            table.AddRow("data", Markup.Escape(loaded.Name));
+            table.AddRow("fitted on", $"{train.Count:N0} training samples of {train.SampleSize} values");
+            table.AddRow("components k", $"{k} ({(double)train.SampleSize / k:F1}× fewer numbers)");
+            table.AddRow("method", $"{PcaFolder.MethodName(how)} ({fitSeconds:F1} s)");
+            table.AddRow("explained variance", $"{100 * pca.ExplainedVarianceRatioTotal:F2} %");
+            table.AddRow("train MSE (per pixel; the optimum)", pca.TrainingMse.ToString("F5", CultureInfo.InvariantCulture));
+            table.AddRow($"{evaluatedOn} MSE (mean per pixel)", mse.ToString("F5", CultureInfo.InvariantCulture));
+            table.AddRow($"{evaluatedOn} PSNR", psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
+            AnsiConsole.Write(table);
+            Console.WriteLine($"wrote the PCA and {string.Join(", ", figures)} to {outDir}");
+            return CommandRunner.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>Parses --method.</summary>
+    public static PcaMethod ParseMethod(string name) => name.ToLowerInvariant() switch
+    {
+        "svd" => PcaMethod.Svd,
+        "covariance" or "incremental" => PcaMethod.Covariance,
+        _ => throw new BadInputException($"--method: expected svd or covariance, got '{name}'"),
+    };
+
+    /// <summary>The first <paramref name="limit"/> samples, or all of them.</summary>
+    public static Dataset Limited(Dataset data, int? limit)
+    {
+        if (limit is not int n) return data;
+        if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");
+        return n < data.Count ? data.Slice(0, n) : data;
+    }
+}
