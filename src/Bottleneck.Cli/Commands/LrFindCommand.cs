@@ -30,7 +30,7 @@ public static class LrFindCommand
         var smoothing = new Option<int>("--smoothing") { Description = "Width in batches of the centred moving average that smooths the loss (odd; 1 = raw)", DefaultValueFactory = _ => 9 };
         var stopFactor = new Option<double>("--stop-factor") { Description = "Stop once the smoothed loss exceeds this multiple of its lowest value", DefaultValueFactory = _ => 4.0 };
         var limit = SharedOptions.Limit("Sweep over the first N training samples only");
-        var outDir = new Option<string?>("--out", "-o") { Description = "Folder for lr-find.png and lr-find.csv (default runs/<model name>)" };
+        var outDir = new Option<string?>("--out", "-o") { Description = "Folder for lr-find.png and lr-find.csv (default: the model folder, or runs/<model name> for a preset or spec)" };
         var seed = SharedOptions.Seed();
         var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
@@ -75,7 +75,8 @@ public static class LrFindCommand
             if (parsed.GetValue(limit) is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {parsed.GetValue(limit)}");
             var modelArgument = parsed.GetRequiredValue(model);
             var spec = ModelSource.Spec(modelArgument);
-            var output = parsed.GetValue(outDir) ?? Path.Combine("runs", spec.Name);
+            // A trained model's sweep goes beside it; a preset's or spec's where `train` would put the model.
+            var output = parsed.GetValue(outDir) ?? (ModelFolder.IsModelFolder(modelArgument) ? modelArgument : Path.Combine("runs", spec.Name));
 
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var train = loaded.Train;
@@ -136,10 +137,18 @@ public static class LrFindCommand
         return command;
     }
 
-    static string? Warning(LearningRateFinderResult result, LearningRateFinder finder) =>
-        result.LossNeverFell ? "The smoothed loss never fell: the suggestion means nothing (lower --min-lr, or check the model and data)."
-        : !result.Diverged && result.StepsRun == finder.Steps ? "The loss had not exploded by --max-lr: the range may be too narrow (raise --max-lr)."
-        : null;
+    static string? Warning(LearningRateFinderResult result, LearningRateFinder finder)
+    {
+        if (result.LossNeverFell)
+            return "The smoothed loss never fell: the suggestion means nothing (lower --min-lr, or check the model and data).";
+        double first = result.SmoothedLosses[0], lowest = result.SmoothedLosses[result.MinimumIndex];
+        // A trained model, or a range that starts too high, gives a flat curve whose steepest point is noise.
+        if (first - lowest < 0.02 * Math.Abs(first))
+            return $"The smoothed loss fell by only {100 * (first - lowest) / Math.Abs(first):F1}%: the curve is flat and its steepest point is noise (a trained model? a --min-lr already too high?).";
+        if (!result.Diverged && result.StepsRun == finder.Steps)
+            return "The loss had not exploded by --max-lr: the range may be too narrow (raise --max-lr).";
+        return null;
+    }
 
     static string G(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
 

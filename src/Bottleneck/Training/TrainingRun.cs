@@ -40,7 +40,7 @@ public static class TrainingRun
                 Recipe = recipe,
                 Resume = resume,
                 GridImages = recipe.GridImages,
-                Pretraining = resume ? null : recipe.Pretraining(),
+                Pretraining = recipe.Pretraining(),   // the job skips it when resuming, but model.json keeps the record
             };
             return job.Run(observer, cancel);
         }

@@ -116,6 +116,43 @@ public class LayerwisePretrainingTests
         Assert.StartsWith("3,16-8-16,mse,8,", csv[^1]);
     }
 
+    static TrainingJobResult Job(string output, int epochs, bool resume)
+    {
+        using var data = TestData.LowRank();
+        var (fit, validation) = data.SplitLast(0.25);
+        using (fit) using (validation)
+            return new TrainingJob
+            {
+                Spec = Deep with { Dropout = 0.1 }, Train = fit, Validation = validation, DataName = "low-rank", OutputDirectory = output,
+                Resume = resume, Pretraining = new LayerwisePretraining(2), Options = Options with { Epochs = epochs },
+            }.Run();
+    }
+
+    [Fact]
+    public void A_resumed_run_goes_on_fine_tuning_without_pretraining_again_and_ends_where_an_uninterrupted_run_ends()
+    {
+        using var folder = new TestData.TempFolder();
+        var straight = Job(folder["straight"], 3, resume: false);
+        Assert.NotNull(straight.Metrics["pretraining"]);
+        Job(folder["split"], 1, resume: false).Model.Dispose();
+        var csv = File.ReadAllText(Path.Combine(folder["split"], "pretraining.csv"));
+        File.Delete(Path.Combine(folder["split"], "pretraining.csv"));
+        var resumed = Job(folder["split"], 3, resume: true);
+
+        Assert.False(File.Exists(Path.Combine(folder["split"], "pretraining.csv")), "the resumed run pretrained again");
+        Assert.Null(resumed.Metrics["pretraining"]);
+        Assert.Equal(File.ReadAllText(Path.Combine(folder["straight"], "pretraining.csv")).Split('\n').Select(Columns),
+                     csv.Split('\n').Select(Columns));
+        Assert.Equal(straight.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)), resumed.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder["straight"], Bottleneck.Export.ModelFolder.WeightsFile)),
+                     File.ReadAllBytes(Path.Combine(folder["split"], Bottleneck.Export.ModelFolder.WeightsFile)));
+        straight.Model.Dispose();
+        resumed.Model.Dispose();
+
+        // Every column but the wall time.
+        static string Columns(string row) => string.Join(',', row.Split(',').SkipLast(1));
+    }
+
     [Fact]
     public void A_model_with_one_encoder_layer_has_nothing_to_pretrain()
     {
