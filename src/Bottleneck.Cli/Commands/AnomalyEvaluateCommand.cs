@@ -35,7 +35,8 @@ public static class AnomalyEvaluateCommand
             Evaluate a detector on labelled data (§8.4): ROC AUC (ties counted half, as scikit-learn), average precision,
             and precision, recall and F1 at the threshold, for the autoencoder and for two baselines fitted on the same
             normal training data: PCA reconstruction error (as many components as the code has values) and the distance
-            to the 5th nearest normal training sample. It says plainly when a baseline beats the autoencoder.
+            to the 5th nearest normal training sample. It says plainly when a baseline beats the autoencoder (a win
+            only when DeLong's test puts the AUC difference beyond sampling noise, p < 0.05).
             Writes error-histogram.png, roc.png, evaluation.json and scores.csv.
 
             Examples:
@@ -131,6 +132,11 @@ public static class AnomalyEvaluateCommand
             ["anomalies"] = result.Anomalies, ["normal"] = result.Normal,
             ["methods"] = methods,
             ["best_by_roc_auc"] = result.Methods.MaxBy(m => m.RocAuc)!.Name,
+            ["comparisons"] = new JsonArray(result.Comparisons.Select(c => (JsonNode)new JsonObject
+            {
+                ["baseline"] = c.Baseline, ["auc_minus_autoencoder_auc"] = c.Test.Difference,
+                ["standard_error"] = c.Test.StandardError, ["delong_p_value"] = c.Test.PValue,
+            }).ToArray()),
             ["verdicts"] = new JsonArray(result.Verdicts.Select(v => (JsonNode)v).ToArray()),
             ["notes"] = new JsonArray(result.Notes.Select(v => (JsonNode)v).ToArray()),
             ["units"] = new JsonObject
@@ -138,6 +144,7 @@ public static class AnomalyEvaluateCommand
                 ["roc_auc"] = "area under the ROC curve, trapezoidal, tied scores counted half (scikit-learn's roc_auc_score)",
                 ["average_precision"] = "scikit-learn's average_precision_score: Σ (Rn − Rn−1)·Pn, no interpolation",
                 ["precision_recall_f1"] = "at the threshold: score > threshold is flagged; anomalies are the positives",
+                ["delong_p_value"] = "two-sided p-value of DeLong's test that the baseline's and the autoencoder's AUCs on these samples are equal",
             },
         };
     }

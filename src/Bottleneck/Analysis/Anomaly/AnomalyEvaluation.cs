@@ -11,9 +11,12 @@ namespace Bottleneck.Analysis.Anomaly;
 public sealed record MethodResult(string Name, string ScoreUnit, double[] Scores, double Threshold, double RocAuc, double AveragePrecision,
     DetectionCounts AtThreshold, RocCurve Curve);
 
+/// <summary>A baseline's ROC AUC against the autoencoder's on the same samples, with DeLong's test of the difference.</summary>
+public sealed record Comparison(string Baseline, DeLongTest.Result Test);
+
 /// <summary>An evaluation: the autoencoder first, then each baseline, and what the comparison says.</summary>
-public sealed record AnomalyEvaluationResult(IReadOnlyList<MethodResult> Methods, bool[] IsAnomaly, IReadOnlyList<string> Verdicts,
-    IReadOnlyList<string> Notes)
+public sealed record AnomalyEvaluationResult(IReadOnlyList<MethodResult> Methods, bool[] IsAnomaly, IReadOnlyList<Comparison> Comparisons,
+    IReadOnlyList<string> Verdicts, IReadOnlyList<string> Notes)
 {
     public int Anomalies => IsAnomaly.Count(a => a);
     public int Normal => IsAnomaly.Length - Anomalies;
@@ -35,7 +38,8 @@ public sealed record BaselineOptions
 /// Evaluates a detector on labelled data (§8.4, L4651-4686): ROC AUC, average precision, and precision, recall and F1 at
 /// the threshold, for the autoencoder and — because autoencoders do not dominate simple methods on anomaly benchmarks —
 /// for PCA reconstruction error with as many components as the code has values, and k-nearest-neighbour distance,
-/// both fitted on the very same normal training samples. The verdicts say plainly which method ranks anomalies best.
+/// both fitted on the very same normal training samples. The verdicts say plainly which method ranks anomalies best,
+/// and whether the difference is more than the test set's sampling noise (DeLong's test).
 /// </summary>
 public static class AnomalyEvaluation
 {
@@ -100,7 +104,8 @@ public static class AnomalyEvaluation
             notes.Add($"every method's threshold is the {percentile.ToString("0.###", CultureInfo.InvariantCulture)}th percentile of its own scores on the " +
                       $"{normal.Holdout.Count:N0} held-out normal samples");
         }
-        return new AnomalyEvaluationResult(methods, isAnomaly, Verdicts(methods), notes);
+        var comparisons = methods.Skip(1).Select(m => new Comparison(m.Name, DeLongTest.Compare(m.Scores, methods[0].Scores, isAnomaly))).ToList();
+        return new AnomalyEvaluationResult(methods, isAnomaly, comparisons, Verdicts(methods, comparisons), notes);
     }
 
     static MethodResult Measure(string name, string unit, double[] scores, double threshold, bool[] isAnomaly)
@@ -110,23 +115,30 @@ public static class AnomalyEvaluation
             DetectionCounts.At(scores, isAnomaly, threshold), curve);
     }
 
-    /// <summary>One sentence per baseline: which ranks anomalies better by ROC AUC, and by how much.</summary>
-    static List<string> Verdicts(List<MethodResult> methods)
+    /// <summary>The significance level below which a difference of AUCs is called a win.</summary>
+    public const double SignificanceLevel = 0.05;
+
+    /// <summary>
+    /// One sentence per baseline: which ranks anomalies better by ROC AUC — a win only when DeLong's test says the
+    /// difference is larger than the test set's sampling noise (p &lt; 0.05), "alike" otherwise.
+    /// </summary>
+    static List<string> Verdicts(List<MethodResult> methods, List<Comparison> comparisons)
     {
         var ae = methods[0];
         var verdicts = new List<string>();
-        foreach (var baseline in methods.Skip(1))
+        foreach (var (baseline, comparison) in methods.Skip(1).Zip(comparisons))
         {
             string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
-            double difference = baseline.RocAuc - ae.RocAuc;
-            if (Math.Abs(difference) < 0.0005)
-                verdicts.Add($"{baseline.Name} does as well as the autoencoder: ROC AUC {F(baseline.RocAuc)} against {F(ae.RocAuc)}.");
-            else if (difference > 0)
-                verdicts.Add($"{baseline.Name} BEATS the autoencoder: ROC AUC {F(baseline.RocAuc)} against {F(ae.RocAuc)} " +
-                             $"(average precision {F(baseline.AveragePrecision)} against {F(ae.AveragePrecision)}).");
+            var test = comparison.Test;
+            string p = "DeLong p " + (test.PValue < 1e-4 ? "< 0.0001" : "= " + test.PValue.ToString("F4", CultureInfo.InvariantCulture));
+            if (test.PValue >= SignificanceLevel)
+                verdicts.Add($"{baseline.Name} and the autoencoder rank anomalies alike, within sampling noise: ROC AUC {F(baseline.RocAuc)} against {F(ae.RocAuc)} ({p}).");
+            else if (test.Difference > 0)
+                verdicts.Add($"{baseline.Name} BEATS the autoencoder: ROC AUC {F(baseline.RocAuc)} against {F(ae.RocAuc)} ({p}; " +
+                             $"average precision {F(baseline.AveragePrecision)} against {F(ae.AveragePrecision)}).");
             else
-                verdicts.Add($"The autoencoder beats {baseline.Name}: ROC AUC {F(ae.RocAuc)} against {F(baseline.RocAuc)} " +
-                             $"(average precision {F(ae.AveragePrecision)} against {F(baseline.AveragePrecision)}).");
+                verdicts.Add($"The autoencoder beats {baseline.Name}: ROC AUC {F(ae.RocAuc)} against {F(baseline.RocAuc)} ({p}; " +
+                             $"average precision {F(ae.AveragePrecision)} against {F(baseline.AveragePrecision)}).");
         }
         return verdicts;
     }
