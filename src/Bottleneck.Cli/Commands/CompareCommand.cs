@@ -138,7 +138,13 @@ public static class CompareCommand
         ImageGrid.SavePng(path, title, rows, shape.Width, shape.Height, shape.Channels);
     }
 
-    static string Caption(Dataset data, int i) => data.Labels is { } labels ? $"Label: {labels[i]}" : $"#{i}";
+    /// <summary>"Label: 7", or the class name where the classes have names ("Sneaker"), as the reconstruction grid captions them.</summary>
+    static string Caption(Dataset data, int i)
+    {
+        if (data.Labels is not { } labels) return $"#{i}";
+        var label = labels[i];
+        return data.ClassNames is { } names && label >= 0 && label < names.Count && !int.TryParse(names[label], out _) ? names[label] : $"Label: {label}";
+    }
 
     static float[][] Images(Tensor batch) =>
         Enumerable.Range(0, (int)batch.shape[0]).Select(i => batch[i].contiguous().data<float>().ToArray()).ToArray();

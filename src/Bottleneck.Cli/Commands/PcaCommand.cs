@@ -61,7 +61,8 @@ public static class PcaCommand
             var evaluation = loaded.Test ?? train;
             var evaluatedOn = loaded.Test is null ? "train" : "test";
             double mse = pca.Mse(evaluation);
-            double psnr = ReconstructionMetrics.PsnrFromMse(mse);
+            var (low, high) = evaluation.Range();
+            double? psnr = low >= 0 && high <= 1 ? ReconstructionMetrics.PsnrFromMse(mse) : null;   // PSNR assumes a peak of 1
 
             var metrics = new JsonObject
             {
@@ -82,7 +83,7 @@ public static class PcaCommand
                 ["units"] = new JsonObject
                 {
                     ["mse"] = "mean per element (pixel), data as scaled for training (images: x / 255)",
-                    ["psnr"] = "dB, 10·log10(1/mse) for data in [0, 1]",
+                    ["psnr"] = "dB, 10·log10(1/mse) for data in [0, 1] (null for data outside it)",
                     ["explained_variance_ratio"] = "fraction of the total variance (trace of the covariance) the k components keep",
                 },
             };
@@ -121,8 +122,8 @@ public static class PcaCommand
             table.AddRow("method", $"{PcaFolder.MethodName(how)} ({fitSeconds:F1} s)");
             table.AddRow("explained variance", $"{100 * pca.ExplainedVarianceRatioTotal:F2} %");
             table.AddRow("train MSE (per pixel; the optimum)", pca.TrainingMse.ToString("F5", CultureInfo.InvariantCulture));
-            table.AddRow($"{evaluatedOn} MSE (mean per pixel)", mse.ToString("F5", CultureInfo.InvariantCulture));
-            table.AddRow($"{evaluatedOn} PSNR", psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
+            if (loaded.Test is not null) table.AddRow("test MSE (mean per pixel)", mse.ToString("F5", CultureInfo.InvariantCulture));
+            if (psnr is double db) table.AddRow($"{evaluatedOn} PSNR", db.ToString("F2", CultureInfo.InvariantCulture) + " dB");
             AnsiConsole.Write(table);
             Console.WriteLine($"wrote the PCA and {string.Join(", ", figures)} to {outDir}");
             return CommandRunner.Success;

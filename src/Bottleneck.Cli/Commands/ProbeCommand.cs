@@ -30,9 +30,10 @@ public static class ProbeCommand
         var label = SharedOptions.LabelColumn();
         var command = new Command("probe", """
             Feature learning as chapter §8.2 measures it: softmax regression (sklearn's LogisticRegression defaults:
-            L2, C = 1, L-BFGS to sklearn's tolerance without its 100-iteration cap) and 5-nearest-neighbours learn from the first N labelled training
-            samples, on raw pixels, on PCA codes and on the encoder's codes; accuracy is measured on the whole test set.
-            The unsupervised stage (PCA, the autoencoder) has seen every training image, without labels.
+            L2, C = 1; L-BFGS to sklearn's tolerance, without its 100-iteration cap) and 5-nearest-neighbours learn
+            from the first N labelled training samples, on raw pixels, on PCA codes and on the encoder's codes;
+            accuracy is measured on the whole test set. The unsupervised stage (PCA, the autoencoder) has seen every
+            training image, without labels.
 
             Examples:
               bottleneck probe --data mnist --model runs/deep --labels 1000

@@ -9,7 +9,7 @@ namespace Bottleneck.Analysis;
 /// <summary>Which training samples keep their labels in a probe.</summary>
 public enum LabelSelection
 {
-    /// <summary>The first N training samples, as <c>x_train[:N]</c> takes them (MNIST's first 1,000 hold 85 to 127 of each digit).</summary>
+    /// <summary>The first N training samples, as <c>x_train[:N]</c> takes them (MNIST's first 1,000 hold 87 to 117 of each digit).</summary>
     First,
 
     /// <summary>N/C samples of each of the C classes, the first ones of each in training order.</summary>
