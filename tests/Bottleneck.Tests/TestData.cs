@@ -42,12 +42,4 @@ public static class TestData
             throw new DirectoryNotFoundException("repository root with data/mnist not found above " + AppContext.BaseDirectory);
         }
     }
-
-    /// <summary>A fresh temporary folder, deleted when disposed.</summary>
-    public sealed class TempFolder : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("bottleneck-test-").FullName;
-        public string this[string name] => System.IO.Path.Combine(Path, name);
-        public void Dispose() { try { Directory.Delete(Path, recursive: true); } catch (IOException) { } }
-    }
 }

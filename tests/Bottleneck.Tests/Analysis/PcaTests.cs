@@ -124,7 +124,7 @@ public class PcaTests
         using var roundTrip = pca.Decode(pca.Encode(batch));
         Assert.True((direct - roundTrip).abs().max().item<float>() < 1e-6);
 
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         PcaFolder.Save(pca, folder.Path);
         using var loaded = PcaFolder.Load(folder.Path);
         Assert.Equal(pca.Spectrum, loaded.Spectrum);

@@ -14,7 +14,7 @@ public class AnomalyCliTests : IClassFixture<AnomalyCliTests.FittedDetector>
     /// <summary>One short fit shared by the tests of this class.</summary>
     public sealed class FittedDetector : IDisposable
     {
-        public TestData.TempFolder Folder { get; } = new();
+        public TempFolder Folder { get; } = new();
         public CliRunner.Result Fit { get; }
         public static string Docs => Path.Combine(TestData.RepositoryRoot, "docs", "anomaly");
         public static string NormalCsv => Path.Combine(Docs, "tabular-normal.csv");
@@ -30,7 +30,7 @@ public class AnomalyCliTests : IClassFixture<AnomalyCliTests.FittedDetector>
     }
 
     readonly FittedDetector fitted;
-    readonly TestData.TempFolder folder;
+    readonly TempFolder folder;
 
     public AnomalyCliTests(FittedDetector fitted)
     {

@@ -9,7 +9,7 @@ namespace Bottleneck.Tests.Cli;
 /// </summary>
 public class BadInputTests : IDisposable
 {
-    readonly TestData.TempFolder folder = new();
+    readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
 

@@ -9,7 +9,7 @@ public class CompressionCliTests : IClassFixture<CompressionCliTests.TrainedMode
 {
     public sealed class TrainedModel : IDisposable
     {
-        public TestData.TempFolder Folder { get; } = new();
+        public TempFolder Folder { get; } = new();
         public CliRunner.Result Train { get; }
 
         public TrainedModel()
@@ -20,7 +20,7 @@ public class CompressionCliTests : IClassFixture<CompressionCliTests.TrainedMode
         public void Dispose() => Folder.Dispose();
     }
 
-    readonly TestData.TempFolder folder;
+    readonly TempFolder folder;
 
     public CompressionCliTests(TrainedModel trained)
     {

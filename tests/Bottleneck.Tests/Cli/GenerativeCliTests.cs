@@ -9,7 +9,7 @@ namespace Bottleneck.Tests.Cli;
 /// <summary>The VAE and VQ-VAE presets from the command line: info, bad options, and a short train → encode → decode.</summary>
 public class GenerativeCliTests : IDisposable
 {
-    readonly TestData.TempFolder folder = new();
+    readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
 

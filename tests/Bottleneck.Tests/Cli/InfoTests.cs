@@ -12,7 +12,7 @@ public class InfoTests
     [InlineData("viz2d", 469_010, 469_010)]
     public void Info_json_gives_exact_parameter_counts_without_training(string preset, long total, long trainable)
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var result = CliRunner.Run(folder.Path, "info", "--model", preset, "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var json = JsonNode.Parse(result.Stdout)!;
@@ -24,7 +24,7 @@ public class InfoTests
     [Fact]
     public void Info_table_names_the_bottleneck()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var result = CliRunner.Run(folder.Path, "info", "--model", "deep");
         Assert.Equal(0, result.ExitCode);
         Assert.Contains("bottleneck", result.Stdout);
@@ -37,7 +37,7 @@ public class InfoTests
     [InlineData("conv-blog", 4_385, new long[] { 8, 4, 4 }, false)]       // 128 values: 6.1× smaller than the input
     public void Info_shows_conv_models_and_warns_when_the_code_is_not_smaller_than_the_input(string preset, long parameters, long[] code, bool warns)
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var result = CliRunner.Run(folder.Path, "info", "--model", preset, "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var json = JsonNode.Parse(result.Stdout)!;

@@ -10,7 +10,7 @@ public class InterruptTests
     [Fact]
     public void Sigint_saves_the_model_and_resume_finishes_the_run()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder.Path, RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "Bottleneck.Cli.dll"), "train", "--data", "mnist", "--model", "basic",
                      "--epochs", "40", "--limit", "20000", "--out", "run" })

@@ -9,7 +9,7 @@ namespace Bottleneck.Tests.Cli;
 /// <summary>The PCA, compare, pca-equivalence and probe commands, run as a user would, on small slices of MNIST.</summary>
 public class PcaCommandsTests : IDisposable
 {
-    readonly TestData.TempFolder folder = new();
+    readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
 

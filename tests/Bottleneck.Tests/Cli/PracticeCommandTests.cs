@@ -6,7 +6,7 @@ namespace Bottleneck.Tests.Cli;
 /// <summary>`bottleneck lr-find` and `train --pretrain layerwise` as a user runs them, and their bad input.</summary>
 public class PracticeCommandTests : IDisposable
 {
-    readonly TestData.TempFolder folder = new();
+    readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
 

@@ -5,7 +5,7 @@ namespace Bottleneck.Tests.Cli;
 /// <summary>Bad penalty, tying and diagnose options: one line on stderr, exit code 2, no output folder.</summary>
 public class RegularisedBadInputTests : IDisposable
 {
-    readonly TestData.TempFolder folder = new();
+    readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
 

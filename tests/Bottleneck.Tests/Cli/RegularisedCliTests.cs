@@ -20,7 +20,7 @@ public class RegularisedCliTests
     [InlineData("contractive", 25_904)]
     public void Info_gives_each_presets_parameter_count(string preset, long total)
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var result = CliRunner.Run(folder.Path, "info", "--model", preset, "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         var json = JsonNode.Parse(result.Stdout)!;
@@ -31,7 +31,7 @@ public class RegularisedCliTests
     [Fact]
     public void Diagnose_calls_an_identity_model_trivial_in_one_json_object()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using (var model = (DenseAutoencoder)ModelFactory.Create(new ModelSpec
                { Name = "identity", InputShape = [784], Bottleneck = 784, BottleneckActivation = "linear", OutputActivation = "linear" }))
         {
@@ -68,7 +68,7 @@ public class RegularisedCliTests
     [Fact]
     public void A_sparse_kl_run_logs_its_penalty_and_diagnose_reads_the_folder()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var train = CliRunner.Run(folder.Path, "train", "--data", "mnist", "--model", "sparse-kl", "--epochs", "2", "--limit", "2000", "--out", "run");
         Assert.True(train.ExitCode == 0, train.Stderr);
         var history = File.ReadAllLines(folder["run/history.csv"]);
@@ -90,7 +90,7 @@ public class RegularisedCliTests
     [Fact]
     public void A_contractive_run_reports_its_jacobian_norm()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var train = CliRunner.Run(folder.Path, "train", "--data", "mnist", "--model", "contractive", "--epochs", "1", "--limit", "2000", "--out", "run");
         Assert.True(train.ExitCode == 0, train.Stderr);
         Assert.Equal("epoch,loss,val_loss,lr,seconds,reconstruction,contractive", File.ReadAllLines(folder["run/history.csv"])[0]);

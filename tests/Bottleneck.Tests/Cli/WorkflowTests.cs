@@ -10,7 +10,7 @@ public class WorkflowTests : IClassFixture<WorkflowTests.TrainedModel>
     /// <summary>One short training run shared by the tests of this class (train is the expensive step).</summary>
     public sealed class TrainedModel : IDisposable
     {
-        public TestData.TempFolder Folder { get; } = new();
+        public TempFolder Folder { get; } = new();
         public CliRunner.Result Train { get; }
         public JsonObject Metrics { get; }
 

@@ -6,7 +6,7 @@ namespace Bottleneck.Tests.Data;
 /// <summary>The streaming CSV reader: chunks that add up to the whole file, and errors that name the row wherever it falls.</summary>
 public class CsvRowReaderTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -5,7 +5,7 @@ namespace Bottleneck.Tests.Data;
 
 public class CsvTableTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

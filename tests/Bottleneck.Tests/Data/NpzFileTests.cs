@@ -6,7 +6,7 @@ namespace Bottleneck.Tests.Data;
 
 public class NpzFileTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

@@ -10,7 +10,7 @@ public class ModelFolderTests
 {
     static readonly ModelSpec Spec = new() { Name = "tiny", InputShape = [16], Encoder = [8], Bottleneck = 3, BatchNorm = true };
 
-    static Autoencoder Saved(TestData.TempFolder folder)
+    static Autoencoder Saved(TempFolder folder)
     {
         random.manual_seed(1);
         var model = ModelFactory.Create(Spec);
@@ -21,7 +21,7 @@ public class ModelFolderTests
     [Fact]
     public void Save_then_load_gives_the_same_model()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var original = Saved(folder);
         using var loaded = ModelFolder.Load(folder.Path);
         original.eval();
@@ -35,7 +35,7 @@ public class ModelFolderTests
     [Fact]
     public void Weights_use_pytorch_state_dict_names_and_model_json_lists_them()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var _ = Saved(folder);
         var (tensors, metadata) = SafeTensorsFile.Read(folder[ModelFolder.WeightsFile]);
         var names = tensors.Select(t => t.Name).ToHashSet();
@@ -53,7 +53,7 @@ public class ModelFolderTests
     [Fact]
     public void Missing_weights_are_reported()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var _ = Saved(folder);
         File.Delete(folder[ModelFolder.WeightsFile]);
         var e = Assert.Throws<BadInputException>(() => ModelFolder.Load(folder.Path));
@@ -63,8 +63,8 @@ public class ModelFolderTests
     [Fact]
     public void Weights_from_another_save_do_not_pass_for_these()
     {
-        using var folder = new TestData.TempFolder();
-        using var other = new TestData.TempFolder();
+        using var folder = new TempFolder();
+        using var other = new TempFolder();
         using var a = Saved(folder);
         random.manual_seed(2);
         using var b = ModelFactory.Create(Spec);
@@ -77,7 +77,7 @@ public class ModelFolderTests
     [Fact]
     public void Weights_of_the_wrong_shape_are_reported_by_tensor_name()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var _ = Saved(folder);
         // Rewrite model.json with a wider bottleneck and no hash: the stored weights no longer fit.
         var path = folder[ModelFolder.ModelFile];
@@ -92,7 +92,7 @@ public class ModelFolderTests
     [Fact]
     public void A_model_json_that_is_not_json_is_reported_with_its_path()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var _ = Saved(folder);
         File.WriteAllText(folder[ModelFolder.ModelFile], "{ not json");
         var e = Assert.Throws<BadInputException>(() => ModelFolder.Load(folder.Path));
@@ -102,7 +102,7 @@ public class ModelFolderTests
     [Fact]
     public void Saving_leaves_no_temporary_files()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var _ = Saved(folder);
         Assert.Equal([ModelFolder.ModelFile, ModelFolder.WeightsFile], Directory.GetFiles(folder.Path).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }

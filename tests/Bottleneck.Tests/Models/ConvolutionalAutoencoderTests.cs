@@ -201,7 +201,7 @@ public class ConvolutionalAutoencoderTests
     [Fact]
     public void Weights_are_saved_under_pytorch_sequential_names_and_load_back()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var model = Build("conv");
         ModelFolder.Save(model, folder.Path);
         var (tensors, _) = SafeTensorsFile.Read(folder[ModelFolder.WeightsFile]);

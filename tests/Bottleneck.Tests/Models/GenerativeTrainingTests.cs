@@ -73,7 +73,7 @@ public class GenerativeTrainingTests
         {
             Train(spec, 1, out var model);
             using (model)
-            using (var folder = new TestData.TempFolder())
+            using (var folder = new TempFolder())
             {
                 ModelFolder.Save(model, folder.Path);
                 using var loaded = ModelFolder.Load(folder.Path);
@@ -90,7 +90,7 @@ public class GenerativeTrainingTests
     [Fact]
     public void A_training_job_writes_the_vae_figures_samples_and_units()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var train = TestData.LowRank(count: 128, size: 64);
         using var test = TestData.LowRank(count: 32, size: 64, seed: 9);
         var job = new TrainingJob
@@ -128,7 +128,7 @@ public class GenerativeTrainingTests
                 Options = new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 4 },
             }.Run();
         }
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var straight = Run(folder["straight"], 4, resume: false);
         Run(folder["split"], 2, resume: false).Model.Dispose();
         var resumed = Run(folder["split"], 4, resume: true);
@@ -144,7 +144,7 @@ public class GenerativeTrainingTests
     [Fact]
     public void A_vae_refuses_a_loss_other_than_bce_before_writing_anything()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var train = TestData.LowRank(count: 64, size: 64);
         var output = Path.Combine(folder.Path, "out");
         var job = new TrainingJob

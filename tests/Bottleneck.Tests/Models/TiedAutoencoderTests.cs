@@ -140,7 +140,7 @@ public class TiedAutoencoderTests
     [Fact]
     public void Saving_and_loading_keeps_the_tie()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var model = Tied(new ModelSpec { InputShape = [6], Encoder = [4], Bottleneck = 2 });
         ModelFolder.Save(model, folder.Path);
         using var loaded = (TiedAutoencoder)ModelFolder.Load(folder.Path);

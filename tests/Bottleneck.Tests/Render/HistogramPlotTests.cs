@@ -15,7 +15,7 @@ public class HistogramPlotTests
     [Fact]
     public void Draws_the_groups_the_title_and_the_threshold_line()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("errors.png");
 
         HistogramPlot.SavePng(path, "Reconstruction error", "MSE", [("Normal", normal), ("Anomalous", anomalous)],
@@ -32,7 +32,7 @@ public class HistogramPlotTests
     [Fact]
     public void Without_a_threshold_there_is_no_red_line()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("errors.png");
 
         HistogramPlot.SavePng(path, "Reconstruction error", "MSE", [("Normal", normal), ("Anomalous", anomalous)], bins: 20, normalize: true);
@@ -45,7 +45,7 @@ public class HistogramPlotTests
     [Fact]
     public void A_threshold_beyond_the_data_and_a_group_of_equal_values_still_draw()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("constant.png");
 
         HistogramPlot.SavePng(path, "Constant", "Value", [("Same", [2, 2, 2, double.NaN])], bins: 10, thresholdLine: 5);
@@ -57,7 +57,7 @@ public class HistogramPlotTests
     [Fact]
     public void Groups_without_a_finite_value_are_bad_input()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
 
         Assert.Throws<BadInputException>(() =>
             HistogramPlot.SavePng(folder.File("bad.png"), "t", "x", [("Empty", []), ("NaN", [double.NaN])]));

@@ -168,7 +168,7 @@ public class ImageGridTests
     [Fact]
     public void SavePng_writes_the_file_atomically()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("nested/grid.png");
         var rows = new[] { new GridRow("Original", [Filled(0), Filled(1)], ["a", "b"]) };
 

@@ -11,7 +11,7 @@ public class LinePlotTests
     [Fact]
     public void Draws_the_series_and_the_title_at_the_default_size()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("line.png");
 
         LinePlot.SavePng(path, "Error against code size", "Code size", "MSE",
@@ -27,7 +27,7 @@ public class LinePlotTests
     [Fact]
     public void Draws_on_log_axes_at_a_requested_size_leaving_out_points_a_log_cannot_show()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("loglog.png");
         double[] rates = [0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1];
 
@@ -43,7 +43,7 @@ public class LinePlotTests
     [Fact]
     public void A_series_with_different_numbers_of_x_and_y_values_is_bad_input()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
 
         var error = Assert.Throws<BadInputException>(() =>
             LinePlot.SavePng(folder.File("bad.png"), "t", "x", "y", [("Broken", [1, 2, 3], [1, 2])]));
@@ -55,7 +55,7 @@ public class LinePlotTests
     [Fact]
     public void Series_with_nothing_drawable_are_bad_input()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
 
         Assert.Throws<BadInputException>(() =>
             LinePlot.SavePng(folder.File("bad.png"), "t", "x", "y", [("Negative", [1, 2], [-1, -2])], logY: true));

@@ -18,7 +18,7 @@ public class TrainingHistoryPlotTests
     [Fact]
     public void A_constant_learning_rate_gives_a_single_loss_panel()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("history.png");
 
         TrainingHistoryPlot.SavePng(path, loss, valLoss, Enumerable.Repeat(1e-3, Epochs).ToArray(), "MSE", "Dense autoencoder");
@@ -36,7 +36,7 @@ public class TrainingHistoryPlotTests
     [Fact]
     public void A_changing_learning_rate_gets_its_own_panel_beside_the_loss()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("history.png");
 
         TrainingHistoryPlot.SavePng(path, loss, valLoss, stepRate, "MSE", "Dense autoencoder");
@@ -54,7 +54,7 @@ public class TrainingHistoryPlotTests
     [Fact]
     public void Training_loss_alone_and_a_schedule_that_reaches_zero_still_draw()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("history.png");
         var cosine = Enumerable.Range(0, Epochs).Select(e => 0.5e-3 * (1 + Math.Cos(Math.PI * e / (Epochs - 1)))).ToArray();
         var diverged = loss.Select((l, i) => i < 25 ? l : double.NaN).ToArray();
@@ -70,7 +70,7 @@ public class TrainingHistoryPlotTests
     [Fact]
     public void Lists_of_different_lengths_are_bad_input()
     {
-        using var folder = new TemporaryDirectory();
+        using var folder = new TempFolder();
         var path = folder.File("history.png");
 
         Assert.Throws<BadInputException>(() => TrainingHistoryPlot.SavePng(path, loss, valLoss[..5], null, "MSE", "t"));

@@ -107,7 +107,7 @@ public class DenoisingTrainingTests
     [Fact]
     public void A_denoising_run_reports_noisy_and_denoised_mse_on_the_seeded_noisy_test_copy()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         using var all = TestData.LowRank(count: 300, size: 64);   // 8×8 images
         using var train = all.Slice(0, 200);
         using var test = all.Slice(200, 100);

@@ -131,7 +131,7 @@ public class LayerwisePretrainingTests
     [Fact]
     public void A_resumed_run_goes_on_fine_tuning_without_pretraining_again_and_ends_where_an_uninterrupted_run_ends()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var straight = Job(folder["straight"], 3, resume: false);
         Assert.NotNull(straight.Metrics["pretraining"]);
         Job(folder["split"], 1, resume: false).Model.Dispose();

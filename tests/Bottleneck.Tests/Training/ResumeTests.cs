@@ -27,7 +27,7 @@ public class ResumeTests
     [Fact]
     public void Resumed_run_matches_the_uninterrupted_run_exactly()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         var straight = Run(folder["straight"], 5, resume: false);
         Run(folder["split"], 2, resume: false);
         var resumed = Run(folder["split"], 5, resume: true);
@@ -43,7 +43,7 @@ public class ResumeTests
     [Fact]
     public void A_finished_run_cannot_be_resumed_without_more_epochs()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         Run(folder["run"], 2, resume: false).Model.Dispose();
         var e = Assert.Throws<BadInputException>(() => Run(folder["run"], 2, resume: true));
         Assert.Contains("already finished 2 of 2 epochs", e.Message);
@@ -52,7 +52,7 @@ public class ResumeTests
     [Fact]
     public void A_resume_folder_caught_mid_write_is_refused()
     {
-        using var folder = new TestData.TempFolder();
+        using var folder = new TempFolder();
         Run(folder["run"], 2, resume: false).Model.Dispose();
         File.AppendAllText(Path.Combine(folder["run"], TrainingJob.ResumeFolder, ResumeState.OptimizerFile), "x");
         var e = Assert.Throws<BadInputException>(() => Run(folder["run"], 4, resume: true));

@@ -8,7 +8,7 @@ namespace Bottleneck.Tests.Analysis.Compression;
 /// <summary>The code file: round trips at each precision within the precision's error bound, and a header that is checked.</summary>
 public class CodeFileTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
