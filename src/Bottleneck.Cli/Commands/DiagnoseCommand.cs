@@ -140,7 +140,7 @@ public static class DiagnoseCommand
         Row($"input noise MSE (σ={n.Sigma:G3})", F(n.InputNoiseMse), clip);
         Row("output vs noisy input (MSE)", F(n.MseAgainstNoisy), "small when the output copies the noise");
         Row("output vs clean input (MSE)", F(n.MseAgainstClean), $"small when it removes it; clean input gives {F(n.CleanReconstructionMse)}");
-        Row("noise passed through", P(n.NoiseGain), "Σ(x̂(x̃) − x̂(x))·(x̃ − x) / Σ(x̃ − x)²: 100% for a copy");
+        Row("noise passed through", P(n.NoiseGain), "Σ(x̂(x̃₁) − x̂(x̃₂))·(x̃₁ − x̃₂) / Σ(x̃₁ − x̃₂)² over two noise draws: 100% for a copy");
         Row("  copies noise?", n.CopiesNoise ? "[red]yes[/]" : "no", $"at least 50% passes through; {n.Samples:N0} test samples");
         AnsiConsole.Write(table);
         var colour = r.Verdict switch { "trivial" => "red", "suspicious" => "yellow", _ => "green" };
