@@ -40,14 +40,7 @@ public class AnomalyCliTests : IClassFixture<AnomalyCliTests.FittedDetector>
 
     CliRunner.Result Run(params string[] args) => CliRunner.Run(folder.Path, args);
 
-    static void FailsWithOneLine(CliRunner.Result result, string expected)
-    {
-        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}, stdout: {result.Stdout}");
-        var stderr = result.Stderr.Trim();
-        Assert.DoesNotContain('\n', stderr);
-        Assert.DoesNotContain("   at ", stderr);
-        Assert.Contains(expected, stderr);
-    }
+    static void FailsWithOneLine(CliRunner.Result result, string expected) => CliRunner.AssertBadInput(result, expected);
 
     [Fact]
     public void Fit_sets_the_threshold_at_numpys_95th_percentile_of_the_held_out_normal_errors()

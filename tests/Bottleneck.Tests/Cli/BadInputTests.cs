@@ -13,17 +13,7 @@ public class BadInputTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    CliRunner.Result Fails(string expected, params string[] args)
-    {
-        var result = CliRunner.Run(folder.Path, args);
-        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}, stdout: {result.Stdout}");
-        var stderr = result.Stderr.Trim();
-        Assert.DoesNotContain('\n', stderr);
-        Assert.DoesNotContain("   at ", stderr);
-        Assert.Contains(expected, stderr);
-        Assert.False(Directory.Exists(folder["out"]), "a failed command left an output folder behind");
-        return result;
-    }
+    CliRunner.Result Fails(string expected, params string[] args) => CliRunner.Fails(folder, expected, args);
 
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit;
 
 namespace Bottleneck.Tests.Cli;
 
@@ -22,5 +23,27 @@ public static class CliRunner
             throw new TimeoutException($"bottleneck {string.Join(' ', args)} did not finish in 5 minutes");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>
+    /// Asserts the bad-input contract: exit code 2 and one line on stderr containing <paramref name="expected"/>, with no
+    /// stack trace.
+    /// </summary>
+    public static void AssertBadInput(Result result, string expected)
+    {
+        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}, stdout: {result.Stdout}");
+        var stderr = result.Stderr.Trim();
+        Assert.DoesNotContain('\n', stderr);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.Contains(expected, stderr);
+    }
+
+    /// <summary>Runs the command in <paramref name="folder"/>, asserts the bad-input contract, and that no "out" folder was left behind.</summary>
+    public static Result Fails(TempFolder folder, string expected, params string[] args)
+    {
+        var result = Run(folder.Path, args);
+        AssertBadInput(result, expected);
+        Assert.False(Directory.Exists(folder["out"]), "a failed command left an output folder behind");
+        return result;
     }
 }

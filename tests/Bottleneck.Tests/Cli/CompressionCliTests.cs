@@ -37,12 +37,7 @@ public class CompressionCliTests : IClassFixture<CompressionCliTests.TrainedMode
         return JsonNode.Parse(result.Stdout)!;
     }
 
-    static void FailsWithOneLine(CliRunner.Result result, string expected)
-    {
-        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}");
-        Assert.DoesNotContain('\n', result.Stderr.Trim());
-        Assert.Contains(expected, result.Stderr);
-    }
+    static void FailsWithOneLine(CliRunner.Result result, string expected) => CliRunner.AssertBadInput(result, expected);
 
     [Theory]
     [InlineData("float32", 4, 56)]

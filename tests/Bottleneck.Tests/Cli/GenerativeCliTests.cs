@@ -24,15 +24,7 @@ public class GenerativeCliTests : IDisposable
         return "images.csv";
     }
 
-    void Fails(string expected, params string[] args)
-    {
-        var result = CliRunner.Run(folder.Path, args);
-        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}");
-        var stderr = result.Stderr.Trim();
-        Assert.DoesNotContain('\n', stderr);
-        Assert.Contains(expected, stderr);
-        Assert.False(Directory.Exists(folder["out"]), "a failed command left an output folder behind");
-    }
+    void Fails(string expected, params string[] args) => CliRunner.Fails(folder, expected, args);
 
     [Theory]
     [InlineData("vae", 427_344, new long[] { 784 }, new long[] { 32 })]

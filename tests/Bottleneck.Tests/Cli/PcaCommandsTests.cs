@@ -20,16 +20,7 @@ public class PcaCommandsTests : IDisposable
         return (JsonObject)JsonNode.Parse(result.Stdout)!;
     }
 
-    void Fails(string expected, params string[] args)
-    {
-        var result = CliRunner.Run(folder.Path, args);
-        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}, stdout: {result.Stdout}");
-        var stderr = result.Stderr.Trim();
-        Assert.DoesNotContain('\n', stderr);
-        Assert.DoesNotContain("   at ", stderr);
-        Assert.Contains(expected, stderr);
-        Assert.False(Directory.Exists(folder["out"]), "a failed command left an output folder behind");
-    }
+    void Fails(string expected, params string[] args) => CliRunner.Fails(folder, expected, args);
 
     /// <summary>A dense model 784-8-784 trained for three epochs on 3,000 digits.</summary>
     string TinyModel()

@@ -10,16 +10,7 @@ public class PracticeCommandTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    void Fails(string expected, params string[] args)
-    {
-        var result = CliRunner.Run(folder.Path, args);
-        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}, stdout: {result.Stdout}");
-        var stderr = result.Stderr.Trim();
-        Assert.DoesNotContain('\n', stderr);
-        Assert.DoesNotContain("   at ", stderr);
-        Assert.Contains(expected, stderr);
-        Assert.False(Directory.Exists(folder["out"]), "a failed command left an output folder behind");
-    }
+    void Fails(string expected, params string[] args) => CliRunner.Fails(folder, expected, args);
 
     [Fact]
     public void Lr_find_prints_a_suggestion_and_writes_the_plot_and_the_sweep()
