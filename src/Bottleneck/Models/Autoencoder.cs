@@ -64,8 +64,10 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
     /// <summary>
     /// What the training loss (loss, val_loss, history.csv) measures, for metrics.json's units and, up to its first
     /// colon, the history plot's axis: a mean per element by default, as Keras reports it; nats per image for a VAE.
+    /// With §3.3's penalties the training loss is the reconstruction loss plus the penalties, and says so.
     /// </summary>
-    public virtual string LossUnit(ReconstructionLoss loss) => $"{loss.Name}, mean per element";
+    public virtual string LossUnit(ReconstructionLoss loss) =>
+        Spec.Penalties is null ? $"{loss.Name}, mean per element" : $"{loss.Name} + penalties, mean per element";
 
     /// <summary>The unit of each of <see cref="EvaluationFigures"/>, by figure name, for metrics.json. Default: none.</summary>
     public virtual IReadOnlyDictionary<string, string> FigureUnits => new Dictionary<string, string>();

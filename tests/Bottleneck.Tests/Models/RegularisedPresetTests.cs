@@ -56,4 +56,14 @@ public class RegularisedPresetTests
         var p = spec.Penalties!;
         Assert.Equal((0.001, 0.02, 0.5, 0.1, 3.0, 0.05), (p.L2, p.L2Layers!["decoder.0"], p.L1Activity, p.KlSparsity!.Rho, p.KlSparsity.Beta, p.Contractive));
     }
+
+    [Theory]
+    [InlineData("basic", "bce, mean per element")]
+    [InlineData("sparse-l1", "bce + penalties, mean per element")]
+    [InlineData("contractive", "bce + penalties, mean per element")]
+    public void The_loss_unit_says_when_penalties_are_part_of_the_training_loss(string preset, string unit)
+    {
+        using var model = ModelFactory.Create(Presets.Get(preset).WithInputShape([784]));
+        Assert.Equal(unit, model.LossUnit(new Bottleneck.Objectives.ReconstructionLoss(Bottleneck.Objectives.LossKind.Bce)));
+    }
 }
