@@ -12,76 +12,30 @@ namespace Bottleneck.Models;
 /// <c>decoder.N.*</c>, numbered as in an <c>nn.Sequential</c>. The penalties of §3.3 (L2 on kernels, L1 or KL sparsity on
 /// the code, contractive) are added to its loss when the spec asks for them.
 /// </summary>
-public sealed class DenseAutoencoder : Autoencoder
+public sealed class DenseAutoencoder : StackedDenseAutoencoder
 {
-    readonly Sequential encoder, decoder;
-    readonly int inputSize;
-
     /// <summary>Builds the model; weights are initialised from torch's global generator (seed it first for repeatable runs).</summary>
     public DenseAutoencoder(ModelSpec spec) : base("DenseAutoencoder", spec)
     {
-        spec.Validate("model spec");
-        inputSize = spec.InputSize;
         var hidden = Activations.Parse(spec.Activation, "activation");
         var code = Activations.Parse(spec.BottleneckActivation ?? spec.Activation, "bottleneck_activation");
-        Output = new OutputFunction(Activations.Parse(spec.OutputActivation, "output_activation"), spec.LeakyReluSlope);
 
         var encoderLayers = new List<nn.Module<Tensor, Tensor>>();
         int width = inputSize;
         foreach (var w in spec.Encoder) { AddHidden(encoderLayers, width, w, hidden, spec); width = w; }
         encoderLayers.Add(Dense(width, spec.Bottleneck, code, spec.LeakyReluSlope));      // the layer named "bottleneck"
         encoderLayers.Add(Activations.Create(code, spec.LeakyReluSlope));
-        BottleneckIndex = encoderLayers.Count - 2;
 
         var decoderLayers = new List<nn.Module<Tensor, Tensor>>();
         width = spec.Bottleneck;
         foreach (var w in spec.DecoderWidths) { AddHidden(decoderLayers, width, w, hidden, spec); width = w; }
         decoderLayers.Add(Dense(width, inputSize, Output.Kind, spec.LeakyReluSlope));     // output pre-activation
 
-        encoder = nn.Sequential(encoderLayers);
-        decoder = nn.Sequential(decoderLayers);
-        RegisterComponents();
-
         var kernels = encoderLayers.Select((layer, i) => (Name: $"encoder.{i}", Layer: layer))
             .Concat(decoderLayers.Select((layer, i) => (Name: $"decoder.{i}", Layer: layer)))
             .Where(l => l.Layer is Linear).Select(l => (l.Name, (Linear)l.Layer)).ToList();
-        Objective = new PenalisedObjective(spec.Penalties, kernels, spec.Encoder.Length == 0 ? (Linear)encoderLayers[0] : null, code,
-            spec.LeakyReluSlope, "model spec");
-    }
-
-    /// <summary>The reconstruction loss with the spec's penalties (§3.3).</summary>
-    public PenalisedObjective Objective { get; }
-
-    /// <summary>Index within <c>encoder</c> of the Dense layer whose activation is the code.</summary>
-    public int BottleneckIndex { get; }
-
-    public override long[] InputShape => [inputSize];
-    public override long[] CodeShape => [Spec.Bottleneck];
-    public override OutputFunction Output { get; }
-
-    /// <summary>The encoder as a sequence of layers, input side first.</summary>
-    public Sequential EncoderLayers => encoder;
-
-    /// <summary>The decoder's layers up to the output pre-activation.</summary>
-    public Sequential DecoderLayers => decoder;
-
-    public override Tensor Encode(Tensor input) => encoder.forward(input.reshape(input.shape[0], inputSize));
-
-    public override Tensor DecodePreActivation(Tensor code) => decoder.forward(code);
-
-    public override LossTerms Loss(Tensor input, Tensor target, ReconstructionLoss loss) =>
-        Objective.IsPlain ? base.Loss(input, target, loss) : Objective.Loss(this, input, target, loss);
-
-    /// <summary>jacobian_norm, the mean ‖J_f(x)‖_F of §3.3.5, when the encoder is one layer or the model is contractive.</summary>
-    public override IReadOnlyDictionary<string, double> EvaluationFigures(Bottleneck.Data.Dataset data) =>
-        Objective.JacobianNorm(this, data) is double norm ? new Dictionary<string, double> { ["jacobian_norm"] = norm } : new Dictionary<string, double>();
-
-    public override IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer, bool IsBottleneck)> Layers()
-    {
-        int i = 0;
-        foreach (var layer in encoder.children()) { yield return ($"encoder.{i}", (nn.Module<Tensor, Tensor>)layer, i == BottleneckIndex + 1); i++; }
-        i = 0;
-        foreach (var layer in decoder.children()) { yield return ($"decoder.{i}", (nn.Module<Tensor, Tensor>)layer, false); i++; }
+        Assemble(encoderLayers, decoderLayers, new PenalisedObjective(spec.Penalties, kernels,
+            spec.Encoder.Length == 0 ? (Linear)encoderLayers[0] : null, code, spec.LeakyReluSlope, "model spec"));
     }
 
     internal static void AddHidden(List<nn.Module<Tensor, Tensor>> layers, int inWidth, int outWidth, ActivationKind activation, ModelSpec spec)

@@ -13,19 +13,13 @@ namespace Bottleneck.Models;
 /// (an <c>nn.Sequential</c>) and <c>decoder.N.bias</c> (decoder layers that hold only a bias and borrow
 /// <c>encoder[M].weight.t()</c>). Dropout after hidden activations is supported, BatchNorm is not.
 /// </summary>
-public sealed class TiedAutoencoder : Autoencoder
+public sealed class TiedAutoencoder : StackedDenseAutoencoder
 {
-    readonly Sequential encoder, decoder;
-    readonly int inputSize;
-
     /// <summary>Builds the model; weights are initialised from torch's global generator (seed it first for repeatable runs).</summary>
     public TiedAutoencoder(ModelSpec spec) : base("TiedAutoencoder", spec)
     {
-        spec.Validate("model spec");
-        inputSize = spec.InputSize;
         var hidden = Activations.Parse(spec.Activation, "activation");
         var code = Activations.Parse(spec.BottleneckActivation ?? spec.Activation, "bottleneck_activation");
-        Output = new OutputFunction(Activations.Parse(spec.OutputActivation, "output_activation"), spec.LeakyReluSlope);
 
         var encoderLayers = new List<nn.Module<Tensor, Tensor>>();
         var dense = new List<(string Name, Linear Layer)>();
@@ -52,47 +46,8 @@ public sealed class TiedAutoencoder : Autoencoder
             if (spec.Dropout > 0) decoderLayers.Add(nn.Dropout(spec.Dropout));
         }
 
-        encoder = nn.Sequential(encoderLayers);
-        decoder = nn.Sequential(decoderLayers);
-        RegisterComponents();
-        BottleneckIndex = encoderLayers.Count - 2;
         // Each shared kernel is penalised once, under its encoder name.
-        Objective = new PenalisedObjective(spec.Penalties, dense, spec.Encoder.Length == 0 ? dense[0].Layer : null, code,
-            spec.LeakyReluSlope, "model spec");
-    }
-
-    /// <summary>Index within <c>encoder</c> of the Dense layer whose activation is the code.</summary>
-    public int BottleneckIndex { get; }
-
-    /// <summary>The reconstruction loss with the spec's penalties (§3.3).</summary>
-    public PenalisedObjective Objective { get; }
-
-    public override long[] InputShape => [inputSize];
-    public override long[] CodeShape => [Spec.Bottleneck];
-    public override OutputFunction Output { get; }
-
-    /// <summary>The encoder's layers, input side first.</summary>
-    public Sequential EncoderLayers => encoder;
-
-    /// <summary>The decoder's layers up to the output pre-activation; its Dense layers are <see cref="TiedLinear"/>.</summary>
-    public Sequential DecoderLayers => decoder;
-
-    public override Tensor Encode(Tensor input) => encoder.forward(input.reshape(input.shape[0], inputSize));
-
-    public override Tensor DecodePreActivation(Tensor code) => decoder.forward(code);
-
-    public override LossTerms Loss(Tensor input, Tensor target, ReconstructionLoss loss) =>
-        Objective.IsPlain ? base.Loss(input, target, loss) : Objective.Loss(this, input, target, loss);
-
-    /// <summary>jacobian_norm, the mean ‖J_f(x)‖_F of §3.3.5, when the encoder is one layer or the model is contractive.</summary>
-    public override IReadOnlyDictionary<string, double> EvaluationFigures(Bottleneck.Data.Dataset data) =>
-        Objective.JacobianNorm(this, data) is double norm ? new Dictionary<string, double> { ["jacobian_norm"] = norm } : new Dictionary<string, double>();
-
-    public override IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer, bool IsBottleneck)> Layers()
-    {
-        int i = 0;
-        foreach (var layer in encoder.children()) { yield return ($"encoder.{i}", (nn.Module<Tensor, Tensor>)layer, i == BottleneckIndex + 1); i++; }
-        i = 0;
-        foreach (var layer in decoder.children()) { yield return ($"decoder.{i}", (nn.Module<Tensor, Tensor>)layer, false); i++; }
+        Assemble(encoderLayers, decoderLayers, new PenalisedObjective(spec.Penalties, dense,
+            spec.Encoder.Length == 0 ? dense[0].Layer : null, code, spec.LeakyReluSlope, "model spec"));
     }
 }
