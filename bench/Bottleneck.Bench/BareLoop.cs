@@ -27,14 +27,28 @@ public static class BareLoop
             for (long start = 0; start < n; start += batchSize)
             {
                 using var scope = NewDisposeScope();
-                var x = images.index_select(0, order.narrow(0, start, Math.Min(batchSize, n - start))).to_type(ScalarType.Float32).mul_(1f / 255f);
-                var logits = model.DecodePreActivation(model.Encode(x));
-                var loss = F.binary_cross_entropy_with_logits(logits, x.reshape(logits.shape));
+                long count = Math.Min(batchSize, n - start);
+                var x = images.index_select(0, order.narrow(0, start, count)).to_type(ScalarType.Float32).mul_(1f / 255f)
+                    .reshape([count, .. model.InputShape]);
+                var loss = model is VariationalAutoencoder vae ? VaeLoss(vae, x) : F.binary_cross_entropy_with_logits(Logits(model, x), x);
                 optimizer.zero_grad();
                 loss.backward();
                 optimizer.step();
             }
         }
         return n * (double)epochs / clock.Elapsed.TotalSeconds;
+    }
+
+    static Tensor Logits(Autoencoder model, Tensor x) => model.DecodePreActivation(model.Encode(x)).reshape(x.shape);
+
+    // The negative ELBO per image: BCE summed over the pixels plus KL(N(μ, σ²) ‖ N(0, I)), averaged over the batch.
+    static Tensor VaeLoss(VariationalAutoencoder vae, Tensor x)
+    {
+        var (mu, logVar) = vae.Posterior(x);
+        var z = mu + (0.5 * logVar).exp() * randn_like(mu);
+        var logits = vae.DecodePreActivation(z).reshape(x.shape);
+        var reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction: nn.Reduction.Sum);
+        var kl = -0.5 * (1 + logVar - mu.square() - logVar.exp()).sum();
+        return (reconstruction + kl) / x.shape[0];
     }
 }

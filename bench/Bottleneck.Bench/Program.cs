@@ -14,31 +14,34 @@ using static TorchSharp.torch;
 // The benchmark (not a test): for each model, training samples/s through the toolkit's Trainer and through a bare
 // TorchSharp loop in the same process (so the toolkit's overhead is a ratio), inference rows/s, peak resident memory,
 // and achieved GFLOP/s against this machine's measured matrix-multiply peak. Each model runs in its own child process
-// so its peak memory is its own.
+// so its peak memory is its own. Then, unless skipped, two more experiments:
+//   memory under a long run: resident memory after every epoch of --memory-epochs epochs of `deep` (it must not grow);
+//   behaviour under load: `deep`'s training speed with 1 and 2 threads, idle and beside a CPU-bound process.
 //
-//   dotnet run --project bench/Bottleneck.Bench -c Release -- [--models basic,deep,deep-bn] [--epochs 2] [--threads 1] [--out bench/results.json]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- [--models basic,deep,deep-bn,conv,conv-transpose,vae]
+//       [--epochs 2] [--threads 1] [--memory-epochs 20] [--load-test true] [--out bench/results.json]
 
-AllocatorTuning.Apply();   // measure what users of the `bottleneck` command get
 var arguments = Arguments.Parse(args);
-if (arguments.Child is string childModel)
+switch (arguments.Child)
 {
-    Console.WriteLine(Measure(childModel, arguments).ToJsonString());
-    return 0;
+    case "measure":
+        Console.WriteLine(Measure(arguments.Models[0], arguments).ToJsonString());
+        return 0;
+    case "memory":
+        Console.WriteLine(MeasureMemory(arguments.Models[0], arguments.MemoryEpochs).ToJsonString());
+        return 0;
+    case "speed":
+        Console.WriteLine(MeasureSpeed(arguments.Models[0], arguments.Threads).ToJsonString());
+        return 0;
+    case "spin":
+        // The competing CPU-bound process: one thread that never sleeps, until the benchmark kills it.
+        for (double x = 0; ; x = Math.Sqrt(x + 1)) { }
 }
 
 var results = new JsonArray();
 foreach (var model in arguments.Models)
 {
-    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-    start.ArgumentList.Add(typeof(Arguments).Assembly.Location);
-    foreach (var a in new[] { "--child", model, "--epochs", arguments.Epochs.ToString(), "--threads", arguments.Threads.ToString() })
-        start.ArgumentList.Add(a);
-    using var child = Process.Start(start)!;
-    var output = child.StandardOutput.ReadToEnd();
-    child.WaitForExit();
-    if (child.ExitCode != 0) { Console.Error.WriteLine($"{model}: the measurement failed (exit {child.ExitCode})"); return 1; }
-    var result = JsonNode.Parse(output.Trim().Split('\n')[^1])!;
-    results.Add(result);
+    results.Add(Child(["--child", "measure", "--models", model, "--epochs", arguments.Epochs.ToString(), "--threads", arguments.Threads.ToString()]));
     Console.Error.WriteLine($"{model}: done");
 }
 
@@ -57,12 +60,84 @@ var document = new JsonObject
     ["epochs"] = arguments.Epochs,
     ["results"] = results,
 };
+if (arguments.MemoryEpochs > 0)
+{
+    var memory = Child(["--child", "memory", "--models", "deep", "--memory-epochs", arguments.MemoryEpochs.ToString()]);
+    document["memory"] = memory;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"deep, {arguments.MemoryEpochs} epochs: resident {(double)memory["rss_epoch_2_mb"]!:N0} MB after epoch 2, " +
+        $"{(double)memory["rss_last_epoch_mb"]!:N0} MB after epoch {arguments.MemoryEpochs} ({(double)memory["growth_percent"]!:+0.0;-0.0} %), peak {(double)memory["peak_rss_mb"]!:N0} MB"));
+}
+if (arguments.LoadTest)
+{
+    var load = new JsonArray();
+    foreach (var threads in new[] { 1, 2 })
+    {
+        var idle = (double)Child(["--child", "speed", "--models", "deep", "--threads", threads.ToString()])["samples_per_second"]!;
+        double busy;
+        using (var spinner = Process.Start(new ProcessStartInfo("dotnet", [typeof(Arguments).Assembly.Location, "--child", "spin"]) { UseShellExecute = false })!)
+        {
+            try { busy = (double)Child(["--child", "speed", "--models", "deep", "--threads", threads.ToString()])["samples_per_second"]!; }
+            finally { spinner.Kill(); }
+        }
+        load.Add(new JsonObject { ["threads"] = threads, ["idle_samples_per_second"] = Math.Round(idle), ["loaded_samples_per_second"] = Math.Round(busy), ["loaded_over_idle"] = Math.Round(busy / idle, 3) });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deep, {threads} thread(s): {idle:N0} samples/s idle, {busy:N0} beside a busy process ({busy / idle:F2} of idle)"));
+    }
+    document["under_load"] = load;
+}
 if (arguments.Out is string path)
 {
     Bottleneck.IO.AtomicFile.WriteAllText(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     Console.WriteLine($"wrote {path}");
 }
 return 0;
+
+// Runs this benchmark again as a child process with the given arguments and returns the JSON line it prints last.
+static JsonNode Child(string[] childArguments)
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+    start.ArgumentList.Add(typeof(Arguments).Assembly.Location);
+    foreach (var a in childArguments) start.ArgumentList.Add(a);
+    using var child = Process.Start(start)!;
+    var output = child.StandardOutput.ReadToEnd();
+    child.WaitForExit();
+    if (child.ExitCode != 0) throw new InvalidOperationException($"the measurement {string.Join(' ', childArguments)} failed (exit {child.ExitCode})");
+    return JsonNode.Parse(output.Trim().Split('\n')[^1])!;
+}
+
+static JsonObject MeasureMemory(string preset, int epochs)
+{
+    set_num_threads(1);
+    using var mnist = DataSource.Load("mnist");
+    var (resident, peak, speed) = MemoryOverEpochs.Measure(preset, mnist.Train, epochs);
+    double second = resident[Math.Min(1, resident.Count - 1)], last = resident[^1];
+    return new JsonObject
+    {
+        ["model"] = preset,
+        ["epochs"] = epochs,
+        ["rss_by_epoch_mb"] = new JsonArray(resident.Select(r => (JsonNode)Math.Round(r, 1)).ToArray()),
+        ["rss_epoch_2_mb"] = Math.Round(second, 1),
+        ["rss_last_epoch_mb"] = Math.Round(last, 1),
+        ["growth_percent"] = Math.Round(100 * (last - second) / second, 2),
+        ["peak_rss_mb"] = Math.Round(peak, 1),
+        ["samples_per_second"] = Math.Round(speed, 1),
+    };
+}
+
+// Training speed through the toolkit for one epoch of 60,000 images after a 10,000-image warm-up.
+static JsonObject MeasureSpeed(string preset, int threads)
+{
+    set_num_threads(threads);
+    using var mnist = DataSource.Load("mnist");
+    var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);
+    random.manual_seed(1);
+    using (var warm = ModelFactory.Create(spec))
+    using (var warmData = mnist.Train.Slice(0, 10_000))
+        new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1 });
+    using var model = ModelFactory.Create(spec);
+    var speed = new Trainer().Fit(model, mnist.Train, null, new TrainingOptions { Epochs = 1, Seed = 1 }).SamplesPerSecond;
+    return new JsonObject { ["model"] = preset, ["threads"] = threads, ["samples_per_second"] = Math.Round(speed, 1) };
+}
 
 static JsonObject Measure(string preset, Arguments arguments)
 {
@@ -73,16 +148,17 @@ static JsonObject Measure(string preset, Arguments arguments)
     var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);
     var peak = MachinePeak.MatmulGflops();
 
-    // Warm-up: one epoch through the toolkit on a throw-away model, so neither contender pays for first-call costs.
+    // Warm-up: 10,000 samples through the toolkit on a throw-away model, so neither contender pays for first-call costs.
     random.manual_seed(1);
     using (var warm = ModelFactory.Create(spec))
-        new Trainer().Fit(warm, mnist.Train, null, new TrainingOptions { Epochs = 1, Seed = 1 });
+    using (var warmData = mnist.Train.Slice(0, 10_000))
+        new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1 });
 
     // Toolkit and bare loop alternate twice and the better of each counts: the allocator warms up over a process's
     // first minutes, and whichever ran first would otherwise look slower.
     var raw = IdxFile.Read(Path.Combine(AppContext.BaseDirectory, "data", "mnist", "train-images-idx3-ubyte.gz"));
     using var storage = tensor(raw.Bytes!, [raw.Count, raw.SampleLength]);
-    double toolkit = 0, bare = 0;
+    double toolkit = 0, bare = 0, toolkitPeak = 0;
     random.manual_seed(1);
     using var model = ModelFactory.Create(spec);
     for (int round = 0; round < 2; round++)
@@ -90,6 +166,8 @@ static JsonObject Measure(string preset, Arguments arguments)
         random.manual_seed(1);
         using var toolkitModel = ModelFactory.Create(spec);
         toolkit = Math.Max(toolkit, new Trainer().Fit(toolkitModel, mnist.Train, null, new TrainingOptions { Epochs = arguments.Epochs, Seed = 1 }).SamplesPerSecond);
+        // The toolkit's own peak: loading, warm-up and its first run, before any bare loop has run in this process.
+        if (round == 0) toolkitPeak = ResidentMemory.PeakMegabytes();
         if (round == 1) model.load_state_dict(toolkitModel.state_dict());
         random.manual_seed(1);
         using var bareModel = ModelFactory.Create(spec);
@@ -117,7 +195,8 @@ static JsonObject Measure(string preset, Arguments arguments)
         ["seconds_per_epoch"] = Math.Round(mnist.Train.Count / toolkit, 3),
         ["encode_rows_per_second"] = Math.Round(encode, 1),
         ["score_rows_per_second"] = Math.Round(score, 1),
-        ["peak_rss_mb"] = Math.Round(peakRss, 1),
+        ["peak_rss_mb"] = Math.Round(toolkitPeak, 1),
+        ["process_peak_rss_mb"] = Math.Round(peakRss, 1),
         ["rss_after_mb"] = Math.Round(rssAfter, 1),
         ["load_mnist_seconds"] = Math.Round(loadSeconds, 3),
         ["training_flops_per_sample"] = flopsPerSample,
@@ -128,12 +207,13 @@ static JsonObject Measure(string preset, Arguments arguments)
 }
 
 /// <summary>The benchmark's options.</summary>
-sealed record Arguments(string[] Models, int Epochs, int Threads, string? Out, string? Child)
+sealed record Arguments(string[] Models, int Epochs, int Threads, int MemoryEpochs, bool LoadTest, string? Out, string? Child)
 {
     public static Arguments Parse(string[] args)
     {
-        string[] models = ["basic", "deep", "deep-bn"];
-        int epochs = 2, threads = 1;
+        string[] models = ["basic", "deep", "deep-bn", "conv", "conv-transpose", "vae"];
+        int epochs = 2, threads = 1, memoryEpochs = 20;
+        bool loadTest = true;
         string? output = null, child = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -143,11 +223,13 @@ sealed record Arguments(string[] Models, int Epochs, int Threads, string? Out, s
                 case "--models": models = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
                 case "--epochs": epochs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--threads": threads = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--memory-epochs": memoryEpochs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--load-test": loadTest = bool.Parse(Next()); break;
                 case "--out": output = Next(); break;
                 case "--child": child = Next(); break;
-                default: throw new ArgumentException($"unknown option {args[i]} (expected --models, --epochs, --threads, --out)");
+                default: throw new ArgumentException($"unknown option {args[i]} (expected --models, --epochs, --threads, --memory-epochs, --load-test, --out)");
             }
         }
-        return new Arguments(models, epochs, threads, output, child);
+        return new Arguments(models, epochs, threads, memoryEpochs, loadTest, output, child);
     }
 }

@@ -208,8 +208,19 @@ public sealed class VariationalAutoencoder : Autoencoder
     /// The μ and log σ² heads as one row of the layer table: its output is μ (the code) and its parameters are both
     /// heads'. A view for <see cref="ModelSummary"/> only; the heads themselves belong to the model.
     /// </summary>
-    sealed class GaussianHeads(Linear mu, Linear logVar) : nn.Module<Tensor, Tensor>("GaussianHeads (μ, log σ²)")
+    sealed class GaussianHeads : nn.Module<Tensor, Tensor>
     {
+        readonly Linear mu, logVar;
+
+        // Registered so that modules() walks into the two heads (the benchmark counts their arithmetic); the state_dict
+        // names stay the VAE's own, since this wrapper is built only to describe the layer.
+        public GaussianHeads(Linear mu, Linear logVar) : base("GaussianHeads (μ, log σ²)")
+        {
+            this.mu = mu;
+            this.logVar = logVar;
+            RegisterComponents();
+        }
+
         public override Tensor forward(Tensor features) => mu.forward(features);
 
         public override IEnumerable<Parameter> parameters(bool recurse = true) => mu.parameters().Concat(logVar.parameters());

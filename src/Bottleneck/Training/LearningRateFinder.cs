@@ -153,6 +153,7 @@ public sealed class LearningRateFinder
                     }
                 }
                 position += count;
+                ScalarCollection.AfterStep(step + 1);
                 rates.Add(optimizer.ParamGroups.First().LearningRate);
                 losses.Add(loss);
                 progress?.Invoke(step + 1, Steps, loss);

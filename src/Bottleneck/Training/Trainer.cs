@@ -164,6 +164,7 @@ public sealed class Trainer
                 }
             }
             seen += count;
+            ScalarCollection.AfterStep(b + 1);
             bool read = observer is not null && ((b + 1) % options.ProgressEveryBatches == 0 || b + 1 == batches);
             observer?.BatchCompleted(epoch, b + 1, batches, read ? lossSum.item<double>() / seen : null);
             if (cancel.IsCancellationRequested) { interrupted = true; break; }
