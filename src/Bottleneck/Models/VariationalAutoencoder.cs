@@ -123,11 +123,11 @@ public sealed class VariationalAutoencoder : Autoencoder
         var preActivation = DecodePreActivation(Reparameterise(mu, logVar));
         // −log p(x|z) = BCE summed over the pixels of each image: the chapter's binary_crossentropy × 784 (L7617),
         // whose intended form is the per-sample mean × 784; the element-wise product there is corrected here.
-        var reconstruction = loss.Elementwise(preActivation, Output, target.reshape(preActivation.shape)).flatten(1).sum([1]);
-        var kl = GaussianKl.PerSample(mu, logVar);
-        // L = mean over the batch of (recon + β·KL)   (§13.1 L7623; §13.2's β·KL, L7637)
-        var total = (reconstruction + Beta * kl).mean();
-        return new LossTerms(total, new Dictionary<string, Tensor> { ["reconstruction"] = reconstruction.mean(), ["kl"] = kl.mean() });
+        var reconstruction = loss.MeanOfSampleSums(preActivation, Output, target.reshape(preActivation.shape));
+        var kl = GaussianKl.PerSample(mu, logVar).mean();
+        // L = mean over the batch of (recon + β·KL) = mean recon + β·mean KL   (§13.1 L7623; §13.2's β·KL, L7637)
+        var total = reconstruction + Beta * kl;
+        return new LossTerms(total, new Dictionary<string, Tensor> { ["reconstruction"] = reconstruction, ["kl"] = kl });
     }
 
     public override void CheckLoss(ReconstructionLoss loss)

@@ -74,6 +74,19 @@ public sealed class ReconstructionLoss
             _ => Elementwise(preActivation, output, target).mean(),
         };
 
+    /// <summary>
+    /// The loss summed over each sample's elements and averaged over the batch (a VAE's −log p(x|z) in nats per image):
+    /// one fused reduction over the whole batch, which equals the mean of the per-sample sums.
+    /// </summary>
+    public Tensor MeanOfSampleSums(Tensor preActivation, OutputFunction output, Tensor target)
+    {
+        long samples = preActivation.shape[0];
+        // mean_i Σ_j ℓ_ij = (Σ_ij ℓ_ij) / n
+        return Kind == LossKind.Bce && output.Kind == ActivationKind.Sigmoid
+            ? F.binary_cross_entropy_with_logits(preActivation, target, reduction: nn.Reduction.Sum) / samples
+            : Elementwise(preActivation, output, target).sum() / samples;
+    }
+
     /// <summary>BCE with the probabilities clipped to [ε, 1 − ε], element-wise.</summary>
     public static Tensor BceFromProbabilities(Tensor probability, Tensor target)
     {

@@ -64,6 +64,21 @@ public class ReconstructionLossTests
     }
 
     [Fact]
+    public void Mean_of_sample_sums_is_the_per_image_total_averaged_over_the_batch()
+    {
+        // Two "images" of two pixels: BCE from logits per pixel, summed per image, then averaged over the two images.
+        using var logits = tensor(new[,] { { -1f, 2f }, { 0.5f, 0f } });
+        using var target = tensor(new[,] { { 0f, 1f }, { 1f, 0.5f } });
+        static double Bce(double a, double x) => -(x * Math.Log(1 / (1 + Math.Exp(-a))) + (1 - x) * Math.Log(1 - 1 / (1 + Math.Exp(-a))));
+        double expected = (Bce(-1, 0) + Bce(2, 1) + Bce(0.5, 1) + Bce(0, 0.5)) / 2;
+        using var bce = new ReconstructionLoss(LossKind.Bce).MeanOfSampleSums(logits, new OutputFunction(ActivationKind.Sigmoid), target);
+        Assert.Equal(expected, bce.item<float>(), 5);
+        // MSE with a linear output: ((−1)² + 1² + 0.5² + 0.5²)/2 = 1.25
+        using var mse = new ReconstructionLoss(LossKind.Mse).MeanOfSampleSums(logits, new OutputFunction(ActivationKind.Linear), target);
+        Assert.Equal(1.25, mse.item<float>(), 6);
+    }
+
+    [Fact]
     public void Unknown_loss_is_bad_input() =>
         Assert.Contains("unknown loss 'hinge'", Assert.Throws<BadInputException>(() => ReconstructionLoss.Parse("hinge")).Message);
 }
