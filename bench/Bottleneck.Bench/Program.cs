@@ -171,6 +171,7 @@ static JsonObject Measure(string preset, Arguments arguments)
         if (round == 1) model.load_state_dict(toolkitModel.state_dict());
         random.manual_seed(1);
         using var bareModel = ModelFactory.Create(spec);
+        ChannelsLast.Undo(bareModel);   // the bare loop keeps PyTorch's default layout, as a plain training loop would
         bare = Math.Max(bare, BareLoop.SamplesPerSecond(bareModel, storage, arguments.Epochs, 256, 1));
     }
 

@@ -34,6 +34,7 @@ public sealed class ConvolutionalAutoencoder : Autoencoder
         toChannelsFirst = new LayoutChange("Reshape (channels first)", layout.ToChannelsFirst);
         fromChannelsFirst = new LayoutChange("Reshape (data layout)", layout.FromChannelsFirst);
         RegisterComponents();
+        ChannelsLast.Apply(this);
     }
 
     public override long[] InputShape => layout.SampleShape;

@@ -76,6 +76,7 @@ public sealed class VariationalAutoencoder : Autoencoder
         encoder = nn.Sequential(encoderLayers);
         decoder = nn.Sequential(decoderLayers);
         RegisterComponents();
+        ChannelsLast.Apply(this);
     }
 
     /// <summary>β, the weight of the KL term: 1 for the VAE, typically 2-10 for a β-VAE (§13.2).</summary>

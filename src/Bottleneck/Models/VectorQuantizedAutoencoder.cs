@@ -49,6 +49,7 @@ public sealed class VectorQuantizedAutoencoder : Autoencoder
         // Decoder: a 3×3 conv from D channels back to the encoder's last width, then the mirrored transposed convs.
         decoder = nn.Sequential([StridedConvStack.SameConv(codeSize, channels[^1], kernel: 3, reluNext: true), nn.ReLU(), .. StridedConvStack.Up(channels, 1)]);
         RegisterComponents();
+        ChannelsLast.Apply(this);
     }
 
     /// <summary>β of the commitment term (0.25 as van den Oord et al.).</summary>
