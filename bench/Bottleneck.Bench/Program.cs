@@ -41,8 +41,10 @@ switch (arguments.Child)
 var results = new JsonArray();
 foreach (var model in arguments.Models)
 {
-    results.Add(Child(["--child", "measure", "--models", model, "--epochs", arguments.Epochs.ToString(), "--threads", arguments.Threads.ToString()]));
-    Console.Error.WriteLine($"{model}: done");
+    var result = Child(["--child", "measure", "--models", model, "--epochs", arguments.Epochs.ToString(), "--threads", arguments.Threads.ToString()]);
+    results.Add(result);
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{model}: toolkit {(double)result["toolkit_samples_per_second"]!:N0} samples/s, bare loop {(double)result["bare_samples_per_second"]!:N0} (ratio {(double)result["ratio"]!:F2}), peak {(double)result["peak_rss_mb"]!:N0} MB"));
 }
 
 var table = new System.Text.StringBuilder();
