@@ -49,24 +49,23 @@ public static class PcaCommand
             var k = parsed.GetValue(components);
             if (k < 1) throw new BadInputException($"--components: expected a positive number of components, got {k}");
             var how = ParseMethod(parsed.GetValue(method)!);
-            using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
-            var train = Limited(loaded.Train, parsed.GetValue(limit));
-            Training.TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
-            Pca.CheckComponents(k, train.Count, train.SampleSize);
-            var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
-
+            var dataName = parsed.GetRequiredValue(data);
             var clock = Stopwatch.StartNew();
-            using var pca = Pca.Fit(train, k, how);
+            PcaRun run = how == PcaMethod.Covariance && dataName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                ? StreamCsv(dataName, k, parsed.GetValue(limit), SharedOptions.DataOptions(parsed, fashion, header, label))
+                : InMemory(dataName, k, how, parsed.GetValue(limit), SharedOptions.DataOptions(parsed, fashion, header, label));
             double fitSeconds = clock.Elapsed.TotalSeconds;
-            var evaluation = loaded.Test ?? train;
-            var evaluatedOn = loaded.Test is null ? "train" : "test";
-            double mse = pca.Mse(evaluation);
-            var (low, high) = evaluation.Range();
+            using var loaded = run.Loaded;
+            using var pca = run.Pca;
+            var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
+            var (evaluatedOn, mse, evaluatedCount) = (run.EvaluatedOn, run.Mse, run.EvaluatedCount);
+            var (low, high) = run.Range;
             double? psnr = low >= 0 && high <= 1 ? ReconstructionMetrics.PsnrFromMse(mse) : null;   // PSNR assumes a peak of 1
+            var train = (Count: pca.Samples, SampleSize: (long)pca.Dimension, SampleShape: pca.SampleShape);
 
             var metrics = new JsonObject
             {
-                ["data"] = loaded.Name,
+                ["data"] = run.Name,
                 ["components"] = k,
                 ["method"] = PcaFolder.MethodName(how),
                 ["train_samples"] = train.Count,
@@ -77,7 +76,8 @@ public static class PcaCommand
                 ["evaluated_on"] = evaluatedOn,
                 [evaluatedOn + "_mse"] = mse,
                 [evaluatedOn + "_psnr"] = psnr,
-                ["evaluated_samples"] = evaluation.Count,
+                ["evaluated_samples"] = evaluatedCount,
+                ["streamed"] = loaded is null,
                 ["compression_ratio"] = (double)train.SampleSize / k,
                 ["fit_seconds"] = Math.Round(fitSeconds, 3),
                 ["units"] = new JsonObject
@@ -92,19 +92,19 @@ public static class PcaCommand
             {
                 ["data"] = new JsonObject
                 {
-                    ["name"] = loaded.Name,
+                    ["name"] = run.Name,
                     ["sample_shape"] = new JsonArray(train.SampleShape.Select(d => (JsonNode)d).ToArray()),
-                    ["scaling"] = train.IsBytes ? "x / 255" : "none",
+                    ["scaling"] = run.Scaling,
                 },
             });
             var figures = new List<string> { "explained-variance.png" };
             ExplainedVariancePlot.SavePng(Path.Combine(outDir, "explained-variance.png"),
-                $"PCA on {loaded.Name}: cumulative explained variance", pca.Spectrum, k);
-            if (ImageShape.Of(evaluation.SampleShape) is { } shape)
+                $"PCA on {run.Name}: cumulative explained variance", pca.Spectrum, k);
+            if (loaded is not null && ImageShape.Of(run.Evaluation!.SampleShape) is { } shape)
             {
                 using var model = pca.ToAutoencoder();
-                ReconstructionGrid.Save(Path.Combine(outDir, "reconstructions.png"), model, evaluation, shape, Math.Min(10, evaluation.Count),
-                    $"PCA with {k} components on {loaded.Name}: originals and reconstructions");
+                ReconstructionGrid.Save(Path.Combine(outDir, "reconstructions.png"), model, run.Evaluation!, shape, (int)Math.Min(10, evaluatedCount),
+                    $"PCA with {k} components on {run.Name}: originals and reconstructions");
                 figures.Add("reconstructions.png");
             }
             metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
@@ -116,13 +116,13 @@ public static class PcaCommand
                 return CommandRunner.Success;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
-            table.AddRow("data", Markup.Escape(loaded.Name));
-            table.AddRow("fitted on", $"{train.Count:N0} training samples of {train.SampleSize} values");
+            table.AddRow("data", Markup.Escape(run.Name));
+            table.AddRow("fitted on", $"{train.Count:N0} training samples of {train.SampleSize} values{(loaded is null ? ", streamed in chunks" : "")}");
             table.AddRow("components k", $"{k} ({(double)train.SampleSize / k:F1}× fewer numbers)");
             table.AddRow("method", $"{PcaFolder.MethodName(how)} ({fitSeconds:F1} s)");
             table.AddRow("explained variance", $"{100 * pca.ExplainedVarianceRatioTotal:F2} %");
             table.AddRow("train MSE (per pixel; the optimum)", pca.TrainingMse.ToString("F5", CultureInfo.InvariantCulture));
-            if (loaded.Test is not null) table.AddRow("test MSE (mean per pixel)", mse.ToString("F5", CultureInfo.InvariantCulture));
+            if (evaluatedOn == "test") table.AddRow("test MSE (mean per pixel)", mse.ToString("F5", CultureInfo.InvariantCulture));
             if (psnr is double db) table.AddRow($"{evaluatedOn} PSNR", db.ToString("F2", CultureInfo.InvariantCulture) + " dB");
             AnsiConsole.Write(table);
             Console.WriteLine($"wrote the PCA and {string.Join(", ", figures)} to {outDir}");
@@ -138,6 +138,33 @@ public static class PcaCommand
         "covariance" or "incremental" => PcaMethod.Covariance,
         _ => throw new BadInputException($"--method: expected svd or covariance, got '{name}'"),
     };
+
+    /// <summary>A fitted PCA with what the report needs: where it was evaluated, its MSE there and the data's range.</summary>
+    sealed record PcaRun(string Name, Pca Pca, LoadedData? Loaded, Dataset? Evaluation, string EvaluatedOn, double Mse,
+        long EvaluatedCount, (double Low, double High) Range, string Scaling);
+
+    // The data in memory: fit on the training split, evaluate on the test split where there is one.
+    static PcaRun InMemory(string dataName, int k, PcaMethod how, int? limit, DataOptions options)
+    {
+        var loaded = DataSource.Load(dataName, options);
+        var train = Limited(loaded.Train, limit);
+        Training.TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+        Pca.CheckComponents(k, train.Count, train.SampleSize);
+        var pca = Pca.Fit(train, k, how);
+        var evaluation = loaded.Test ?? train;
+        return new PcaRun(loaded.Name, pca, loaded, evaluation, loaded.Test is null ? "train" : "test", pca.Mse(evaluation),
+            evaluation.Count, evaluation.Range(), train.IsBytes ? "x / 255" : "none");
+    }
+
+    // A CSV file with the covariance method is streamed, so it may be larger than memory. It has no test split, and
+    // the training MSE follows from the spectrum (the discarded eigenvalues), so one pass over the file is enough.
+    static PcaRun StreamCsv(string path, int k, int? limit, DataOptions options)
+    {
+        if (limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {limit}");
+        var fit = CsvPca.Fit(path, new CsvReadOptions { HasHeader = options.CsvHeader, LabelColumn = options.LabelColumn }, k, limit);
+        return new PcaRun(Path.GetFileName(path), fit.Pca, null, null, "train", fit.Pca.TrainingMse, fit.Pca.Samples,
+            (fit.Minimum, fit.Maximum), "none");
+    }
 
     /// <summary>The first <paramref name="limit"/> samples, or all of them.</summary>
     public static Dataset Limited(Dataset data, int? limit)
