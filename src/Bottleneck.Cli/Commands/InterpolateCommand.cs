@@ -27,7 +27,7 @@ public static class InterpolateCommand
         var output = new Option<string>("--out", "-o") { Description = "PNG file for the picture", DefaultValueFactory = _ => "interpolation.png" };
         var npy = new Option<string?>("--npy") { Description = "Also write the pictured paths, [rows, steps, ...input shape] (cross-fade first), to this .npy file" };
         var pairs = new Option<int>("--pairs") { Description = "Random pairs of the split over which the gap measure is averaged (0: picture only)", DefaultValueFactory = _ => 100 };
-        var referenceSize = new Option<int>("--reference-size") { Description = "Training images the nearest-image distance searches", DefaultValueFactory = _ => 10_000 };
+        var classifierSize = new Option<int>("--classifier-size") { Description = "Labelled training images the judging classifier (softmax regression on pixels) is fitted to", DefaultValueFactory = _ => 10_000 };
         var seed = SharedOptions.Seed();
         seed.Description = "Seed of the random pairs";
         var json = SharedOptions.Json();
@@ -35,14 +35,15 @@ public static class InterpolateCommand
         var command = new Command("interpolate", """
             Walk in latent space between two inputs (§8.6, §13): encode both (a VAE's code is its mean μ), step from one
             code to the other, decode every step; one row per model, under the pixel cross-fade (1 − t)·x₀ + t·x₁ as a
-            reference. Each image is captioned with its per-pixel MSE to the nearest training image. The gap measure
-            averages that distance along the path over random pairs: a path through a "gap in the latent space" decodes
-            to images further from every real one in the middle than at its ends (middle / ends ratio above 1).
+            reference. A classifier fitted to labelled training images (softmax regression on pixels) judges every
+            image: the captions give the class it sees and its confidence. The gap measure averages that confidence
+            along the path over random pairs: a path through a "gap in the latent space" decodes to broken, faded or
+            doubled strokes that look like no class, so the middle is less recognisable than the ends (ratio below 1).
 
             Examples:
               bottleneck interpolate --model runs/vae --model runs/ae-256-32 --data mnist --from-label 1 --to-label 7
               bottleneck interpolate --model runs/vae --data mnist --from 3 --to 42 --steps 12 --slerp --json
-            """) { models, from, to, fromLabel, toLabel, steps, slerp, output, npy, pairs, referenceSize, seed, json, threads };
+            """) { models, from, to, fromLabel, toLabel, steps, slerp, output, npy, pairs, classifierSize, seed, json, threads };
         selection.AddTo(command);
         command.SetAction(CommandRunner.Guard("interpolate", parsed =>
         {
@@ -67,27 +68,29 @@ public static class InterpolateCommand
                 int a = Pick(data, parsed.GetValue(from), parsed.GetValue(fromLabel), "--from", 0);
                 int b = Pick(data, parsed.GetValue(to), parsed.GetValue(toLabel), "--to", 1);
                 var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
-                using var reference = new NearestImageDistance(loaded.Train, parsed.GetValue(referenceSize));
+                // Without labels there is no classifier to judge the images: the picture is drawn uncaptioned, the measure skipped.
+                using var judge = loaded.Train.Labels is null ? null : new ClassifierConfidence(loaded.Train, parsed.GetValue(classifierSize));
+                double? accuracy = judge is null || data.Labels is null ? null : judge.Accuracy(data, 10_000);
 
                 using var scope = NewDisposeScope();
                 var x0 = data.Batch(a, 1);
                 var x1 = data.Batch(b, 1);
-                var rows = new List<InterpolationRow> { Row("pixels", LatentInterpolation.CrossFade(x0, x1, n)[0], reference) };
-                rows.AddRange(loadedModels.Select(m => Row(m.Name, LatentInterpolation.Decode(m.Model, x0, x1, n, spherical)[0], reference)));
+                var rows = new List<(InterpolationRow Row, int[] Classes, double[] Confidence)> { Row("pixels", LatentInterpolation.CrossFade(x0, x1, n)[0], judge, data) };
+                rows.AddRange(loadedModels.Select(m => Row(m.Name, LatentInterpolation.Decode(m.Model, x0, x1, n, spherical)[0], judge, data)));
                 var picture = parsed.GetValue(output)!;
-                InterpolationGrid.Save(picture, $"{data.Name} #{a} ({LabelText(data, a)}) → #{b} ({LabelText(data, b)}), {(spherical ? "slerp" : "lerp")} of codes; " +
-                                                "captions: MSE to the nearest training image", rows, shape);
+                InterpolationGrid.Save(picture, $"{data.Name} #{a} ({LabelText(data, a)}) → #{b} ({LabelText(data, b)}), {(spherical ? "slerp" : "lerp")}; " +
+                                                "captions: the classifier's class: its confidence", rows.Select(r => r.Row).ToArray(), shape);
                 if (parsed.GetValue(npy) is { } npyPath)
                 {
-                    var paths = stack(rows.Select(r => r.Steps).ToArray()).reshape([rows.Count, n, .. data.SampleShape]).contiguous();
+                    var paths = stack(rows.Select(r => r.Row.Steps).ToArray()).reshape([rows.Count, n, .. data.SampleShape]).contiguous();
                     ArrayFiles.Write(npyPath, NumericArray.FromFloats(paths.shape.Select(d => (int)d).ToArray(), paths.data<float>().ToArray()));
                 }
 
-                var profiles = pairCount == 0 ? [] : InterpolationGaps.Measure(loadedModels, data, reference,
+                var profiles = pairCount == 0 || judge is null ? [] : InterpolationGaps.Measure(loadedModels, data, judge,
                     InterpolationGaps.RandomPairs(data.Count, pairCount, parsed.GetValue(seed)), n, spherical);
-                var report = Report(data, a, b, n, spherical, pairCount, reference, rows, profiles, picture, parsed.GetValue(npy));
+                var report = Report(data, a, b, n, spherical, pairCount, judge, accuracy, rows, profiles, picture, parsed.GetValue(npy));
                 if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
-                else Print(profiles, pairCount, n, reference, picture);
+                else Print(profiles, pairCount, n, judge, accuracy, data.Name, picture);
                 return CommandRunner.Success;
             }
             finally
@@ -128,17 +131,22 @@ public static class InterpolateCommand
         return earlier.Any(e => e.Name == name) ? $"{name} ({earlier.Count + 1})" : name;
     }
 
-    static InterpolationRow Row(string title, Tensor steps, NearestImageDistance reference) => new(title, steps, reference.Measure(steps));
-
-    static string LabelText(Dataset data, int i)
+    /// <summary>A picture row captioned "7: 0.93" (the class the judge sees, by name where the classes have names, and its confidence).</summary>
+    static (InterpolationRow Row, int[] Classes, double[] Confidence) Row(string title, Tensor steps, ClassifierConfidence? judge, Dataset data)
     {
-        if (data.Labels is not { } labels) return "no label";
-        int label = labels[i];
-        return data.ClassNames is { } names && label >= 0 && label < names.Count && !int.TryParse(names[label], out _) ? names[label] : label.ToString(CultureInfo.InvariantCulture);
+        if (judge is null) return (new InterpolationRow(title, steps, null), [], []);
+        var (classes, confidence) = judge.Measure(steps);
+        var captions = classes.Zip(confidence, (c, p) => $"{ClassText(data, c)}: {p.ToString("0.00", CultureInfo.InvariantCulture)}").ToArray();
+        return (new InterpolationRow(title, steps, captions), classes, confidence);
     }
 
-    static JsonObject Report(Dataset data, int a, int b, int steps, bool spherical, int pairCount, NearestImageDistance reference,
-        IReadOnlyList<InterpolationRow> rows, IReadOnlyList<GapProfile> profiles, string picture, string? npy)
+    static string LabelText(Dataset data, int i) => data.Labels is { } labels ? ClassText(data, labels[i]) : "no label";
+
+    static string ClassText(Dataset data, int label) =>
+        data.ClassNames is { } names && label >= 0 && label < names.Count && !int.TryParse(names[label], out _) ? names[label] : label.ToString(CultureInfo.InvariantCulture);
+
+    static JsonObject Report(Dataset data, int a, int b, int steps, bool spherical, int pairCount, ClassifierConfidence? judge, double? accuracy,
+        IReadOnlyList<(InterpolationRow Row, int[] Classes, double[] Confidence)> rows, IReadOnlyList<GapProfile> profiles, string picture, string? npy)
     {
         static JsonArray Numbers(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
         return new JsonObject
@@ -146,39 +154,53 @@ public static class InterpolateCommand
             ["data"] = data.Name, ["from"] = a, ["to"] = b, ["steps"] = steps, ["interpolation"] = spherical ? "slerp" : "lerp",
             ["t"] = Numbers(LatentInterpolation.Times(steps)),
             ["picture"] = picture, ["npy"] = npy,
-            ["picture_nearest_mse"] = new JsonObject(rows.Select(r => KeyValuePair.Create(r.Title, (JsonNode?)Numbers(r.Distances!)))),
-            ["reference"] = $"the first {reference.Count:N0} images of {reference.Source}",
-            ["pairs"] = pairCount,
+            ["picture_rows"] = new JsonArray(rows.Select(r => (JsonNode?)new JsonObject
+            {
+                ["name"] = r.Row.Title,
+                ["class"] = new JsonArray(r.Classes.Select(c => (JsonNode?)JsonValue.Create(c)).ToArray()),
+                ["confidence"] = Numbers(r.Confidence),
+            }).ToArray()),
+            ["classifier"] = judge is null ? null : $"softmax regression on the pixels of the first {judge.Count:N0} images of {judge.Source}",
+            ["classifier_accuracy"] = accuracy,
+            ["pairs"] = judge is null ? 0 : pairCount,
             ["gaps"] = new JsonArray(profiles.Select(p => (JsonNode?)new JsonObject
             {
-                ["name"] = p.Name, ["ends"] = p.Ends, ["interior"] = p.Interior, ["ratio"] = p.Ratio,
-                ["peak"] = p.Peak.Distance, ["peak_t"] = p.Peak.T, ["profile"] = Numbers(p.Distance),
+                ["name"] = p.Name, ["ends"] = p.Ends, ["interior"] = p.Interior, ["interior_se"] = p.InteriorStandardError, ["ratio"] = p.Ratio,
+                ["lowest"] = p.Lowest.Confidence, ["lowest_t"] = p.Lowest.T, ["profile"] = Numbers(p.Confidence),
             }).ToArray()),
             ["units"] = new JsonObject
             {
-                ["nearest_mse"] = "per-pixel MSE from a decoded image to its nearest reference image, min_j (1/d)‖x − r_j‖²",
-                ["profile"] = "mean nearest_mse over the pairs at each t",
+                ["confidence"] = "the classifier's largest class probability for an image, in [1/classes, 1]",
+                ["classifier_accuracy"] = "fraction of the chosen split (first 10,000) the classifier labels right",
+                ["profile"] = "mean confidence over the pairs at each t",
                 ["ends"] = "mean of the profile at t = 0 and t = 1 (reconstructions; the inputs themselves for the cross-fade)",
                 ["interior"] = "mean of the profile strictly between the ends",
-                ["ratio"] = "interior / ends: 1 means the middle of the path lies as close to real images as its ends",
+                ["interior_se"] = "standard error of interior over the pairs",
+                ["ratio"] = "interior / ends: 1 means the middle of the path is as recognisable as its ends; lower means a gap",
             },
         };
     }
 
-    static void Print(IReadOnlyList<GapProfile> profiles, int pairCount, int steps, NearestImageDistance reference, string picture)
+    static void Print(IReadOnlyList<GapProfile> profiles, int pairCount, int steps, ClassifierConfidence? judge, double? accuracy, string dataName, string picture)
     {
         Console.WriteLine($"wrote {picture}");
+        if (judge is null)
+        {
+            Console.WriteLine("The training data have no labels, so no classifier judges the images: the gap measure was skipped.");
+            return;
+        }
         if (profiles.Count == 0) return;
-        string F(double v, string format = "F4") => v.ToString(format, CultureInfo.InvariantCulture);
+        string F(double v, string format = "F3") => v.ToString(format, CultureInfo.InvariantCulture);
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"Gap measure: per-pixel MSE to the nearest of {reference.Count:N0} {Markup.Escape(reference.Source)} images, mean over {pairCount} random pairs, {steps} steps")
-            .AddColumn("path").AddColumn(new TableColumn("ends (t = 0, 1)").RightAligned()).AddColumn(new TableColumn("interior").RightAligned())
-            .AddColumn(new TableColumn("peak (at t)").RightAligned()).AddColumn(new TableColumn("interior / ends").RightAligned());
+            .Title($"Gap measure: confidence of a classifier fitted to {judge.Count:N0} {Markup.Escape(judge.Source)} images, mean over {pairCount} random pairs, {steps} steps")
+            .AddColumn("path").AddColumn(new TableColumn("ends (t = 0, 1)").RightAligned()).AddColumn(new TableColumn("interior (± s.e.)").RightAligned())
+            .AddColumn(new TableColumn("lowest (at t)").RightAligned()).AddColumn(new TableColumn("interior / ends").RightAligned());
         foreach (var p in profiles)
-            table.AddRow(Markup.Escape(p.Name), F(p.Ends), F(p.Interior), $"{F(p.Peak.Distance)} ({F(p.Peak.T, "F2")})", F(p.Ratio, "F3"));
+            table.AddRow(Markup.Escape(p.Name), F(p.Ends), $"{F(p.Interior)} ± {F(p.InteriorStandardError)}", $"{F(p.Lowest.Confidence)} ({F(p.Lowest.T, "F2")})", F(p.Ratio));
         AnsiConsole.Write(table);
+        if (accuracy is { } acc) Console.WriteLine($"The classifier labels {F(100 * acc, "F1")} % of {dataName} right.");
         foreach (var p in profiles.Skip(1))
-            Console.WriteLine($"{p.Name}: the middle of its paths lies {F(p.Ratio, "F2")}× as far from real images as its ends" +
+            Console.WriteLine($"{p.Name}: the middle of its paths is {F(p.Ratio, "F2")}× as recognisable as its ends" +
                               $" (pixel cross-fade: {F(profiles[0].Ratio, "F2")}×).");
     }
 }

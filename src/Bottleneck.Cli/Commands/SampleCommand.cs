@@ -28,8 +28,12 @@ public static class SampleCommand
             Description = "Sample from N(m, Σ) fitted to the model's codes of this dataset's training split instead of the prior: the classic " +
                           "way to make a plain autoencoder generate",
         };
-        var reference = new Option<string?>("--reference") { Description = "Also measure the samples' per-pixel MSE to the nearest of --reference-size training images of this dataset" };
-        var referenceSize = new Option<int>("--reference-size") { Description = "Training images the nearest-image distance searches", DefaultValueFactory = _ => 10_000 };
+        var classifier = new Option<string?>("--classifier")
+        {
+            Description = "Also judge the samples with softmax regression fitted to this dataset's labelled training images: its mean confidence " +
+                          "on the samples beside that on real held-out images, and the classes it sees",
+        };
+        var classifierSize = new Option<int>("--classifier-size") { Description = "Labelled training images the classifier is fitted to", DefaultValueFactory = _ => 10_000 };
         var json = SharedOptions.Json();
         var threads = SharedOptions.Threads();
         var fashion = SharedOptions.FashionMnist();
@@ -38,13 +42,13 @@ public static class SampleCommand
         var command = new Command("sample", """
             Draw new images from a generative model (§8.6, §13.1): codes z ~ N(0, I) from a VAE's prior, decoded. A plain
             autoencoder has no prior; --fit-gaussian fits N(m, Σ) to its codes of real data and samples from that instead.
-            --reference measures how far the samples lie from real images (per-pixel MSE to the nearest training image).
+            --classifier asks a classifier fitted to real labelled images how recognisable the samples are.
 
             Examples:
               bottleneck sample --model runs/vae --out vae-samples.png
               bottleneck sample --model runs/vae --temperature 0.7 --seed 1 --npy samples.npy
-              bottleneck sample --model runs/ae-256-32 --fit-gaussian mnist --out ae-samples.png --reference mnist
-            """) { model, rows, columns, seed, temperature, output, npy, fitGaussian, reference, referenceSize, json, threads, fashion, header, label };
+              bottleneck sample --model runs/ae-256-32 --fit-gaussian mnist --classifier mnist --out ae-samples.png
+            """) { model, rows, columns, seed, temperature, output, npy, fitGaussian, classifier, classifierSize, json, threads, fashion, header, label };
         command.SetAction(CommandRunner.Guard("sample", parsed =>
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
@@ -66,21 +70,7 @@ public static class SampleCommand
             if (parsed.GetValue(npy) is { } npyPath)
                 ArrayFiles.Write(npyPath, NumericArray.FromFloats(decoded.shape.Select(d => (int)d).ToArray(), decoded.contiguous().data<float>().ToArray()));
 
-            double? samplesDistance = null, realDistance = null;
-            string? referenceName = null;
-            if (parsed.GetValue(reference) is { } referenceData)
-            {
-                using var loaded = DataSource.Load(referenceData, dataOptions);
-                DataFit.Check(m, loaded.Train);
-                using var nearest = new NearestImageDistance(loaded.Train, parsed.GetValue(referenceSize));
-                referenceName = $"{nearest.Count:N0} images of {nearest.Source}";
-                samplesDistance = nearest.Measure(decoded).Average();
-                // The floor: real images the reference set does not contain, as many as there are samples.
-                using var heldOut = loaded.Test is null ? loaded.Train.Slice(nearest.Count, Math.Min(r * c, loaded.Train.Count - nearest.Count)) : null;
-                var real = loaded.Test ?? heldOut!;
-                if (real.Count > 0) realDistance = nearest.Measure(real.Batch(0, Math.Min(r * c, real.Count))).Average();
-            }
-
+            Judgement? judged = parsed.GetValue(classifier) is { } labelled ? Judge(m, decoded, labelled, dataOptions, parsed.GetValue(classifierSize)) : null;
             if (parsed.GetValue(json))
             {
                 Console.WriteLine(new JsonObject
@@ -88,8 +78,15 @@ public static class SampleCommand
                     ["model"] = m.Spec.Name, ["family"] = m.Spec.Family, ["distribution"] = distribution.Description,
                     ["temperature"] = t, ["seed"] = parsed.GetValue(seed), ["samples"] = r * c,
                     ["picture"] = shape is null ? null : picture, ["npy"] = parsed.GetValue(npy),
-                    ["nearest_mse"] = samplesDistance, ["real_nearest_mse"] = realDistance, ["reference"] = referenceName,
-                    ["units"] = new JsonObject { ["nearest_mse"] = "mean over samples of min over reference images of the per-pixel MSE; real_nearest_mse: the same for real held-out images" },
+                    ["confidence"] = judged?.Samples, ["reconstruction_confidence"] = judged?.Reconstructions, ["real_confidence"] = judged?.Real,
+                    ["classifier"] = judged?.Classifier,
+                    ["classes_seen"] = judged is null ? null : new JsonArray(judged.ClassCounts.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+                    ["units"] = new JsonObject
+                    {
+                        ["confidence"] = "mean over the samples of the classifier's largest class probability; real_confidence: the same for as many " +
+                                         "real held-out images; reconstruction_confidence: for the model's reconstructions of those images",
+                        ["classes_seen"] = "how many samples the classifier assigns to each class, by class index",
+                    },
                 }.ToJsonString());
                 return CommandRunner.Success;
             }
@@ -97,12 +94,46 @@ public static class SampleCommand
             if (shape is not null) Console.WriteLine($"wrote {picture}");
             else Console.WriteLine("(the samples are not images, so no picture was drawn)");
             if (parsed.GetValue(npy) is { } written) Console.WriteLine($"wrote {written}");
-            if (samplesDistance is { } d)
-                Console.WriteLine($"per-pixel MSE to the nearest of {referenceName}: samples {d.ToString("F4", CultureInfo.InvariantCulture)}" +
-                                  (realDistance is { } f ? $", real held-out images {f.ToString("F4", CultureInfo.InvariantCulture)}" : ""));
+            if (judged is not null)
+            {
+                string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+                Console.WriteLine($"{judged.Classifier}: mean confidence {F(judged.Samples)} on the samples, {F(judged.Reconstructions)} on the " +
+                                  $"model's reconstructions of real held-out images, {F(judged.Real)} on those images themselves");
+                Console.WriteLine($"classes it sees in the samples: {string.Join(", ", judged.ClassCounts.Select((n, i) => $"{i}: {n}"))}");
+            }
             return CommandRunner.Success;
         }));
         return command;
+    }
+
+    /// <summary>What a classifier fitted to real labelled images makes of the samples.</summary>
+    sealed record Judgement(double Samples, double Reconstructions, double Real, int[] ClassCounts, string Classifier);
+
+    /// <summary>
+    /// Fits softmax regression to the first <paramref name="count"/> labelled training images of <paramref name="data"/> and returns its
+    /// mean confidence on <paramref name="samples"/>, on as many real held-out images (the test split, else the training images after those
+    /// it was fitted to) and on the model's reconstructions of them (the level the model's own blur allows), and how many samples it
+    /// puts in each class.
+    /// </summary>
+    static Judgement Judge(Autoencoder model, Tensor samples, string data, DataOptions options, int count)
+    {
+        using var loaded = DataSource.Load(data, options);
+        DataFit.Check(model, loaded.Train);
+        using var judge = new ClassifierConfidence(loaded.Train, count);
+        var (classes, confidence) = judge.Measure(samples);
+        int n = (int)samples.shape[0];
+        using var heldOut = loaded.Test is null ? loaded.Train.Slice(judge.Count, Math.Min(n, loaded.Train.Count - judge.Count)) : null;
+        var real = loaded.Test ?? heldOut!;
+        if (real.Count == 0) throw new BadInputException($"--classifier: {data} has no images left over to compare the samples with (lower --classifier-size)");
+        using var scope = NewDisposeScope();
+        var realImages = real.Batch(0, Math.Min(n, real.Count));
+        var (_, realConfidence) = judge.Measure(realImages);
+        model.eval();
+        using var noGrad = no_grad();
+        var (_, reconstructedConfidence) = judge.Measure(model.Reconstruct(realImages.reshape([realImages.shape[0], .. model.InputShape])));
+        var counts = new int[judge.Classes];
+        foreach (var c in classes) counts[c]++;
+        return new Judgement(confidence.Average(), reconstructedConfidence.Average(), realConfidence.Average(), counts, $"softmax regression fitted to {judge.Count:N0} images of {judge.Source}");
     }
 
     /// <summary>The prior of a VAE, or the Gaussian fitted to the codes of <paramref name="fitData"/>; a plain model without it is refused.</summary>

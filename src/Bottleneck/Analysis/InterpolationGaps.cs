@@ -6,38 +6,40 @@ using static TorchSharp.torch;
 namespace Bottleneck.Analysis;
 
 /// <summary>
-/// One path's distance from the data, averaged over many pairs of inputs: at each step t, the mean over pairs of the
-/// per-pixel MSE from the decoded image to its nearest reference image (<see cref="NearestImageDistance"/>).
+/// One path's realism, averaged over many pairs of inputs: at each step t, the mean over pairs of the classifier's
+/// confidence in the decoded image (<see cref="ClassifierConfidence"/>).
 /// </summary>
 /// <param name="Name">"pixel cross-fade", or the model's name.</param>
-/// <param name="Distance">Mean distance at each t_i = i/(steps − 1).</param>
-public sealed record GapProfile(string Name, double[] Distance)
+/// <param name="Confidence">Mean confidence at each t_i = i/(steps − 1).</param>
+/// <param name="InteriorStandardError">The standard error of <see cref="Interior"/> over the pairs (0 for one pair).</param>
+public sealed record GapProfile(string Name, double[] Confidence, double InteriorStandardError = 0)
 {
-    /// <summary>Mean distance of the two ends (t = 0 and 1): the reconstructions, or for the cross-fade the inputs themselves.</summary>
-    public double Ends => (Distance[0] + Distance[^1]) / 2;
+    /// <summary>Mean confidence at the two ends (t = 0 and 1): in the reconstructions, or for the cross-fade the inputs themselves.</summary>
+    public double Ends => (Confidence[0] + Confidence[^1]) / 2;
 
-    /// <summary>Mean distance of the steps strictly between the ends.</summary>
-    public double Interior => Distance[1..^1].Average();
+    /// <summary>Mean confidence at the steps strictly between the ends.</summary>
+    public double Interior => Confidence[1..^1].Average();
 
-    /// <summary>The largest mean distance along the path and the t where it lies.</summary>
-    public (double Distance, double T) Peak
+    /// <summary>The lowest mean confidence along the path and the t where it lies.</summary>
+    public (double Confidence, double T) Lowest
     {
         get
         {
-            int i = Array.IndexOf(Distance, Distance.Max());
-            return (Distance[i], (double)i / (Distance.Length - 1));
+            int i = Array.IndexOf(Confidence, Confidence.Min());
+            return (Confidence[i], (double)i / (Confidence.Length - 1));
         }
     }
 
-    /// <summary>Interior / Ends: how much further from the data the path's middle lies than its own ends (1 = no gap).</summary>
+    /// <summary>Interior / Ends: how recognisable the middle of the path is against its own ends (1 = no gap; lower = a gap).</summary>
     public double Ratio => Interior / Ends;
 }
 
 /// <summary>
 /// The "gaps in the latent space" of §8.6 measured: for random pairs of inputs, walk from one code to the other, decode
-/// each step, and ask how far every decode lies from the nearest reference image, beside the same for the pixel
-/// cross-fade (1 − t)·x₀ + t·x₁. A path through a gap decodes to images unlike any real one, so its middle lies
-/// further from the data than its ends; a continuous latent space keeps the middle as close as the ends.
+/// each step, and ask a classifier fitted to real images how sure it is that each decode is a sample of some class,
+/// beside the same for the pixel cross-fade (1 − t)·x₀ + t·x₁. A path through a gap decodes to images that look like no
+/// class (broken, faded or doubled strokes), so the confidence dips in the middle; a continuous latent space keeps the
+/// middle as recognisable as the ends, changing class somewhere along the way.
 /// </summary>
 public static class InterpolationGaps
 {
@@ -62,12 +64,14 @@ public static class InterpolationGaps
     /// with <paramref name="steps"/> steps from end to end.
     /// </summary>
     public static IReadOnlyList<GapProfile> Measure(IReadOnlyList<(string Name, Autoencoder Model)> models, Dataset data,
-        NearestImageDistance reference, IReadOnlyList<(int From, int To)> pairs, int steps, bool spherical, int batchSize = 100)
+        ClassifierConfidence judge, IReadOnlyList<(int From, int To)> pairs, int steps, bool spherical, int batchSize = 100)
     {
         if (pairs.Count == 0) throw new ArgumentException("no pairs to measure", nameof(pairs));
         var rows = new List<(string Name, Func<Tensor, Tensor, Tensor> Walk)> { (CrossFade, (x0, x1) => LatentInterpolation.CrossFade(x0, x1, steps)) };
         rows.AddRange(models.Select(m => (m.Name, (Func<Tensor, Tensor, Tensor>)((x0, x1) => LatentInterpolation.Decode(m.Model, x0, x1, steps, spherical)))));
         var sums = rows.Select(_ => new double[steps]).ToArray();
+        var interiorSums = new double[rows.Count];
+        var interiorSquares = new double[rows.Count];   // Σ and Σ² of each pair's interior mean, for the standard error
         for (int start = 0; start < pairs.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
@@ -76,10 +80,23 @@ public static class InterpolationGaps
             var x1 = data.Batch(tensor(chunk.Select(p => (long)p.To).ToArray()));
             for (int r = 0; r < rows.Count; r++)
             {
-                var distances = reference.Measure(rows[r].Walk(x0, x1).reshape(chunk.Length * steps, -1));
-                for (int i = 0; i < distances.Length; i++) sums[r][i % steps] += distances[i];
+                var (_, confidence) = judge.Measure(rows[r].Walk(x0, x1).reshape(chunk.Length * steps, -1));
+                for (int i = 0; i < confidence.Length; i++) sums[r][i % steps] += confidence[i];
+                for (int p = 0; p < chunk.Length; p++)
+                {
+                    double interior = confidence.AsSpan(p * steps + 1, steps - 2).ToArray().Average();
+                    interiorSums[r] += interior;
+                    interiorSquares[r] += interior * interior;
+                }
             }
         }
-        return rows.Select((row, r) => new GapProfile(row.Name, sums[r].Select(s => s / pairs.Count).ToArray())).ToArray();
+        int n = pairs.Count;
+        return rows.Select((row, r) =>
+        {
+            double mean = interiorSums[r] / n;
+            // s/√n with the unbiased variance s² = (Σx² − n·x̄²)/(n − 1)
+            double standardError = n < 2 ? 0 : Math.Sqrt(Math.Max(0, (interiorSquares[r] - n * mean * mean) / (n - 1)) / n);
+            return new GapProfile(row.Name, sums[r].Select(s => s / n).ToArray(), standardError);
+        }).ToArray();
     }
 }

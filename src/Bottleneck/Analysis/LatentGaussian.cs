@@ -24,7 +24,7 @@ public sealed class LatentGaussian : IDisposable
     /// <summary>Number of code values k.</summary>
     public long Dimension => mean.shape[0];
 
-    /// <summary>"N(0, I)", or what the Gaussian was fitted to, for titles and messages.</summary>
+    /// <summary>"N(0, I)", or "N(m, Σ) fitted to the codes of mnist/train", for titles and messages.</summary>
     public string Description { get; }
 
     /// <summary>m, [k] float64 (a copy).</summary>
@@ -54,7 +54,7 @@ public sealed class LatentGaussian : IDisposable
                 using var scope = NewDisposeScope();
                 codes.Add(model.Encode(data.Batch(start, Math.Min(batchSize, data.Count - start))));
             }
-        return FromMoments(codes.Mean, codes.Covariance, $"a Gaussian fitted to the codes of {data.Name} ({data.Count:N0} samples)");
+        return FromMoments(codes.Mean, codes.Covariance, $"N(m, Σ) fitted to the codes of {data.Name}");
     }
 
     /// <summary>N(<paramref name="mean"/>, <paramref name="covariance"/> + 10⁻⁶ · tr(Σ)/k · I); the inputs are not kept.</summary>

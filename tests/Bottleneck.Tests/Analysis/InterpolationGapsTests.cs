@@ -5,57 +5,89 @@ using static TorchSharp.torch;
 
 namespace Bottleneck.Tests.Analysis;
 
-/// <summary>The nearest-image distance and the gap profile, on images small enough to work out by hand.</summary>
+/// <summary>The classifier's confidence and the gap profile, on images small enough to reason about by hand.</summary>
 public class InterpolationGapsTests
 {
-    /// <summary>Three reference "images" of four pixels: black, white, and left half white.</summary>
-    static Dataset Reference() => new("ref", tensor(new[] { 0f, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0 }, [3, 4]));
-
-    [Fact]
-    public void The_distance_is_the_per_pixel_mse_to_the_closest_reference_image()
+    /// <summary>40 four-pixel images: class 0 bright on the left half, class 1 bright on the right, mirror images of each other.</summary>
+    static Dataset Halves()
     {
-        using var data = Reference();
-        using var nearest = new NearestImageDistance(data, 10);
-        Assert.Equal(3, nearest.Count);   // capped at what there is
-        var distances = nearest.Measure(tensor(new[] { 0f, 0, 0, 0, 0.5f, 0.5f, 0.5f, 0.5f, 0.9f, 1, 0.2f, 0 }, [3, 4]));
-        // (0,0,0,0) is a reference image: 0. Grey 0.5 is 0.25 from each of them. (0.9, 1, 0.2, 0) is nearest the
-        // half-white image: (0.01 + 0 + 0.04 + 0) / 4 = 0.0125.
-        Assert.Equal(0, distances[0], 6);
-        Assert.Equal(0.25, distances[1], 6);
-        Assert.Equal(0.0125, distances[2], 6);
+        var values = new List<float>();
+        var labels = new List<int>();
+        for (int i = 0; i < 20; i++)
+        {
+            float bright = 0.8f + 0.01f * i, dark = 0.01f * (i % 5);
+            values.AddRange([bright, bright, dark, dark]);
+            labels.Add(0);
+            values.AddRange([dark, dark, bright, bright]);
+            labels.Add(1);
+        }
+        return new Dataset("halves", tensor(values.ToArray(), [40, 4]), labels.ToArray());
     }
 
     [Fact]
-    public void Only_the_first_count_images_are_searched()
+    public void The_classifier_is_sure_of_real_images_and_unsure_of_a_double_exposure()
     {
-        using var data = Reference();
-        using var blackOnly = new NearestImageDistance(data, 1);
-        Assert.Equal(1.0, blackOnly.Measure(ones(1, 4))[0], 6);   // white, with only black to compare against
+        using var data = Halves();
+        using var judge = new ClassifierConfidence(data, 100);
+        Assert.Equal((40, 2), (judge.Count, judge.Classes));   // capped at what there is
+        Assert.Equal(1.0, judge.Accuracy(data, 40));
+        var (classes, confidence) = judge.Measure(tensor(new[] { 1f, 1, 0, 0, 0, 0, 1, 1, 0.5f, 0.5f, 0.5f, 0.5f }, [3, 4]));
+        Assert.Equal([0, 1], classes[..2]);
+        Assert.True(confidence[0] > 0.9 && confidence[1] > 0.9, $"{confidence[0]}, {confidence[1]}");
+        // The 50/50 blend is the mirror image of itself, and so are the two classes: the classifier splits it evenly.
+        Assert.Equal(0.5, confidence[2], 2);
     }
 
     [Fact]
-    public void The_cross_fade_between_black_and_white_is_a_quarter_away_in_the_middle()
+    public void Class_probabilities_sum_to_one_and_agree_with_the_predicted_class()
     {
-        // Pairs (black → white) and (white → black), 5 steps: the cross-fade passes through grey t, whose nearest image
-        // is black for t ≤ ½ (distance t²) and white above (distance (1 − t)²): 0, 1/16, 1/4, 1/16, 0 for both pairs.
-        using var data = new Dataset("bw", tensor(new[] { 0f, 0, 0, 0, 1, 1, 1, 1 }, [2, 4]));
-        using var reference = new NearestImageDistance(data, 2);
-        var profile = InterpolationGaps.Measure([], data, reference, [(0, 1), (1, 0)], 5, spherical: false).Single();
+        using var data = Halves();
+        using var regression = SoftmaxRegression.Fit(data.Batch(0, 40), data.Labels!, 2);
+        var images = tensor(new[] { 0.9f, 0.7f, 0.1f, 0f, 0.2f, 0.3f, 0.6f, 0.9f }, [2, 4]);
+        var probabilities = regression.Probabilities(images);
+        Assert.Equal([2L, 2], probabilities.shape);
+        Assert.Equal([1.0, 1.0], probabilities.sum([1]).data<double>().ToArray().Select(p => Math.Round(p, 12)));
+        Assert.Equal(regression.Predict(images), probabilities.argmax(1).to_type(ScalarType.Int32).data<int>().ToArray());
+        // softmax(xW + b) by hand from the fitted weights.
+        var logits = images.to_type(ScalarType.Float64).matmul(regression.Weight) + regression.Bias;
+        double p0 = 1 / (1 + Math.Exp(logits[0, 1].item<double>() - logits[0, 0].item<double>()));
+        Assert.Equal(p0, probabilities[0, 0].item<double>(), 12);
+    }
+
+    [Fact]
+    public void Labels_are_required()
+    {
+        using var unlabelled = new Dataset("plain", zeros(4, 4));
+        Assert.Contains("needs labelled training data", Assert.Throws<BadInputException>(() => new ClassifierConfidence(unlabelled, 4)).Message);
+    }
+
+    [Fact]
+    public void The_cross_fade_between_the_two_classes_dips_to_even_odds_in_the_middle()
+    {
+        using var data = Halves();
+        using var judge = new ClassifierConfidence(data, 40);
+        // Pair (0 → 1) crosses from class 0 to class 1; pair (0 → 0) stays on one image, so its confidence never moves.
+        var profile = InterpolationGaps.Measure([], data, judge, [(0, 1), (0, 0)], 3, spherical: false).Single();
         Assert.Equal(InterpolationGaps.CrossFade, profile.Name);
-        Assert.Equal([0, 0.0625, 0.25, 0.0625, 0], profile.Distance.Select(d => Math.Round(d, 6)));
-        Assert.Equal(0, profile.Ends, 9);
-        Assert.Equal(0.375 / 3, profile.Interior, 6);
-        Assert.Equal((0.25, 0.5), (Math.Round(profile.Peak.Distance, 6), profile.Peak.T));
+        var (_, ends) = judge.Measure(data.Batch(0, 2));
+        var (_, middle) = judge.Measure(0.5f * (data.Batch(0, 1) + data.Batch(1, 1)));
+        Assert.Equal(ends[0], profile.Confidence[0], 9);                 // t = 0: both pairs start at image 0
+        Assert.Equal((ends[1] + ends[0]) / 2, profile.Confidence[2], 9);  // t = 1: images 1 and 0
+        Assert.Equal((middle[0] + ends[0]) / 2, profile.Confidence[1], 9);
+        Assert.Equal((middle[0] + ends[0]) / 2, profile.Interior, 9);
+        Assert.Equal(0.5, profile.Lowest.T);
+        // Two pairs: the standard error of the interior mean is |x₁ − x₂| / 2.
+        Assert.Equal(Math.Abs(middle[0] - ends[0]) / 2, profile.InteriorStandardError, 9);
     }
 
     [Fact]
     public void The_ratio_compares_the_middle_with_the_ends()
     {
-        var profile = new GapProfile("hand", [0.02, 0.05, 0.08, 0.03, 0.04]);
-        Assert.Equal(0.03, profile.Ends, 12);
-        Assert.Equal(0.16 / 3, profile.Interior, 12);
-        Assert.Equal(0.16 / 3 / 0.03, profile.Ratio, 12);
-        Assert.Equal((0.08, 0.5), profile.Peak);
+        var profile = new GapProfile("hand", [0.92, 0.85, 0.62, 0.70, 0.96]);
+        Assert.Equal(0.94, profile.Ends, 12);
+        Assert.Equal(2.17 / 3, profile.Interior, 12);
+        Assert.Equal(2.17 / 3 / 0.94, profile.Ratio, 12);
+        Assert.Equal((0.62, 0.5), profile.Lowest);
     }
 
     [Fact]

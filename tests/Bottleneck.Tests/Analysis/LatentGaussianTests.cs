@@ -78,7 +78,7 @@ public class LatentGaussianTests
         using var fitted = LatentGaussian.Fit(model, data, batchSize: 2);
         Assert.Equal([3.0, 4.0], Values(fitted.Mean), new Tolerance(1e-6));
         Assert.Equal([4.000008, 6, 6, 12.000008], Values(fitted.Covariance), new Tolerance(1e-6));
-        Assert.Contains("three (3 samples)", fitted.Description);
+        Assert.Equal("N(m, Σ) fitted to the codes of three", fitted.Description);
     }
 
     [Fact]

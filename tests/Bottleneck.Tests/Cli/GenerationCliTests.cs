@@ -88,12 +88,15 @@ public class GenerationCliTests : IClassFixture<GenerationCliTests.TinyModels>
     [Fact]
     public void A_gaussian_fitted_to_its_codes_lets_a_plain_autoencoder_sample_and_measures_the_samples()
     {
-        var result = Run("sample", "--model", "ae", "--fit-gaussian", "images.csv", "--label-column", "label", "--reference", "images.csv",
-            "--rows", "2", "--columns", "5", "--json", "--out", "ae.png");
+        var result = Run("sample", "--model", "ae", "--fit-gaussian", "images.csv", "--label-column", "label", "--classifier", "images.csv",
+            "--classifier-size", "60", "--rows", "2", "--columns", "5", "--json", "--out", "ae.png");
         var json = JsonNode.Parse(result.Stdout)!;
-        Assert.StartsWith("a Gaussian fitted to the codes of", (string)json["distribution"]!);
+        Assert.StartsWith("N(m, Σ) fitted to the codes of images.csv", (string)json["distribution"]!);
         Assert.Equal(10, (int)json["samples"]!);
-        Assert.InRange((double)json["nearest_mse"]!, 1e-6, 1);
+        foreach (var key in new[] { "confidence", "reconstruction_confidence", "real_confidence" })
+            Assert.InRange((double)json[key]!, 1 / 3.0, 1);   // three classes: the largest probability is at least 1/3
+        Assert.Equal(10, json["classes_seen"]!.AsArray().Sum(n => (int)n!));
+        Assert.Equal(3, json["classes_seen"]!.AsArray().Count);
         Assert.True(File.Exists(folder["ae.png"]));
     }
 
@@ -133,7 +136,10 @@ public class GenerationCliTests : IClassFixture<GenerationCliTests.TinyModels>
             Assert.Equal((profile[0] + profile[4]) / 2, (double)gap["ends"]!, 12);
             Assert.Equal((double)gap["interior"]! / (double)gap["ends"]!, (double)gap["ratio"]!, 12);
         }
-        Assert.Equal(5, json["picture_nearest_mse"]!["ae"]!.AsArray().Count);
+        var rows = json["picture_rows"]!.AsArray();
+        Assert.Equal(["pixels", "vae2", "ae"], rows.Select(r => (string)r!["name"]!));
+        Assert.All(rows, r => Assert.Equal(5, r!["confidence"]!.AsArray().Count));
+        Assert.InRange((double)json["classifier_accuracy"]!, 0, 1);
         Assert.True(File.Exists(folder["paths.png"]));
     }
 
