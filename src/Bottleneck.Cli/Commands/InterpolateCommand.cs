@@ -75,11 +75,11 @@ public static class InterpolateCommand
                 using var scope = NewDisposeScope();
                 var x0 = data.Batch(a, 1);
                 var x1 = data.Batch(b, 1);
-                var rows = new List<(InterpolationRow Row, int[] Classes, double[] Confidence)> { Row("pixels", LatentInterpolation.CrossFade(x0, x1, n)[0], judge, data) };
+                var rows = new List<(InterpolationRow Row, int[] Classes, double[] Confidence)> { Row("cross-fade", LatentInterpolation.CrossFade(x0, x1, n)[0], judge, data) };
                 rows.AddRange(loadedModels.Select(m => Row(m.Name, LatentInterpolation.Decode(m.Model, x0, x1, n, spherical)[0], judge, data)));
                 var picture = parsed.GetValue(output)!;
-                InterpolationGrid.Save(picture, $"{data.Name} #{a} ({LabelText(data, a)}) → #{b} ({LabelText(data, b)}), {(spherical ? "slerp" : "lerp")}; " +
-                                                "captions: the classifier's class: its confidence", rows.Select(r => r.Row).ToArray(), shape);
+                InterpolationGrid.Save(picture, $"{data.Name} #{a} ({LabelText(data, a)}) → #{b} ({LabelText(data, b)}), {(spherical ? "slerp" : "lerp")}" +
+                                                (judge is null ? "" : "; captions: the classifier's class: its confidence"), rows.Select(r => r.Row).ToArray(), shape);
                 if (parsed.GetValue(npy) is { } npyPath)
                 {
                     var paths = stack(rows.Select(r => r.Row.Steps).ToArray()).reshape([rows.Count, n, .. data.SampleShape]).contiguous();
@@ -168,6 +168,10 @@ public static class InterpolateCommand
                 ["name"] = p.Name, ["ends"] = p.Ends, ["interior"] = p.Interior, ["interior_se"] = p.InteriorStandardError, ["ratio"] = p.Ratio,
                 ["lowest"] = p.Lowest.Confidence, ["lowest_t"] = p.Lowest.T, ["profile"] = Numbers(p.Confidence),
             }).ToArray()),
+            ["paired_differences"] = new JsonArray(Pairs(profiles).Select(d => (JsonNode?)new JsonObject
+            {
+                ["a"] = d.A.Name, ["b"] = d.B.Name, ["interior_difference"] = d.Difference, ["se"] = d.Error,
+            }).ToArray()),
             ["units"] = new JsonObject
             {
                 ["confidence"] = "the classifier's largest class probability for an image, in [1/classes, 1]",
@@ -176,6 +180,7 @@ public static class InterpolateCommand
                 ["ends"] = "mean of the profile at t = 0 and t = 1 (reconstructions; the inputs themselves for the cross-fade)",
                 ["interior"] = "mean of the profile strictly between the ends",
                 ["interior_se"] = "standard error of interior over the pairs",
+                ["paired_differences"] = "interior of a minus interior of b over the same pairs, with the standard error of the pair-by-pair differences",
                 ["ratio"] = "interior / ends: 1 means the middle of the path is as recognisable as its ends; lower means a gap",
             },
         };
@@ -202,5 +207,14 @@ public static class InterpolateCommand
         foreach (var p in profiles.Skip(1))
             Console.WriteLine($"{p.Name}: the middle of its paths is {F(p.Ratio, "F2")}× as recognisable as its ends" +
                               $" (pixel cross-fade: {F(profiles[0].Ratio, "F2")}×).");
+        foreach (var d in Pairs(profiles).Where(d => d.A != profiles[0]))
+            Console.WriteLine($"interior confidence, {d.A.Name} − {d.B.Name}: {(d.Difference >= 0 ? "+" : "−")}{F(Math.Abs(d.Difference))} ± {F(d.Error)} (paired over the same {pairCount} pairs)");
     }
+
+    /// <summary>Every two rows, earlier first, with the paired difference of their interior confidence.</summary>
+    static IEnumerable<(GapProfile A, GapProfile B, double Difference, double Error)> Pairs(IReadOnlyList<GapProfile> profiles) =>
+        from i in Enumerable.Range(0, profiles.Count)
+        from j in Enumerable.Range(i + 1, profiles.Count - i - 1)
+        let d = profiles[i].PairedDifference(profiles[j])
+        select (profiles[i], profiles[j], d.Difference, d.StandardError);
 }

@@ -99,7 +99,8 @@ public static class SampleCommand
                 string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
                 Console.WriteLine($"{judged.Classifier}: mean confidence {F(judged.Samples)} on the samples, {F(judged.Reconstructions)} on the " +
                                   $"model's reconstructions of real held-out images, {F(judged.Real)} on those images themselves");
-                Console.WriteLine($"classes it sees in the samples: {string.Join(", ", judged.ClassCounts.Select((n, i) => $"{i}: {n}"))}");
+                string Name(int i) => judged.ClassNames is { } names && i < names.Count ? names[i] : i.ToString(CultureInfo.InvariantCulture);
+                Console.WriteLine($"classes it sees in the samples: {string.Join(", ", judged.ClassCounts.Select((n, i) => $"{Name(i)}: {n}"))}");
             }
             return CommandRunner.Success;
         }));
@@ -107,7 +108,7 @@ public static class SampleCommand
     }
 
     /// <summary>What a classifier fitted to real labelled images makes of the samples.</summary>
-    sealed record Judgement(double Samples, double Reconstructions, double Real, int[] ClassCounts, string Classifier);
+    sealed record Judgement(double Samples, double Reconstructions, double Real, int[] ClassCounts, IReadOnlyList<string>? ClassNames, string Classifier);
 
     /// <summary>
     /// Fits softmax regression to the first <paramref name="count"/> labelled training images of <paramref name="data"/> and returns its
@@ -133,7 +134,7 @@ public static class SampleCommand
         var (_, reconstructedConfidence) = judge.Measure(model.Reconstruct(realImages.reshape([realImages.shape[0], .. model.InputShape])));
         var counts = new int[judge.Classes];
         foreach (var c in classes) counts[c]++;
-        return new Judgement(confidence.Average(), reconstructedConfidence.Average(), realConfidence.Average(), counts, $"softmax regression fitted to {judge.Count:N0} images of {judge.Source}");
+        return new Judgement(confidence.Average(), reconstructedConfidence.Average(), realConfidence.Average(), counts, loaded.Train.ClassNames, $"softmax regression fitted to {judge.Count:N0} images of {judge.Source}");
     }
 
     /// <summary>The prior of a VAE, or the Gaussian fitted to the codes of <paramref name="fitData"/>; a plain model without it is refused.</summary>

@@ -11,9 +11,32 @@ namespace Bottleneck.Analysis;
 /// </summary>
 /// <param name="Name">"pixel cross-fade", or the model's name.</param>
 /// <param name="Confidence">Mean confidence at each t_i = i/(steps − 1).</param>
-/// <param name="InteriorStandardError">The standard error of <see cref="Interior"/> over the pairs (0 for one pair).</param>
-public sealed record GapProfile(string Name, double[] Confidence, double InteriorStandardError = 0)
+/// <param name="PairInteriors">Each pair's mean confidence strictly between the ends, in the order of the pairs.</param>
+public sealed record GapProfile(string Name, double[] Confidence, double[] PairInteriors)
 {
+    /// <summary>The standard error of <see cref="Interior"/> over the pairs (0 for one pair).</summary>
+    public double InteriorStandardError => StandardError(PairInteriors);
+
+    /// <summary>
+    /// The mean of this path's interior confidence minus <paramref name="other"/>'s over the same pairs, and its standard
+    /// error from the pair-by-pair differences: tighter than the two errors apart, because hard pairs are hard for both.
+    /// </summary>
+    public (double Difference, double StandardError) PairedDifference(GapProfile other)
+    {
+        if (other.PairInteriors.Length != PairInteriors.Length)
+            throw new ArgumentException($"{Name} and {other.Name} were measured over different pairs");
+        var differences = PairInteriors.Zip(other.PairInteriors, (a, b) => a - b).ToArray();
+        return (differences.Average(), StandardError(differences));
+    }
+
+    // s/√n with the unbiased variance s² = Σ(x − x̄)²/(n − 1)
+    static double StandardError(double[] values)
+    {
+        if (values.Length < 2) return 0;
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1) / values.Length);
+    }
+
     /// <summary>Mean confidence at the two ends (t = 0 and 1): in the reconstructions, or for the cross-fade the inputs themselves.</summary>
     public double Ends => (Confidence[0] + Confidence[^1]) / 2;
 
@@ -70,8 +93,7 @@ public static class InterpolationGaps
         var rows = new List<(string Name, Func<Tensor, Tensor, Tensor> Walk)> { (CrossFade, (x0, x1) => LatentInterpolation.CrossFade(x0, x1, steps)) };
         rows.AddRange(models.Select(m => (m.Name, (Func<Tensor, Tensor, Tensor>)((x0, x1) => LatentInterpolation.Decode(m.Model, x0, x1, steps, spherical)))));
         var sums = rows.Select(_ => new double[steps]).ToArray();
-        var interiorSums = new double[rows.Count];
-        var interiorSquares = new double[rows.Count];   // Σ and Σ² of each pair's interior mean, for the standard error
+        var interiors = rows.Select(_ => new double[pairs.Count]).ToArray();
         for (int start = 0; start < pairs.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
@@ -82,21 +104,9 @@ public static class InterpolationGaps
             {
                 var (_, confidence) = judge.Measure(rows[r].Walk(x0, x1).reshape(chunk.Length * steps, -1));
                 for (int i = 0; i < confidence.Length; i++) sums[r][i % steps] += confidence[i];
-                for (int p = 0; p < chunk.Length; p++)
-                {
-                    double interior = confidence.AsSpan(p * steps + 1, steps - 2).ToArray().Average();
-                    interiorSums[r] += interior;
-                    interiorSquares[r] += interior * interior;
-                }
+                for (int p = 0; p < chunk.Length; p++) interiors[r][start + p] = confidence.AsSpan(p * steps + 1, steps - 2).ToArray().Average();
             }
         }
-        int n = pairs.Count;
-        return rows.Select((row, r) =>
-        {
-            double mean = interiorSums[r] / n;
-            // s/√n with the unbiased variance s² = (Σx² − n·x̄²)/(n − 1)
-            double standardError = n < 2 ? 0 : Math.Sqrt(Math.Max(0, (interiorSquares[r] - n * mean * mean) / (n - 1)) / n);
-            return new GapProfile(row.Name, sums[r].Select(s => s / n).ToArray(), standardError);
-        }).ToArray();
+        return rows.Select((row, r) => new GapProfile(row.Name, sums[r].Select(s => s / pairs.Count).ToArray(), interiors[r])).ToArray();
     }
 }

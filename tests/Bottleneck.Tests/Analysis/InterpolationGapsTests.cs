@@ -83,11 +83,26 @@ public class InterpolationGapsTests
     [Fact]
     public void The_ratio_compares_the_middle_with_the_ends()
     {
-        var profile = new GapProfile("hand", [0.92, 0.85, 0.62, 0.70, 0.96]);
+        var profile = new GapProfile("hand", [0.92, 0.85, 0.62, 0.70, 0.96], [0.7233]);
         Assert.Equal(0.94, profile.Ends, 12);
         Assert.Equal(2.17 / 3, profile.Interior, 12);
         Assert.Equal(2.17 / 3 / 0.94, profile.Ratio, 12);
         Assert.Equal((0.62, 0.5), profile.Lowest);
+    }
+
+    [Fact]
+    public void Paired_differences_take_their_error_from_the_differences()
+    {
+        // Interiors a = (0.9, 0.7, 0.5) and b = (0.8, 0.5, 0.4): differences (0.1, 0.2, 0.1), mean 0.4/3,
+        // s² = ((−1/30)² + (2/30)² + (−1/30)²)/2 = 1/300, standard error √(1/300/3) = 1/30.
+        var a = new GapProfile("a", [1, 0.7, 1], [0.9, 0.7, 0.5]);
+        var b = new GapProfile("b", [1, 0.6, 1], [0.8, 0.5, 0.4]);
+        var (difference, error) = a.PairedDifference(b);
+        Assert.Equal(0.4 / 3, difference, 12);
+        Assert.Equal(1 / 30.0, error, 12);
+        // Apart, each interior's error is 0.2/√3 = 0.1155 and 0.1202: the pairing removes what the pairs share.
+        Assert.Equal(0.2 / Math.Sqrt(3), a.InteriorStandardError, 12);
+        Assert.Throws<ArgumentException>(() => a.PairedDifference(new GapProfile("c", [1, 1, 1], [0.5])));
     }
 
     [Fact]

@@ -136,8 +136,11 @@ public class GenerationCliTests : IClassFixture<GenerationCliTests.TinyModels>
             Assert.Equal((profile[0] + profile[4]) / 2, (double)gap["ends"]!, 12);
             Assert.Equal((double)gap["interior"]! / (double)gap["ends"]!, (double)gap["ratio"]!, 12);
         }
+        Assert.Equal(3, json["paired_differences"]!.AsArray().Count);   // cross-fade−vae2, cross-fade−ae, vae2−ae
+        var first = json["paired_differences"]![0]!;
+        Assert.Equal((double)gaps[0]!["interior"]! - (double)gaps[1]!["interior"]!, (double)first["interior_difference"]!, 12);
         var rows = json["picture_rows"]!.AsArray();
-        Assert.Equal(["pixels", "vae2", "ae"], rows.Select(r => (string)r!["name"]!));
+        Assert.Equal(["cross-fade", "vae2", "ae"], rows.Select(r => (string)r!["name"]!));
         Assert.All(rows, r => Assert.Equal(5, r!["confidence"]!.AsArray().Count));
         Assert.InRange((double)json["classifier_accuracy"]!, 0, 1);
         Assert.True(File.Exists(folder["paths.png"]));
