@@ -28,6 +28,9 @@ public static class BottleneckCommand
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(PcaEquivalenceCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
+        root.Subcommands.Add(SampleCommand.Create());
+        root.Subcommands.Add(InterpolateCommand.Create());
+        root.Subcommands.Add(ManifoldCommand.Create());
         return root;
     }
 }

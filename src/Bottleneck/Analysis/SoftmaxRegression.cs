@@ -132,6 +132,14 @@ public sealed class SoftmaxRegression : IDisposable
         return logits.argmax(1).to_type(ScalarType.Int32).data<int>().ToArray();
     }
 
+    /// <summary>softmax(xW + b) for each row of <paramref name="features"/> [n, F]: the class probabilities, [n, classes] float64 (sklearn's predict_proba).</summary>
+    public Tensor Probabilities(Tensor features)
+    {
+        if (features.dim() != 2 || features.shape[1] != Features)
+            throw new BadInputException($"softmax regression: features have shape [{string.Join(", ", features.shape)}], expected [n, {Features}]");
+        return nn.functional.softmax(features.to_type(ScalarType.Float64).matmul(weight) + bias, 1);
+    }
+
     /// <summary>The fraction of rows whose predicted class is the label (sklearn's score).</summary>
     public double Accuracy(Tensor features, int[] labels)
     {

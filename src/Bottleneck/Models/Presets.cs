@@ -19,6 +19,10 @@ public static class Presets
         // §8.1: a 2-D map needs a linear bottleneck (a ReLU would fold half the plane onto the axes).
         ["viz2d"] = (new ModelSpec { Name = "viz2d", Encoder = [256, 128], Bottleneck = 2, BottleneckActivation = "linear" },
             "§8.1 2-D visualisation autoencoder 784-256-128-2(linear)-128-256-784"),
+        // §9's shallow-vs-deep table (L4984-4988) 784-256-32-256-784: the vae preset's layers without μ/log σ² sampling, the plain
+        // autoencoder beside it in `bottleneck interpolate`; 200,960 + 8,224 + 8,448 + 201,488 = 419,120 (not 227,360).
+        ["ae-256-32"] = (new ModelSpec { Name = "ae-256-32", Encoder = [256], Bottleneck = 32 },
+            "§9 table's plain autoencoder 784-256-32-256-784 (419,120 parameters), the vae preset's size without sampling"),
         // §3.2 / §12.4 Q2: the exam's 784-1000-784, left unregularised so `bottleneck diagnose` can show the trivial solution.
         ["overcomplete"] = (new ModelSpec { Name = "overcomplete", Encoder = [], Bottleneck = 1000 },
             "§3.2 overcomplete autoencoder 784-1000-784, no regularisation (1,569,784 parameters)"),
@@ -46,6 +50,10 @@ public static class Presets
         // 200,960 + 2 × 8,224 + 8,448 + 201,488 = 427,344 parameters.
         ["vae"] = (new ModelSpec { Name = "vae", Family = VariationalAutoencoder.FamilyName, Encoder = [256], Bottleneck = 32 },
             "§13.1 variational autoencoder 784-256-(μ, log σ²: 32)-256-784, loss in nats per image"),
+        // §13.1's VAE with a 2-D latent space, so the decoder's whole latent space fits on one page (bottleneck manifold):
+        // 200,960 + 2 × (256·2+2) + (2·256+256) + 201,488 = 404,244 parameters.
+        ["vae-2d"] = (new ModelSpec { Name = "vae-2d", Family = VariationalAutoencoder.FamilyName, Encoder = [256], Bottleneck = 2 },
+            "§13.1 variational autoencoder with a 2-D latent space 784-256-(μ, log σ²: 2)-256-784, for the latent manifold"),
         // PyTorch's examples/vae: fc1 784→400, fc21/fc22 400→20, fc3 20→400, fc4 400→784; 652,824 parameters.
         ["vae-400-20"] = (new ModelSpec { Name = "vae-400-20", Family = VariationalAutoencoder.FamilyName, Encoder = [400], Bottleneck = 20 },
             "PyTorch's example VAE 784-400-(μ, log σ²: 20)-400-784"),

@@ -13,6 +13,9 @@ public class GenerativeParameterCountTests
     [InlineData("vae", 427_344)]
     // β only reweights the loss: the same 427,344.
     [InlineData("beta-vae", 427_344)]
+    // vae-2d: 784·256+256 = 200,960; μ and log σ² 2 × (256·2+2) = 1,028; 2·256+256 = 768; 256·784+784 = 201,488;
+    // total 404,244.
+    [InlineData("vae-2d", 404_244)]
     // vae-400-20 (PyTorch's example): 784·400+400 = 314,000; 2 × (400·20+20) = 16,040; 20·400+400 = 8,400;
     // 400·784+784 = 314,384; total 652,824.
     [InlineData("vae-400-20", 652_824)]

@@ -18,6 +18,7 @@ public class ParameterCountTests
     [InlineData("deep", 222_384, 0)]          // §10.5
     [InlineData("deep-bn", 1_148_464, 3_584)] // §10.2: 1,141,296 dense + 7,168 BatchNorm, of which 3,584 moving statistics
     [InlineData("viz2d", 469_010, 0)]         // §8.1
+    [InlineData("ae-256-32", 419_120, 0)]     // §9's 784-256-32-256-784 (L4987 says 227,360): 200,960 + 8,224 + 8,448 + 201,488
     public void Presets_have_the_chapters_exact_counts(string preset, long total, long nonTrainable)
     {
         Assert.Equal(total, Count(Presets.Get(preset), out var frozen));
