@@ -28,6 +28,10 @@ public static class BottleneckCommand
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(PcaEquivalenceCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(FiltersCommand.Create());
+        root.Subcommands.Add(WorstCommand.Create());
+        root.Subcommands.Add(ErrorsCommand.Create());
         return root;
     }
 }
