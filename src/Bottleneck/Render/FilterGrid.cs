@@ -27,7 +27,7 @@ public static class FilterGrid
         t = float.IsNaN(t) ? 0 : Math.Clamp(t, -1f, 1f);
         var (r, g, b) = t < 0 ? Negative : Positive;
         float a = MathF.Abs(t);
-        return (1 + a * (r - 1), 1 + a * (g - 1), 1 + a * (b - 1));
+        return ((1 - a) + a * r, (1 - a) + a * g, (1 - a) + a * b);   // white·(1 − |t|) + end colour·|t|
     }
 
     /// <summary>The RGB pixels (channels last, in [0, 1]) a tile is drawn with, after <see cref="FilterBank.Normalise"/>.</summary>
