@@ -14,7 +14,7 @@ public static class FiltersCommand
         var model = SharedOptions.Model("A trained model folder (a PCA folder from 'bottleneck pca' works too: its filters are the principal components)");
         var output = new Option<string>("--out", "-o") { Description = "PNG file to write", DefaultValueFactory = _ => "filters.png" };
         var count = new Option<int>("--count", "-n") { Description = "Draw the first N filters (units or kernels)", DefaultValueFactory = _ => 64 };
-        var columns = new Option<int?>("--columns") { Description = "Tiles per row (default: about √(1.5·N), a landscape grid)" };
+        var columns = new Option<int?>("--columns") { Description = "Tiles per row (default: about √(2·N), a landscape grid)" };
         var json = SharedOptions.Json();
         var command = new Command("filters", """
             Draw what the encoder's first layer learned, as image tiles: for a Dense first layer, each unit's weight row

@@ -74,11 +74,11 @@ public static class MapCommand
 
     static JsonObject Json(IReadOnlyList<MapPanel> panels, Autoencoder model, string data, string picture, string? points)
     {
-        JsonObject Panel(MapPanel p) => new()
+        JsonObject Panel(MapPanel p, string projection) => new()
         {
             ["source"] = p.Map.Source,
             ["dimension"] = p.Map.Dimension,
-            ["projection"] = p.Map.IsProjected ? "pca-2 of the mapped vectors" : "none",
+            ["projection"] = p.Map.IsProjected ? projection : "none",
             ["explained_variance_ratio"] = p.Map.ExplainedVarianceRatio is { } r ? new JsonArray(r[0], r[1]) : null,
             ["knn_accuracy"] = p.Separation?.KnnAccuracy,
             ["knn_k"] = p.Separation?.K,
@@ -89,15 +89,15 @@ public static class MapCommand
             ["model"] = model.Spec.Name,
             ["data"] = data,
             ["samples"] = panels[0].Map.X.Length,
-            ["autoencoder"] = Panel(panels[0]),
-            ["pca"] = panels.Count > 1 ? Panel(panels[1]) : null,
+            ["autoencoder"] = Panel(panels[0], "pca-2 fitted on the mapped codes themselves"),
+            ["pca"] = panels.Count > 1 ? Panel(panels[1], "pca-2 fitted on the training part's pixels") : null,
             ["picture"] = picture,
             ["points"] = points,
             ["units"] = new JsonObject
             {
                 ["knn_accuracy"] = "share of samples whose k nearest other samples in the 2-D map vote for their own label, 0..1",
                 ["silhouette"] = "mean silhouette with Euclidean distance in the 2-D map, −1..1",
-                ["explained_variance_ratio"] = "share of the mapped vectors' total variance along each of the two axes",
+                ["explained_variance_ratio"] = "share of the total variance of the vectors the PCA was fitted on, along each of the two axes",
             },
         };
     }

@@ -42,15 +42,15 @@ public static class FilterGrid
     }
 
     /// <summary>
-    /// Saves the tiles as a grid of about √n columns (each pixel enlarged to <paramref name="scale"/>², chosen from the
+    /// Saves the tiles as a grid of about √(2n) columns (each pixel enlarged to <paramref name="scale"/>², chosen from the
     /// tile size when null), each captioned with its unit and its max|w|, under <paramref name="title"/> and a key line.
     /// </summary>
     public static void SavePng(string path, FilterBank bank, string title, int? columns = null, int? scale = null)
     {
         int n = bank.Weights.Count;
-        int perRow = columns ?? Math.Max(1, (int)Math.Ceiling(Math.Sqrt(n * 1.5)));
-        // A 28×28 row stays legible at 2× a pixel; a 3×3 kernel needs 16× to be seen at all.
-        int pixelScale = scale ?? Math.Clamp(60 / Math.Max(bank.Width, bank.Height), 2, 16);
+        int perRow = columns ?? Math.Max(1, (int)Math.Ceiling(Math.Sqrt(n * 2.0)));
+        // A 28×28 row reads well at 3× a pixel; a 3×3 kernel needs 16× to be seen at all.
+        int pixelScale = scale ?? Math.Clamp(90 / Math.Max(bank.Width, bank.Height), 2, 16);
         var scales = bank.Scales;
         var rows = new List<GridRow>();
         for (int start = 0; start < n; start += perRow)
