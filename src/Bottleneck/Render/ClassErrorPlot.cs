@@ -14,7 +14,7 @@ public static class ClassErrorPlot
     /// <summary>Draws the bars and writes the PNG to <paramref name="path"/> atomically.</summary>
     /// <exception cref="ArgumentException">No classes.</exception>
     public static void SavePng(string path, string title, string yLabel, IReadOnlyList<ClassErrors> classes, double overallMean,
-        int width = 1000, int height = 560)
+        int width = 1100, int height = 560)
     {
         if (classes.Count == 0) throw new ArgumentException("no classes to draw", nameof(classes));
         var plot = PlotFigure.Create(title, "Class", yLabel);
@@ -35,8 +35,8 @@ public static class ClassErrorPlot
         var ticks = new NumericManual();
         for (int i = 0; i < classes.Count; i++) ticks.AddMajor(i, classes[i].Name);
         plot.Axes.Bottom.TickGenerator = ticks;
-        if (classes.Any(c => c.Name.Length > 3)) plot.Axes.Bottom.TickLabelStyle.Rotation = -25;
-        if (classes.Any(c => c.Name.Length > 3)) plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+        // Long class names ("T-shirt/top", "Ankle boot") stay horizontal, in a smaller font, so each sits under its bar.
+        if (classes.Any(c => c.Name.Length > 6)) plot.Axes.Bottom.TickLabelStyle.FontSize = 12;
         plot.Axes.Margins(bottom: 0, top: 0.12);
         plot.Legend.Alignment = Alignment.UpperLeft;
         PlotFigure.Save(plot, path, width, height);

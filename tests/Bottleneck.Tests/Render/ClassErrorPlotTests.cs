@@ -17,7 +17,7 @@ public class ClassErrorPlotTests
         ClassErrorPlot.SavePng(path, "Mean error by class", "Mean MSE per pixel", classes, errors.Average());
 
         using var image = RenderedImage.Load(path);
-        Assert.Equal((1000, 560), (image.Width, image.Height));
+        Assert.Equal((1100, 560), (image.Width, image.Height));
         Assert.True(image.CountColoured(PlotRegions.DataArea(image)) > 5000, "no bars");
         Assert.True(image.CountDark(PlotRegions.TitleArea(image)) > 50, "no title");
         Assert.Empty(folder.TemporaryFiles());
