@@ -58,7 +58,9 @@ public static class MapCommand
                 using var pixels = Pca.FitCovariance(loaded.Train, 2);
                 maps.Add(LatentMap.OfPixels(pixels, data));
             }
-            var panels = maps.Select(map => new MapPanel(map, data.Labels is { } labels ? MapSeparation.Measure(map.Points(), labels, k) : null)).ToList();
+            // Separation needs labels of at least two classes; a map of one class (normal data only, say) is drawn without it.
+            bool measurable = data.Labels is { } labels && labels.Distinct().Skip(1).Any();
+            var panels = maps.Select(map => new MapPanel(map, measurable ? MapSeparation.Measure(map.Points(), data.Labels!, k) : null)).ToList();
             var outPath = parsed.GetValue(output)!;
             string title = $"{m.Spec.Name} on {data.Name}: {data.Count:N0} samples in 2-D" + (maps.Count > 1 ? ", beside PCA of the pixels" : "");
             LatentScatterPlot.SavePng(outPath, title, panels, data.Labels, data.ClassNames);
@@ -114,7 +116,7 @@ public static class MapCommand
                 ? $"{F(100 * r[0], "F1")} + {F(100 * r[1], "F1")} = {F(100 * (r[0] + r[1]), "F1")} %"
                 : "all (2-D code)";
             table.AddRow(Markup.Escape(p.Map.Source), p.Map.Dimension.ToString(CultureInfo.InvariantCulture), Markup.Escape(axes),
-                p.Separation is { } s ? F(100 * s.KnnAccuracy, "F1") + " %" : "no labels", F(p.Separation?.Silhouette, "F3"));
+                p.Separation is { } s ? F(100 * s.KnnAccuracy, "F1") + " %" : "not measured", F(p.Separation?.Silhouette, "F3"));
         }
         AnsiConsole.Write(table);
         Console.WriteLine("k-NN accuracy: leave-one-out vote of each sample's nearest other samples in the map; silhouette: −1..1, higher is better separated.");

@@ -19,8 +19,9 @@ public static class LatentScatterPlot
     const int TitleBand = 44;
 
     /// <summary>
-    /// Draws the panels left to right and writes the PNG to <paramref name="path"/> atomically. Classes are drawn
-    /// interleaved in five rounds so no class is painted over all the others; unlabelled samples are one grey class.
+    /// Draws the panels left to right and writes the PNG to <paramref name="path"/> atomically. Label c always gets
+    /// tab10's colour c (digit 3 is red in every figure); classes are drawn interleaved in five rounds so no class is
+    /// painted over all the others; unlabelled samples are one grey class.
     /// </summary>
     /// <exception cref="ArgumentException">No panels, or a panel whose point count differs from the labels'.</exception>
     public static void SavePng(string path, string title, IReadOnlyList<MapPanel> panels, int[]? labels,
@@ -66,7 +67,7 @@ public static class LatentScatterPlot
             throw new ArgumentException($"{map.X.Length} points but {labels.Length} labels");
         string subtitle = panel.Separation is { } s
             ? $"{s.K}-NN accuracy (leave one out) {(100 * s.KnnAccuracy).ToString("F1", CultureInfo.InvariantCulture)} %, silhouette {s.Silhouette.ToString("F3", CultureInfo.InvariantCulture)}"
-            : $"{map.X.Length:N0} samples, no labels";
+            : $"{map.X.Length:N0} samples" + (labels is null ? ", no labels" : ", one class: separation not measured");
         var plot = PlotFigure.Create(PanelTitle(map) + "\n" + subtitle, AxisLabel(map, 0), AxisLabel(map, 1));
         plot.Axes.Title.Label.FontSize = 16;
 
@@ -80,7 +81,7 @@ public static class LatentScatterPlot
             {
                 var part = members[c].Where((_, j) => j % rounds == round).ToArray();
                 if (part.Length == 0) continue;
-                var color = labels is null ? Colors.Gray : palette.GetColor(Array.IndexOf(classes, c));
+                var color = labels is null ? Colors.Gray : palette.GetColor(c);
                 plot.Add.Markers(part.Select(i => map.X[i]).ToArray(), part.Select(i => map.Y[i]).ToArray(),
                     MarkerShape.FilledCircle, map.X.Length > 5000 ? 4 : 6, color.WithAlpha(0.5));
             }
@@ -88,7 +89,7 @@ public static class LatentScatterPlot
         {
             foreach (var c in classes)
             {
-                var color = palette.GetColor(Array.IndexOf(classes, c));
+                var color = palette.GetColor(c);
                 plot.Legend.ManualItems.Add(new LegendItem
                 {
                     LabelText = ClassBreakdown.ClassName(c, classNames),

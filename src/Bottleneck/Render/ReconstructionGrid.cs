@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using TorchSharp;
@@ -46,7 +47,7 @@ public static class ReconstructionGrid
             var reconstructions = model.Reconstruct(originals).reshape(indices.Length, -1);
             rows.Add(new GridRow($"{name}: input", Rows(originals), indices.Select(i => IndexCaption(data, i)).ToArray()));
             rows.Add(new GridRow("reconstruction", Rows(reconstructions),
-                errors.Select(e => $"{errorName} {e.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}").ToArray()));
+                errors.Select(e => $"{errorName} {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
         }
         ImageGrid.SavePng(path, title, rows, shape.Width, shape.Height, shape.Channels, subtitle: subtitle);
     }
@@ -56,7 +57,7 @@ public static class ReconstructionGrid
     {
         if (data.Labels is not { } labels) return $"#{i}";
         var label = labels[i];
-        var name = data.ClassNames is { } names && label >= 0 && label < names.Count ? names[label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var name = data.ClassNames is { } names && label >= 0 && label < names.Count ? names[label] : label.ToString(CultureInfo.InvariantCulture);
         return $"#{i} · {name}";
     }
 

@@ -96,6 +96,18 @@ public class MapsCliTests : IClassFixture<MapsCliTests.TrainedModels>
     }
 
     [Fact]
+    public void Unlabelled_rows_are_mapped_without_a_separation_measure()
+    {
+        var map = Json("map", "--model", "rows", "--data", "rows.csv", "--out", "rows-map.png");
+        Assert.Equal(40, (int)map["samples"]!);
+        Assert.Null(map["autoencoder"]!["knn_accuracy"]);
+        Assert.Null(map["autoencoder"]!["silhouette"]);
+        Assert.True(File.Exists(folder["rows-map.png"]));
+        CliRunner.AssertBadInput(CliRunner.Run(folder.Path, "map", "--model", "rows", "--data", "rows.csv", "--limit", "1", "--out", "one.png"),
+            "a map needs at least 2 samples, got 1");
+    }
+
+    [Fact]
     public void Errors_agree_with_evaluate_and_the_class_means_with_the_per_sample_file()
     {
         var report = Json("errors", "--model", "tiny8", "--data", "mnist", "--limit", "500", "--out", "err");
