@@ -31,6 +31,10 @@ public static class BottleneckCommand
         root.Subcommands.Add(SampleCommand.Create());
         root.Subcommands.Add(InterpolateCommand.Create());
         root.Subcommands.Add(ManifoldCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(FiltersCommand.Create());
+        root.Subcommands.Add(WorstCommand.Create());
+        root.Subcommands.Add(ErrorsCommand.Create());
         return root;
     }
 }

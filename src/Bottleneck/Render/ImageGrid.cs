@@ -21,16 +21,21 @@ public static class ImageGrid
     internal const int ImageGap = 4;
     internal const int RowGap = 10;
     internal const int TitleBand = 32;
+    internal const int SubtitleBand = 22;
     internal const int CaptionBand = 16;
     internal const int RowTitleGap = 10;
     internal const float TitleSize = 18;
+    internal const float SubtitleSize = 13;
     internal const float RowTitleSize = 14;
     internal const float CaptionSize = 11;
 
-    /// <summary>Renders the grid and returns the PNG bytes; <paramref name="scale"/> enlarges each pixel to a square of that size.</summary>
+    /// <summary>
+    /// Renders the grid and returns the PNG bytes; <paramref name="scale"/> enlarges each pixel to a square of that size,
+    /// and <paramref name="subtitle"/>, when given, is a line of smaller text under the title (a key to the colours, say).
+    /// </summary>
     /// <exception cref="BadInputException">An image has the wrong number of values, captions do not match images, or there are no images.</exception>
     public static byte[] RenderPng(string title, IReadOnlyList<GridRow> rows, int imageWidth, int imageHeight,
-        int channels = 1, int scale = 3)
+        int channels = 1, int scale = 3, string? subtitle = null)
     {
         ArgumentNullException.ThrowIfNull(title);
         ArgumentNullException.ThrowIfNull(rows);
@@ -44,6 +49,7 @@ public static class ImageGrid
         using var titleFont = NewFont(EmbeddedFonts.Bold, TitleSize);
         using var rowTitleFont = NewFont(EmbeddedFonts.Regular, RowTitleSize);
         using var captionFont = NewFont(EmbeddedFonts.Regular, CaptionSize);
+        using var subtitleFont = NewFont(EmbeddedFonts.Regular, SubtitleSize);
 
         var cellWidth = imageWidth * scale;
         var cellHeight = imageHeight * scale;
@@ -55,10 +61,11 @@ public static class ImageGrid
         var widestRowTitle = rows.Select(r => Measure(rowTitleFont, r.Title)).Max();
         var rowTitleColumn = widestRowTitle == 0 ? 0 : widestRowTitle + RowTitleGap;
         var titleBand = string.IsNullOrEmpty(title) ? 0 : TitleBand;
+        var subtitleBand = string.IsNullOrEmpty(subtitle) ? 0 : SubtitleBand;
 
         var gridWidth = rowTitleColumn + columns * columnWidth + (columns - 1) * ImageGap;
-        var width = 2 * Margin + Math.Max(gridWidth, Measure(titleFont, title));
-        var height = 2 * Margin + titleBand
+        var width = 2 * Margin + Math.Max(gridWidth, Math.Max(Measure(titleFont, title), Measure(subtitleFont, subtitle ?? "")));
+        var height = 2 * Margin + titleBand + subtitleBand
             + rows.Sum(r => (HasCaptions(r) ? CaptionBand : 0) + cellHeight) + (rows.Count - 1) * RowGap;
 
         using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
@@ -69,10 +76,15 @@ public static class ImageGrid
 
         if (titleBand > 0)
             canvas.DrawText(title, width / 2f, Margin + Ascent(titleFont), SKTextAlign.Center, titleFont, ink);
+        if (subtitleBand > 0)
+        {
+            using var grey = new SKPaint { Color = new SKColor(70, 70, 70), IsAntialias = true };
+            canvas.DrawText(subtitle, width / 2f, Margin + titleBand + Ascent(subtitleFont), SKTextAlign.Center, subtitleFont, grey);
+        }
 
         // Centre the grid under a title that is wider than the grid.
         var left = (width - gridWidth) / 2 + rowTitleColumn;
-        var top = Margin + titleBand;
+        var top = Margin + titleBand + subtitleBand;
         var nearest = new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
         foreach (var row in rows)
         {
@@ -106,8 +118,8 @@ public static class ImageGrid
     /// <summary>Renders the grid as by <see cref="RenderPng"/> and writes it to <paramref name="path"/> atomically.</summary>
     /// <exception cref="BadInputException">An image has the wrong number of values, captions do not match images, or there are no images.</exception>
     public static void SavePng(string path, string title, IReadOnlyList<GridRow> rows, int imageWidth, int imageHeight,
-        int channels = 1, int scale = 3) =>
-        AtomicFile.WriteAllBytes(path, RenderPng(title, rows, imageWidth, imageHeight, channels, scale));
+        int channels = 1, int scale = 3, string? subtitle = null) =>
+        AtomicFile.WriteAllBytes(path, RenderPng(title, rows, imageWidth, imageHeight, channels, scale, subtitle));
 
     private static void Validate(IReadOnlyList<GridRow> rows, int expectedLength, int imageWidth, int imageHeight, int channels)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using TorchSharp;
@@ -26,6 +27,38 @@ public static class ReconstructionGrid
         ImageGrid.SavePng(path, title,
             [new GridRow("Original", originalImages, labels), new GridRow("Reconstructed", reconstructedImages, errors.Select(e => $"MSE: {e:F4}").ToArray())],
             shape.Width, shape.Height, shape.Channels);
+    }
+
+    /// <summary>
+    /// Pairs of rows for chosen samples, such as the worst and the best reconstructions (Problem 6, L7242-7263): for
+    /// each group, the inputs captioned "#index · label" above their reconstructions captioned with each sample's error.
+    /// The errors are given (measured once, by the caller), so the picture shows exactly the numbers written elsewhere.
+    /// </summary>
+    public static void SaveSelected(string path, Autoencoder model, Dataset data, ImageShape shape, string title,
+        IReadOnlyList<(string Name, int[] Indices, double[] Errors)> groups, string errorName, string? subtitle = null)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var rows = new List<GridRow>();
+        foreach (var (name, indices, errors) in groups)
+        {
+            var originals = data.Batch(tensor(indices.Select(i => (long)i).ToArray())).reshape(indices.Length, -1);
+            var reconstructions = model.Reconstruct(originals).reshape(indices.Length, -1);
+            rows.Add(new GridRow($"{name}: input", Rows(originals), indices.Select(i => IndexCaption(data, i)).ToArray()));
+            rows.Add(new GridRow("reconstruction", Rows(reconstructions),
+                errors.Select(e => $"{errorName} {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
+        }
+        ImageGrid.SavePng(path, title, rows, shape.Width, shape.Height, shape.Channels, subtitle: subtitle);
+    }
+
+    /// <summary>"#1234 · 7", or "#1234 · Sneaker" where the classes have names; "#1234" without labels.</summary>
+    static string IndexCaption(Dataset data, int i)
+    {
+        if (data.Labels is not { } labels) return $"#{i}";
+        var label = labels[i];
+        var name = data.ClassNames is { } names && label >= 0 && label < names.Count ? names[label] : label.ToString(CultureInfo.InvariantCulture);
+        return $"#{i} · {name}";
     }
 
     /// <summary>"Label: 7" as in the chapter's figures, or a class name such as "Sneaker" where the classes have names.</summary>

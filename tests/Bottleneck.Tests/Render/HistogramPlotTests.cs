@@ -55,6 +55,22 @@ public class HistogramPlotTests
     }
 
     [Fact]
+    public void Marker_lines_are_drawn_in_their_own_colours_and_none_is_red()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("markers.png");
+
+        HistogramPlot.SavePng(path, "Errors", "MSE per pixel", [("All", normal)],
+            markers: [("Mean", 0.012), ("Median", 0.015), ("95th percentile", 0.018)]);
+
+        using var image = RenderedImage.Load(path);
+        Assert.Equal(0, image.Count(PlotRegions.DataArea(image), Red));
+        // The median's green and the percentile's purple lines.
+        Assert.True(image.Count(PlotRegions.DataArea(image), c => c.Green > 130 && c.Red < 80 && c.Blue < 80) > 50, "no green median line");
+        Assert.True(image.Count(PlotRegions.DataArea(image), c => Math.Abs(c.Red - 148) < 12 && Math.Abs(c.Green - 103) < 12 && Math.Abs(c.Blue - 189) < 12) > 30, "no purple percentile line");
+    }
+
+    [Fact]
     public void Groups_without_a_finite_value_are_bad_input()
     {
         using var folder = new TempFolder();

@@ -42,6 +42,18 @@ public class ImageGridTests
     }
 
     [Fact]
+    public void A_subtitle_adds_its_band_under_the_title()
+    {
+        var rows = new[] { new GridRow("", [Filled(0), Filled(1)]) };
+
+        using var image = RenderedImage.Decode(ImageGrid.RenderPng("Figure", rows, Side, Side, scale: Scale, subtitle: "blue < 0 < red"));
+
+        Assert.Equal(2 * ImageGrid.Margin + ImageGrid.TitleBand + ImageGrid.SubtitleBand + Cell, image.Height);
+        var subtitle = SKRectI.Create(0, ImageGrid.Margin + ImageGrid.TitleBand, image.Width, ImageGrid.SubtitleBand);
+        Assert.True(image.Count(subtitle, c => c.Red < 160) > 20, "no subtitle text in its band");
+    }
+
+    [Fact]
     public void Pixel_values_become_grey_levels_clamped_to_black_and_white()
     {
         var rows = new[] { new GridRow("", [Filled(1), Filled(0), Filled(0.5f), Filled(7), Filled(-3), Filled(float.NaN)]) };
