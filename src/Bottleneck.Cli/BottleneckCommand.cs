@@ -28,6 +28,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(PcaEquivalenceCommand.Create());
         root.Subcommands.Add(ProbeCommand.Create());
+        root.Subcommands.Add(DenoiseCommand.Create());
         return root;
     }
 }
