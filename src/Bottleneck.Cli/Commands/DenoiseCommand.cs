@@ -105,7 +105,7 @@ public static class DenoiseCommand
                 owned.Add(restored);
                 var report = RestorationReport.Measure(clean, input, restored, layout);
 
-                var where = files is null ? source.Name : files.Count == 1 ? Path.GetFileName(files[0]) : $"{files.Count} images";
+                var where = files is null ? source.Name : files.Count == 1 ? Path.GetFileName(files[0]) : $"{files.Count} image files";
                 var metrics = Metrics(report, m, modelArgument, where, corruption, parsed.GetValue(seed), files);
                 Directory.CreateDirectory(outFolder);
                 if (files is null)
@@ -128,7 +128,7 @@ public static class DenoiseCommand
                 AtomicFile.WriteAllText(outputs.Metrics, metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
                 if (parsed.GetValue(json)) Console.WriteLine(metrics.ToJsonString());
-                else Print(report, where, corruption, outFolder, outputs.All.Count);
+                else Print(report, files is null ? $"{where}: {restored.Count:N0} images" : where, corruption, outFolder, outputs.All.Count);
                 return CommandRunner.Success;
             }
             finally
@@ -247,30 +247,31 @@ public static class DenoiseCommand
             $"{model} on {where}, {corruption!.Name}: PSNR {report.Before!.Psnr:F2} → {report.After!.Psnr:F2} dB, SSIM {report.Before.Ssim:F3} → {report.After.Ssim:F3}")
         : $"{model} on {where}: input and restored (no clean reference)";
 
-    static void Print(RestorationReport report, string where, Corruption? corruption, string outFolder, int written)
+    static void Print(RestorationReport report, string what, Corruption? corruption, string outFolder, int written)
     {
         string F(double v, string format) => double.IsFinite(v) ? v.ToString(format, CultureInfo.InvariantCulture) : "∞";
         if (report.HasCleanReference)
         {
             var (before, after) = (report.Before!, report.After!);
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("figure")
-                .AddColumn(new TableColumn($"{Markup.Escape(corruption!.Name)} vs clean").RightAligned())
-                .AddColumn(new TableColumn("restored vs clean").RightAligned())
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("against the clean images")
+                .AddColumn(new TableColumn("corrupted").RightAligned())
+                .AddColumn(new TableColumn("restored").RightAligned())
                 .AddColumn(new TableColumn("gain").RightAligned());
             table.AddRow("MSE (mean per pixel)", F(before.Mse, "F5"), F(after.Mse, "F5"), report.ImprovementPercent >= 0
                 ? F(report.ImprovementPercent!.Value, "F1") + "% lower" : F(-report.ImprovementPercent!.Value, "F1") + "% higher");
             table.AddRow("PSNR (dB)", F(before.Psnr, "F2"), F(after.Psnr, "F2"), (report.GainDb >= 0 ? "+" : "") + F(report.GainDb!.Value, "F2") + " dB");
             table.AddRow("SSIM (mean)", F(before.Ssim, "F4"), F(after.Ssim, "F4"), (report.SsimGain >= 0 ? "+" : "") + F(report.SsimGain!.Value, "F4"));
-            AnsiConsole.MarkupLine(Markup.Escape($"{where}: {report.Change.Images:N0} images, corrupted with {corruption.Name}"));
+            Console.WriteLine($"{what}, corrupted with {corruption!.Name} and restored");
             AnsiConsole.Write(table);
             if (report.GainDb < 0)
                 Console.WriteLine("The restored images are further from the clean ones than the corrupted input was: the model's own reconstruction error exceeds the corruption.");
         }
         else
         {
-            Console.WriteLine($"{where}: {report.Change.Images:N0} images; no clean reference (give --noise with clean data or images to measure before and after),");
+            Console.WriteLine($"{what} restored. There is no clean reference, so PSNR and SSIM against clean images");
+            Console.WriteLine("cannot be measured (give clean data or images with --noise to measure before and after).");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"so PSNR and SSIM against clean images cannot be measured. How far the model moved its input: MSE {report.Change.Mse:F5}, PSNR {F(report.Change.Psnr, "F2")} dB, SSIM {report.Change.Ssim:F4}."));
+                $"How far the model moved its input (restored vs input): MSE {report.Change.Mse:F5}, PSNR {F(report.Change.Psnr, "F2")} dB, SSIM {report.Change.Ssim:F4}."));
         }
         Console.WriteLine($"wrote {written} files to {outFolder}");
     }
