@@ -38,7 +38,7 @@ public static class DenoiseCommand
         var seed = SharedOptions.Seed();
         seed.Description = "Seed of the corruption: a training run's seed gives the very noisy test images it was scored on";
         var output = new Option<string>("--out", "-o") { Description = "Output folder", DefaultValueFactory = _ => "restored" };
-        var count = new Option<int>("--count", "-n") { Description = "Images in the picture", DefaultValueFactory = _ => 10 };
+        var count = new Option<int>("--count", "-n") { Description = "Images shown in restoration.png", DefaultValueFactory = _ => 10 };
         var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
         var command = new Command("denoise", $"""
