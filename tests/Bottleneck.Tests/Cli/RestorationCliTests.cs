@@ -175,7 +175,7 @@ public class RestorationCliTests : IClassFixture<RestorationCliTests.TrainedDeno
         var result = Run("denoise", "--model", "dae", "--images", "originals", "--out", "originals");
         CliRunner.AssertBadInput(result, "would overwrite an input file; choose another --out folder");
         Assert.Equal(before, File.ReadAllBytes(folder["originals/digit0.png"]));
-        Assert.Equal(["digit0.png"], Directory.GetFiles(folder["originals"]).Select(Path.GetFileName));
+        Assert.Equal(["digit0.png"], Directory.GetFiles(folder["originals"]).Select(f => Path.GetFileName(f)));
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public class ImageFileTests : IDisposable
     {
         Directory.CreateDirectory(folder["in"]);
         foreach (var name in new[] { "b.png", "a.jpg", "notes.txt", "c.PNG" }) File.WriteAllText(Path.Combine(folder["in"], name), "x");
-        var files = ImageFile.Expand([folder["in"]]).Select(Path.GetFileName).ToArray();
+        var files = ImageFile.Expand([folder["in"]]).Select(f => Path.GetFileName(f)).ToArray();
         Assert.Equal(["a.jpg", "b.png", "c.PNG"], files);
         Assert.Contains("no such image file or folder", Assert.Throws<BadInputException>(() => ImageFile.Expand([folder["missing.png"]])).Message);
         Directory.CreateDirectory(folder["empty"]);
