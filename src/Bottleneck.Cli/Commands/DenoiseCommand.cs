@@ -125,9 +125,11 @@ public static class DenoiseCommand
                 }
                 DenoisingGrid.Save(outputs.Grid, Title(report, m.Spec.Name, where, corruption), clean, input, restored, layout, shown,
                     corruption?.Name ?? "Input", files?.Select(f => Path.GetFileName(f)).ToArray());
-                AtomicFile.WriteAllText(outputs.Metrics, metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+                // Readable units (σ, ×, ·) rather than \u escapes, as train's metrics.json.
+                var encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+                AtomicFile.WriteAllText(outputs.Metrics, metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = encoder }) + "\n");
 
-                if (parsed.GetValue(json)) Console.WriteLine(metrics.ToJsonString());
+                if (parsed.GetValue(json)) Console.WriteLine(metrics.ToJsonString(new JsonSerializerOptions { Encoder = encoder }));
                 else Print(report, files is null ? $"{where}: {restored.Count:N0} images" : where, corruption, outFolder, outputs.All.Count);
                 return CommandRunner.Success;
             }
