@@ -35,6 +35,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(FiltersCommand.Create());
         root.Subcommands.Add(WorstCommand.Create());
         root.Subcommands.Add(ErrorsCommand.Create());
+        root.Subcommands.Add(DenoiseCommand.Create());
         return root;
     }
 }

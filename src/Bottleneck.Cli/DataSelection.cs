@@ -6,12 +6,18 @@ namespace Bottleneck.Cli;
 /// <summary>The --data, --split and --limit options of commands that run a model over a dataset.</summary>
 public sealed class DataSelection
 {
-    readonly Option<string> data = SharedOptions.Data();
+    readonly Option<string> data;
     readonly Option<string?> fashion = SharedOptions.FashionMnist();
     readonly Option<bool?> header = SharedOptions.CsvHeader();
     readonly Option<string?> label = SharedOptions.LabelColumn();
     readonly Option<string> split = SharedOptions.Split();
     readonly Option<int?> limit = SharedOptions.Limit();
+
+    /// <summary>The options; <paramref name="required"/> false lets a command take its samples from elsewhere (image files).</summary>
+    public DataSelection(bool required = true) => data = SharedOptions.Data(required);
+
+    /// <summary>The --data argument as given, or null.</summary>
+    public string? Argument(ParseResult parsed) => parsed.GetValue(data);
 
     public void AddTo(Command command)
     {
