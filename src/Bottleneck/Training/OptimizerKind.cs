@@ -45,6 +45,7 @@ public static class Optimizers
         Bottleneck.IO.AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            MakeStateContiguous(optimizer);
             Helper(optimizer).save_state_dict(writer);
         });
 
@@ -55,12 +56,30 @@ public static class Optimizers
         try
         {
             using var reader = new BinaryReader(File.OpenRead(path));
+            MakeStateContiguous(optimizer);
             Helper(optimizer).load_state_dict(reader);
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException or InvalidOperationException)
         {
             throw new BadInputException($"{path}: optimizer state does not fit this model and optimizer ({e.Message.Split('\n')[0]})");
         }
+    }
+
+    /// <summary>
+    /// TorchSharp writes and reads an optimiser's state tensors as raw bytes, which needs them contiguous; a state made
+    /// with zeros_like of a channels-last convolution weight is not. The moments are element-wise, so replacing each
+    /// by a contiguous copy changes no value and no later update. The state classes (Adam's exp_avg, SGD's
+    /// momentum_buffer, ...) expose their tensors as public fields, which is what this walks.
+    /// </summary>
+    static void MakeStateContiguous(torch.optim.Optimizer optimizer)
+    {
+        foreach (var state in Helper(optimizer).state_dict().State)
+            foreach (var field in state.GetType().GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance))
+                if (field.FieldType == typeof(torch.Tensor) && field.GetValue(state) is torch.Tensor { IsInvalid: false } tensor && !tensor.is_contiguous())
+                {
+                    field.SetValue(state, tensor.contiguous().DetachFromDisposeScope());
+                    tensor.Dispose();
+                }
     }
 
     static OptimizerHelper Helper(torch.optim.Optimizer optimizer) => optimizer as OptimizerHelper
