@@ -156,25 +156,34 @@ static JsonObject Measure(string preset, Arguments arguments)
     using (var warmData = mnist.Train.Slice(0, 10_000))
         new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1 });
 
-    // Toolkit and bare loop alternate twice and the better of each counts: the allocator warms up over a process's
-    // first minutes, and whichever ran first would otherwise look slower.
+    // Toolkit and bare loop run twice each and the better of each counts: a process speeds up over its first minutes
+    // (the allocator's heap grows to the working set, the JIT recompiles hot code), so order matters.
     var raw = IdxFile.Read(Path.Combine(AppContext.BaseDirectory, "data", "mnist", "train-images-idx3-ubyte.gz"));
     using var storage = tensor(raw.Bytes!, [raw.Count, raw.SampleLength]);
     double toolkit = 0, bare = 0, toolkitPeak = 0;
     random.manual_seed(1);
     using var model = ModelFactory.Create(spec);
+    // Round 0 runs the toolkit first, round 1 the bare loop first, so neither always gets the warmer process.
     for (int round = 0; round < 2; round++)
     {
-        random.manual_seed(1);
-        using var toolkitModel = ModelFactory.Create(spec);
-        toolkit = Math.Max(toolkit, new Trainer().Fit(toolkitModel, mnist.Train, null, new TrainingOptions { Epochs = arguments.Epochs, Seed = 1 }).SamplesPerSecond);
-        // The toolkit's own peak: loading, warm-up and its first run, before any bare loop has run in this process.
-        if (round == 0) toolkitPeak = ResidentMemory.PeakMegabytes();
-        if (round == 1) model.load_state_dict(toolkitModel.state_dict());
-        random.manual_seed(1);
-        using var bareModel = ModelFactory.Create(spec);
-        ChannelsLast.Undo(bareModel);   // the bare loop keeps PyTorch's default layout, as a plain training loop would
-        bare = Math.Max(bare, BareLoop.SamplesPerSecond(bareModel, storage, arguments.Epochs, 256, 1));
+        for (int turn = 0; turn < 2; turn++)
+        {
+            random.manual_seed(1);
+            if ((turn == 0) == (round == 0))
+            {
+                using var toolkitModel = ModelFactory.Create(spec);
+                toolkit = Math.Max(toolkit, new Trainer().Fit(toolkitModel, mnist.Train, null, new TrainingOptions { Epochs = arguments.Epochs, Seed = 1 }).SamplesPerSecond);
+                // The toolkit's own peak: loading, warm-up and its first run, before any bare loop has run in this process.
+                if (round == 0) toolkitPeak = ResidentMemory.PeakMegabytes();
+                if (round == 1) model.load_state_dict(toolkitModel.state_dict());
+            }
+            else
+            {
+                using var bareModel = ModelFactory.Create(spec);
+                ChannelsLast.Undo(bareModel);   // the bare loop keeps PyTorch's default layout, as a plain training loop would
+                bare = Math.Max(bare, BareLoop.SamplesPerSecond(bareModel, storage, arguments.Epochs, 256, 1));
+            }
+        }
     }
 
     var encodeClock = Stopwatch.StartNew();
