@@ -126,16 +126,22 @@ static JsonObject MeasureMemory(string preset, int epochs)
     };
 }
 
+// 10,000 samples through the toolkit on a throw-away model, so what is measured next pays no first-call costs.
+static void WarmUp(ModelSpec spec, Dataset train)
+{
+    random.manual_seed(1);
+    using var warm = ModelFactory.Create(spec);
+    using var warmData = train.Slice(0, 10_000);
+    new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1 });
+}
+
 // Training speed through the toolkit for one epoch of 60,000 images after a 10,000-image warm-up.
 static JsonObject MeasureSpeed(string preset, int threads)
 {
     set_num_threads(threads);
     using var mnist = DataSource.Load("mnist");
     var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);
-    random.manual_seed(1);
-    using (var warm = ModelFactory.Create(spec))
-    using (var warmData = mnist.Train.Slice(0, 10_000))
-        new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1 });
+    WarmUp(spec, mnist.Train);
     using var model = ModelFactory.Create(spec);
     var speed = new Trainer().Fit(model, mnist.Train, null, new TrainingOptions { Epochs = 1, Seed = 1 }).SamplesPerSecond;
     return new JsonObject { ["model"] = preset, ["threads"] = threads, ["samples_per_second"] = Math.Round(speed, 1) };
@@ -150,11 +156,8 @@ static JsonObject Measure(string preset, Arguments arguments)
     var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);
     var peak = MachinePeak.MatmulGflops();
 
-    // Warm-up: 10,000 samples through the toolkit on a throw-away model, so neither contender pays for first-call costs.
-    random.manual_seed(1);
-    using (var warm = ModelFactory.Create(spec))
-    using (var warmData = mnist.Train.Slice(0, 10_000))
-        new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1 });
+    // Warm-up, so neither contender pays for first-call costs.
+    WarmUp(spec, mnist.Train);
 
     // Toolkit and bare loop run twice each and the better of each counts: a process speeds up over its first minutes
     // (the allocator's heap grows to the working set, the JIT recompiles hot code), so order matters.

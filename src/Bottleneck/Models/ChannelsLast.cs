@@ -9,8 +9,9 @@ namespace Bottleneck.Models;
 /// their shapes stay PyTorch's [out, in, kH, kW]. libtorch then runs every convolution of the model through oneDNN's
 /// channels-last kernels, and the activations it produces stay channels last from layer to layer. Measured on this
 /// project's CPU (README, Performance): 1.69 times the training speed of the default layout for the conv preset;
-/// conv-transpose's strided and transposed convolutions gain little or nothing (0.93-1.20 times across runs). Values, names and
-/// saved weights are unchanged: only strides differ, and the model folder writes every tensor contiguous.
+/// conv-transpose's strided and transposed convolutions gain little or nothing (0.93-1.20 times across runs).
+/// Values, names and saved weights are unchanged: only strides differ, and the model folder writes every tensor
+/// contiguous.
 /// </summary>
 public static class ChannelsLast
 {

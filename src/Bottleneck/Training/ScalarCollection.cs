@@ -11,7 +11,7 @@ namespace Bottleneck.Training;
 /// </summary>
 public static class ScalarCollection
 {
-    /// <summary>Batches between collections: a gen-0 collection costs tens of microseconds, a batch milliseconds.</summary>
+    /// <summary>Batches between collections: measured on deep, the 15 collections of an epoch took about 15 ms of its 1.4 s.</summary>
     public const int BatchesBetweenCollections = 16;
 
     /// <summary>Call after each training step with the number of steps taken so far; collects every <see cref="BatchesBetweenCollections"/>.</summary>
