@@ -31,8 +31,8 @@ public static class TrainingFlops
                 multiplyAdds += module switch
                 {
                     Linear linear => linear.in_features * linear.out_features,
-                    Conv2d conv => conv.weight!.numel() * x.shape[^2] * x.shape[^1],
-                    ConvTranspose2d deconv => deconv.weight!.numel() * input.shape[^2] * input.shape[^1],
+                    Convolution { transposed: false } conv => conv.weight!.numel() * x.shape[^2] * x.shape[^1],
+                    Convolution deconv => deconv.weight!.numel() * input.shape[^2] * input.shape[^1],
                     _ => 0,
                 };
         }

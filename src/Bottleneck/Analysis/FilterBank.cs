@@ -50,7 +50,7 @@ public sealed record FilterBank(string Layer, string Kind, int Width, int Height
         var weight = layer.parameters().First().detach().to_type(ScalarType.Float32).cpu();
         long inputSize = model.InputShape.Aggregate(1L, (a, b) => a * b);
 
-        if (weight.dim() == 4 && layer is Conv2d)
+        if (weight.dim() == 4 && layer is Convolution { transposed: false })
         {
             // Conv2d's weight is [C_out, C_in, kh, kw]: one tile per output channel, colour when it reads 3 channels.
             var (outputs, inputs, kh, kw) = ((int)weight.shape[0], (int)weight.shape[1], (int)weight.shape[2], (int)weight.shape[3]);

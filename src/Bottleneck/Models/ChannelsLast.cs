@@ -30,8 +30,7 @@ public static class ChannelsLast
         using var noGrad = no_grad();
         foreach (var module in model.modules())
             if (module is Convolution { weight: { } weight } convolution)
-                // empty() has the default strides even where is_contiguous() would pass a one-channel NHWC tensor.
-                convolution.weight = new Parameter(empty(weight.shape, weight.dtype).copy_(weight), weight.requires_grad);
+                convolution.weight = new Parameter(Standard(weight).clone(), weight.requires_grad);
     }
 
     /// <summary>
@@ -55,13 +54,22 @@ public static class ChannelsLast
         return true;
     }
 
-    // The values copied into an NHWC buffer, viewed as [N, C, H, W] with NHWC strides. as_strided sets the strides
-    // exactly: permute(…).contiguous() would keep NCHW strides wherever a dimension of size one makes both layouts
-    // the same memory.
-    static Tensor Relayout(Tensor t)
+    /// <summary>
+    /// <paramref name="t"/> with NHWC strides (itself when it already has them): the values copied into an NHWC buffer,
+    /// viewed as [N, C, H, W]. as_strided sets the strides exactly: permute(…).contiguous() alone would keep NCHW
+    /// strides wherever a dimension of size one makes both layouts the same memory. Differentiable.
+    /// </summary>
+    internal static Tensor Relayout(Tensor t)
     {
+        if (IsChannelsLast(t)) return t;
         var (n, c, h, w) = (t.shape[0], t.shape[1], t.shape[2], t.shape[3]);
-        var nhwc = empty([n, h, w, c], t.dtype).copy_(t.permute(0, 2, 3, 1));
-        return nhwc.as_strided([n, c, h, w], [h * w * c, 1, w * c, c]);
+        return t.permute(0, 2, 3, 1).contiguous().as_strided([n, c, h, w], [h * w * c, 1, w * c, c]);
     }
+
+    /// <summary>
+    /// <paramref name="t"/> with PyTorch's default strides exactly (a view where the memory already has that order).
+    /// contiguous() is not enough: it keeps NHWC strides on a one-channel tensor, which libtorch reads as channels last.
+    /// Differentiable.
+    /// </summary>
+    internal static Tensor Standard(Tensor t) => t.reshape(-1).reshape(t.shape);
 }

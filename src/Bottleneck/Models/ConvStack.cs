@@ -1,3 +1,4 @@
+using Bottleneck.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -103,7 +104,7 @@ public static class ConvStack
         bool even = rows.Before == rows.After && columns.Before == columns.After;
         // Keras pads unevenly when the total is odd (stride 2 on an even size, or an even kernel): pad explicitly.
         if (!even) layers.Add(nn.ZeroPad2d((columns.Before, columns.After, rows.Before, rows.After)));
-        var conv = nn.Conv2d(input.C, filters, (k, k), stride: (s, s), padding: even ? (rows.Before, columns.Before) : (0, 0));
+        var conv = CheckedConvolution.Conv2d(input.C, filters, k, s, even ? (rows.Before, columns.Before) : (0, 0));
         Initialise(conv.weight!, conv.bias, activation, leakySlope);
         layers.Add(conv);
         return [filters, outH, outW];
@@ -119,7 +120,7 @@ public static class ConvStack
         int crop = spec.SamePadding ? Math.Max(k - s, 0) : 0;
         int before = crop / 2, after = crop - before;
         int outputPadding = Math.Max(s - k, 0);
-        var deconv = nn.ConvTranspose2d(input.C, filters, (k, k), stride: (s, s), padding: (before, before), output_padding: (outputPadding, outputPadding));
+        var deconv = CheckedConvolution.ConvTranspose2d(input.C, filters, k, s, before, outputPadding);
         Initialise(deconv.weight!, deconv.bias, activation, leakySlope);
         layers.Add(deconv);
         // ConvTranspose2d crops `padding` on both sides; the odd pixel Keras crops at the bottom/right needs its own step.

@@ -43,9 +43,9 @@ public static class ModelSummary
         TiedLinear t => $"Dense({t.InFeatures}→{t.OutFeatures}, tied: {t.EncoderName}.weightᵀ)",
         BatchNorm1d => "BatchNorm",
         Dropout d => "Dropout",
-        ConvTranspose2d c => $"Conv2DTranspose({c.in_channels}→{c.out_channels}, {c.kernel_size[0]}×{c.kernel_size[1]}{Stride(c.stride)}{Padding(c.padding!)}"
+        Convolution { transposed: true } c => $"Conv2DTranspose({c.in_channels}→{c.out_channels}, {c.kernel_size[0]}×{c.kernel_size[1]}{Stride(c.stride)}{Padding(c.padding!)}"
                              + (c.output_padding.Any(p => p != 0) ? $", output_padding {c.output_padding[0]}" : "") + ")",
-        Conv2d c => $"Conv2D({c.in_channels}→{c.out_channels}, {c.kernel_size[0]}×{c.kernel_size[1]}{Stride(c.stride)}{Padding(c.padding!)})",
+        Convolution c => $"Conv2D({c.in_channels}→{c.out_channels}, {c.kernel_size[0]}×{c.kernel_size[1]}{Stride(c.stride)}{Padding(c.padding!)})",
         MaxPool2d p => $"MaxPool2D({p.kernel_size[0]}×{p.kernel_size[1]}{Padding(p.padding)}{(p.ceil_mode ? ", ceil_mode" : "")})",
         Upsample u => $"UpSampling2D(×{u.scale_factor[0]:0.##}, {u.mode.ToString().ToLowerInvariant()})",
         ZeroPad2d z when z.padding.All(p => p <= 0) => $"Crop({string.Join(", ", z.padding.Select(p => -p))})",

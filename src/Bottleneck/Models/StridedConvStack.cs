@@ -1,3 +1,4 @@
+using Bottleneck.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ internal static class StridedConvStack
     {
         foreach (var c in channels)
         {
-            yield return Initialised(nn.Conv2d(inChannels, c, kernel_size: 3, stride: 2, padding: 1), reluNext: true);
+            yield return Initialised(CheckedConvolution.Conv2d(inChannels, c, 3, 2, (1, 1)), reluNext: true);
             yield return nn.ReLU();
             inChannels = c;
         }
@@ -35,14 +36,14 @@ internal static class StridedConvStack
         for (int i = channels.Count - 1; i >= 0; i--)
         {
             int into = i > 0 ? channels[i - 1] : outChannels;
-            yield return Initialised(nn.ConvTranspose2d(channels[i], into, kernel_size: 3, stride: 2, padding: 1, output_padding: 1), reluNext: i > 0);
+            yield return Initialised(CheckedConvolution.ConvTranspose2d(channels[i], into, 3, 2, 1, 1), reluNext: i > 0);
             if (i > 0) yield return nn.ReLU();
         }
     }
 
     /// <summary>A 3×3 convolution that keeps the image size (stride 1, padding 1).</summary>
-    public static Conv2d SameConv(int inChannels, int outChannels, int kernel, bool reluNext) =>
-        Initialised(nn.Conv2d(inChannels, outChannels, kernel_size: kernel, stride: 1, padding: kernel / 2), reluNext);
+    public static CheckedConvolution SameConv(int inChannels, int outChannels, int kernel, bool reluNext) =>
+        Initialised(CheckedConvolution.Conv2d(inChannels, outChannels, kernel, 1, (kernel / 2, kernel / 2)), reluNext);
 
     /// <summary>He-normal weights before a ReLU, Glorot-uniform otherwise, zero biases (the rule of §7.9, as for Dense layers).</summary>
     static T Initialised<T>(T layer, bool reluNext) where T : nn.Module<Tensor, Tensor>

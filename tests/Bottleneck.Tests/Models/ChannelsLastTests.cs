@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace Bottleneck.Tests.Models;
 
-/// <summary>Channels-last convolution weights change the memory layout only: values, outputs, gradients and saved files are those of PyTorch's layout.</summary>
+/// <summary>
+/// Channels-last convolution weights change the memory layout only: values and saved files are those of PyTorch's
+/// layout. (That outputs and gradients are right, in whatever layout, is checked against float64 in KernelGuardTests.)
+/// </summary>
 public class ChannelsLastTests
 {
     static Autoencoder Build(string preset)
@@ -37,25 +40,6 @@ public class ChannelsLastTests
         Assert.All(model.modules().OfType<Convolution>(), c => Assert.Equal(c.weight!.shape[1] * c.weight.shape[2] * c.weight.shape[3], c.weight.stride(0)));
         Assert.All(model.modules().OfType<Convolution>(), c => Assert.Equal(1, c.weight!.stride(3)));
         Assert.All(model.modules().OfType<Convolution>(), c => Assert.Equal(c.weight!.shape[2] * c.weight.shape[3], c.weight.stride(1)));
-    }
-
-    [Theory]
-    [InlineData("conv")]
-    [InlineData("conv-transpose")]
-    public void Outputs_and_gradients_equal_those_of_the_default_layout(string preset)
-    {
-        using var channelsLast = Build(preset);
-        using var standard = Build(preset);
-        ChannelsLast.Undo(standard);
-        using var x = Batch();
-        var a = channelsLast.DecodePreActivation(channelsLast.Encode(x));
-        var b = standard.DecodePreActivation(standard.Encode(x));
-        Assert.Equal(0, (a - b).abs().max().item<float>(), 4);
-        a.square().sum().backward();
-        b.square().sum().backward();
-        var gradients = channelsLast.parameters().Zip(standard.parameters());
-        foreach (var (p, q) in gradients)
-            Assert.True((p.grad! - q.grad!).abs().max().item<float>() <= 1e-3f * (1 + q.grad!.abs().max().item<float>()));
     }
 
     [Fact]
