@@ -21,14 +21,24 @@ public sealed class EarlyStopping
     /// <summary>Put the best epoch's weights back at the end of training (the chapter: "always!").</summary>
     public bool RestoreBestWeights { get; }
 
-    int wait;
-    double best = double.PositiveInfinity;
+    /// <summary>
+    /// A new count for one fit. The settings are shared (one options record may serve several fits, as in a sweep);
+    /// the count is not: Keras resets its callbacks in on_train_begin for the same reason.
+    /// </summary>
+    public Tracker Start() => new(this);
 
-    /// <summary>Records one epoch's monitored value; returns true when training should stop.</summary>
-    public bool ShouldStop(double monitored)
+    /// <summary>The wait and the best value of one fit.</summary>
+    public sealed class Tracker(EarlyStopping settings)
     {
-        // Keras: an improvement is monitored < best − min_delta; otherwise the wait grows until it reaches patience.
-        if (monitored < best - MinDelta) { best = monitored; wait = 0; return false; }
-        return ++wait >= Patience;
+        int wait;
+        double best = double.PositiveInfinity;
+
+        /// <summary>Records one epoch's monitored value; returns true when training should stop.</summary>
+        public bool ShouldStop(double monitored)
+        {
+            // Keras: an improvement is monitored < best − min_delta; otherwise the wait grows until it reaches patience.
+            if (monitored < best - settings.MinDelta) { best = monitored; wait = 0; return false; }
+            return ++wait >= settings.Patience;
+        }
     }
 }

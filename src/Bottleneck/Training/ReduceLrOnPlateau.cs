@@ -26,15 +26,22 @@ public sealed class ReduceLrOnPlateau
     public double MinLearningRate { get; }
     public double MinDelta { get; }
 
-    int wait;
-    double best = double.PositiveInfinity;
+    /// <summary>A new schedule for one fit (the settings may serve several fits; the wait and best value may not).</summary>
+    public Schedule Start() => new(this);
 
-    /// <summary>Records one epoch's monitored value and returns the learning rate to use from the next epoch on.</summary>
-    public double Next(double monitored, double learningRate)
+    /// <summary>The wait and the best value of one fit.</summary>
+    public sealed class Schedule(ReduceLrOnPlateau settings)
     {
-        if (monitored < best - MinDelta) { best = monitored; wait = 0; return learningRate; }
-        if (++wait < Patience || learningRate <= MinLearningRate) return learningRate;
-        wait = 0;
-        return Math.Max(learningRate * Factor, MinLearningRate);
+        int wait;
+        double best = double.PositiveInfinity;
+
+        /// <summary>Records one epoch's monitored value and returns the learning rate to use from the next epoch on.</summary>
+        public double Next(double monitored, double learningRate)
+        {
+            if (monitored < best - settings.MinDelta) { best = monitored; wait = 0; return learningRate; }
+            if (++wait < settings.Patience || learningRate <= settings.MinLearningRate) return learningRate;
+            wait = 0;
+            return Math.Max(learningRate * settings.Factor, settings.MinLearningRate);
+        }
     }
 }

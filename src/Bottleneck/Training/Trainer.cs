@@ -35,6 +35,8 @@ public sealed class Trainer
         var bestEpoch = 0;
         Dictionary<string, Tensor>? bestWeights = null;
         var stop = StopReason.Completed;
+        var stopping = options.EarlyStopping?.Start();
+        var schedule = options.ReduceLr?.Start();
         if (resume is not null)
         {
             // Replaying the finished epochs puts early stopping and the LR schedule back exactly where they were.
@@ -42,8 +44,8 @@ public sealed class Trainer
             {
                 history.Add(record);
                 if (record.Monitored < best) { best = record.Monitored; bestEpoch = record.Epoch; }
-                options.EarlyStopping?.ShouldStop(record.Monitored);
-                learningRate = options.ReduceLr?.Next(record.Monitored, learningRate) ?? learningRate;
+                stopping?.ShouldStop(record.Monitored);
+                learningRate = schedule?.Next(record.Monitored, learningRate) ?? learningRate;
             }
             if (resume.OptimizerStatePath is { } state) Optimizers.LoadState(optimizer, state);
             Optimizers.SetLearningRate(optimizer, learningRate);
@@ -90,14 +92,14 @@ public sealed class Trainer
                 }
                 if (!interrupted && stop == StopReason.Completed)
                 {
-                    if (options.EarlyStopping?.ShouldStop(record.Monitored) == true)
+                    if (stopping?.ShouldStop(record.Monitored) == true)
                     {
                         stop = StopReason.EarlyStopped;
-                        events.Add($"early stopping: no improvement for {options.EarlyStopping.Patience} epochs");
+                        events.Add($"early stopping: no improvement for {options.EarlyStopping!.Patience} epochs");
                     }
-                    if (options.ReduceLr is { } plateau)
+                    if (schedule is not null)
                     {
-                        var next = plateau.Next(record.Monitored, learningRate);
+                        var next = schedule.Next(record.Monitored, learningRate);
                         if (next != learningRate)
                         {
                             events.Add($"learning rate reduced to {next:G3}");
