@@ -36,6 +36,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(WorstCommand.Create());
         root.Subcommands.Add(ErrorsCommand.Create());
         root.Subcommands.Add(DenoiseCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
         return root;
     }
 }

@@ -39,7 +39,7 @@ public sealed class CheckedConvolution : Convolution
         var key = (input.shape[2], input.shape[3], get_num_threads(), KernelGuard.Generation, channelsLastWeight);
         if (cachedShape is null || key != cachedFor)
         {
-            var shape = ShapeFor(input);
+            var shape = LastShape = ShapeFor(input);
             var preferred = channelsLastWeight ? ConvolutionPath.ChannelsLast : ConvolutionPath.Standard;
             cachedPath = KernelGuard.Choose(shape, preferred).Chosen;
             (cachedShape, cachedFor) = (shape, key);
@@ -47,8 +47,11 @@ public sealed class CheckedConvolution : Convolution
         return ConvolutionPaths.Run(cachedPath, cachedShape, input, weight!, bias);
     }
 
-    /// <summary>The path this layer used for its last input size (null before its first call).</summary>
+    /// <summary>The path this layer used for its last float32 input (null before its first call).</summary>
     public ConvolutionPath? PathInUse => cachedShape is null ? null : cachedPath;
+
+    /// <summary>The shape of its last float32 input, as the kernel check saw it (null before its first call).</summary>
+    public ConvolutionShape? LastShape { get; private set; }
 
     ConvolutionShape ShapeFor(Tensor input)
     {
