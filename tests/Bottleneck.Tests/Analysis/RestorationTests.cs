@@ -1,6 +1,7 @@
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -113,9 +114,14 @@ public class RestorationTests
         Assert.All(values, v => Assert.InRange(v, 0f, 1f));
         Assert.Contains(values, v => v == 0f);
         Assert.Contains(values, v => v == 1f);
+        // The reference is the same model in float64 on the whole batch. The float32 batches of 3 differ from it by
+        // rounding, which grows with the size of what is summed: the weights ×20 make outputs of several hundred, so
+        // the tolerance is 1e-5 of the largest unclipped output (float32 rounding is 6e-8 relative).
         model.eval();
-        using var direct = model.Reconstruct(inputs.Batch(0, 7)).clamp(0, 1).reshape(7, 8, 8);
-        // One batch of 7 against batches of 3: the same numbers up to float32 summation order.
-        Assert.All(direct.data<float>().ToArray().Zip(values), p => Assert.Equal(p.First, p.Second, 5));
+        model.to(ScalarType.Float64);
+        using var unclipped = model.Reconstruct(inputs.Batch(0, 7).to_type(ScalarType.Float64)).reshape(7, 8, 8);
+        double tolerance = 1e-5 * unclipped.abs().max().item<double>();
+        var expected = unclipped.clamp(0, 1).data<double>().ToArray();
+        Assert.All(expected.Zip(values), p => Assert.True(Math.Abs(p.First - p.Second) <= tolerance, $"{p.Second} against {p.First} (tolerance {tolerance:g3})"));
     }
 }
