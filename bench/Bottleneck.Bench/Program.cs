@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Bottleneck;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
+using Bottleneck.Kernels;
 using Bottleneck.Models;
 using Bottleneck.Training;
 using Bottleneck.Bench;
@@ -183,7 +184,9 @@ static JsonObject Measure(string preset, Arguments arguments)
             else
             {
                 using var bareModel = ModelFactory.Create(spec);
-                ChannelsLast.Undo(bareModel);   // the bare loop keeps PyTorch's default layout, as a plain training loop would
+                // The bare loop keeps PyTorch's default layout, as a plain training loop would; its convolutions are still
+                // checked against float64 (a speed figure for a wrong kernel would mean nothing), preferring that layout.
+                ChannelsLast.Undo(bareModel);
                 bare = Math.Max(bare, BareLoop.SamplesPerSecond(bareModel, storage, arguments.Epochs, 256, 1));
             }
         }
@@ -218,6 +221,9 @@ static JsonObject Measure(string preset, Arguments arguments)
         ["gflops"] = Math.Round(gflops, 2),
         ["matmul_peak_gflops"] = Math.Round(peak, 1),
         ["percent_of_peak"] = Math.Round(100 * gflops / peak, 1),
+        // What the float64 checks of the convolutions cost this process (once per shape; zero for dense models).
+        ["kernel_checks"] = KernelGuard.Cost.Checks,
+        ["kernel_check_ms"] = Math.Round(KernelGuard.Cost.Time.TotalMilliseconds, 1),
     };
 }
 

@@ -45,6 +45,10 @@ public static class KernelGuard
 {
     static readonly ConcurrentDictionary<(ConvolutionShape, ConvolutionPath), Lazy<KernelDecision>> decisions = new();
     static int generation;
+    static long checkTicks, checksRun;
+
+    /// <summary>Shapes checked in this process so far, and the time the checks took (the price of the guard).</summary>
+    public static (long Checks, TimeSpan Time) Cost => (Interlocked.Read(ref checksRun), TimeSpan.FromTicks(Interlocked.Read(ref checkTicks)));
 
     /// <summary>Raised once for each shape whose preferred path was wrong, with the decision that replaced it.</summary>
     public static event Action<KernelDecision>? FallbackChosen;
@@ -92,6 +96,17 @@ public static class KernelGuard
     }
 
     static KernelDecision Decide(ConvolutionShape shape, ConvolutionPath preferred)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try { return DecideNow(shape, preferred); }
+        finally
+        {
+            Interlocked.Add(ref checkTicks, clock.Elapsed.Ticks);
+            Interlocked.Increment(ref checksRun);
+        }
+    }
+
+    static KernelDecision DecideNow(ConvolutionShape shape, ConvolutionPath preferred)
     {
         using var scope = NewDisposeScope();
         var check = new KernelCheck(shape);
