@@ -14,9 +14,9 @@ namespace Bottleneck.Kernels;
 /// </summary>
 public sealed class CheckedConvolution : Convolution
 {
-    (long H, long W, int Threads, int Generation, bool ChannelsLastWeight) cachedFor;
-    ConvolutionShape? cachedShape;
-    ConvolutionPath cachedPath;
+    // The last decision, replaced whole (one reference write), so concurrent calls never pair one shape with another's path.
+    sealed record Cached((long H, long W, int Threads, int Generation, bool ChannelsLastWeight) Key, ConvolutionShape Shape, ConvolutionPath Path);
+    Cached? cached;
 
     CheckedConvolution(bool transposed, long inChannels, long outChannels, long kernel, long stride, (long Rows, long Columns) padding, long outputPadding)
         : base(transposed ? "ConvTranspose2d" : "Conv2d", inChannels, outChannels, [kernel, kernel], [stride, stride],
@@ -37,18 +37,18 @@ public sealed class CheckedConvolution : Convolution
         if (input.dtype != ScalarType.Float32) return ConvolutionPaths.Direct(ShapeFor(input), input, weight!, bias);
         bool channelsLastWeight = ChannelsLast.IsChannelsLast(weight!);
         var key = (input.shape[2], input.shape[3], get_num_threads(), KernelGuard.Generation, channelsLastWeight);
-        if (cachedShape is null || key != cachedFor)
+        var decision = cached;
+        if (decision is null || decision.Key != key)
         {
             var shape = LastShape = ShapeFor(input);
             var preferred = channelsLastWeight ? ConvolutionPath.ChannelsLast : ConvolutionPath.Standard;
-            cachedPath = KernelGuard.Choose(shape, preferred).Chosen;
-            (cachedShape, cachedFor) = (shape, key);
+            cached = decision = new Cached(key, shape, KernelGuard.Choose(shape, preferred).Chosen);
         }
-        return ConvolutionPaths.Run(cachedPath, cachedShape, input, weight!, bias);
+        return ConvolutionPaths.Run(decision.Path, decision.Shape, input, weight!, bias);
     }
 
     /// <summary>The path this layer used for its last float32 input (null before its first call).</summary>
-    public ConvolutionPath? PathInUse => cachedShape is null ? null : cachedPath;
+    public ConvolutionPath? PathInUse => cached?.Path;
 
     /// <summary>The shape of its last float32 input, as the kernel check saw it (null before its first call).</summary>
     public ConvolutionShape? LastShape { get; private set; }
