@@ -1,3 +1,4 @@
 using Bottleneck.Cli;
 
+ConsoleWidth.Apply();
 return CommandRunner.Run(BottleneckCommand.Create(), args);
