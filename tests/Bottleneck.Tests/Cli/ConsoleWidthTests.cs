@@ -7,7 +7,7 @@ namespace Bottleneck.Tests.Cli;
 public class ConsoleWidthTests
 {
     // deep-bn's table at 80 columns split "Sigmoid (output activation)" and "encoder.13 (bottleneck)" over two lines.
-    static string[] InfoTable(IReadOnlyDictionary<string, string?> environment)
+    static string[] InfoTable(IReadOnlyDictionary<string, string> environment)
     {
         using var folder = new TempFolder();
         var result = CliRunner.Run(folder.Path, environment, "info", "--model", "deep-bn");
@@ -18,7 +18,7 @@ public class ConsoleWidthTests
     [Fact]
     public void Redirected_stdout_keeps_every_cell_of_a_table_on_one_line()
     {
-        var lines = InfoTable(new Dictionary<string, string?> { ["COLUMNS"] = null });
+        var lines = InfoTable(new Dictionary<string, string> { ["COLUMNS"] = "" });   // set but empty: as if unset
         Assert.Contains(lines, l => l.Contains("encoder.13 (bottleneck)") && l.Contains("ReLU") && l.Contains("(32)"));
         Assert.Contains(lines, l => l.Contains("Sigmoid (output activation)") && l.Contains("(784)"));
         // Every row between the header rule and the totals starts with a layer name: no continuation lines.
@@ -30,7 +30,7 @@ public class ConsoleWidthTests
     [Fact]
     public void Columns_sets_the_width()
     {
-        var lines = InfoTable(new Dictionary<string, string?> { ["COLUMNS"] = "60" });
+        var lines = InfoTable(new Dictionary<string, string> { ["COLUMNS"] = "60" });
         Assert.All(lines, l => Assert.True(l.Length <= 60, $"{l.Length} columns: {l}"));
         Assert.Contains(lines, l => l.Length > 50);
     }
@@ -42,6 +42,7 @@ public class ConsoleWidthTests
     [InlineData("132", true, 132)]
     [InlineData("0", true, ConsoleWidth.Redirected)]
     [InlineData("wide", false, null)]
+    [InlineData("", true, ConsoleWidth.Redirected)]
     public void Width_follows_columns_then_redirection(string? columns, bool redirected, int? expected) =>
         Assert.Equal(expected, ConsoleWidth.For(columns, redirected));
 }
