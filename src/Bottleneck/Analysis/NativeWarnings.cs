@@ -20,11 +20,12 @@ internal static class NativeWarnings
     static int suppressing;        // nesting depth of Suppressed, under gate
     static int savedLevel;
     static bool nnpackChecked;
+    static readonly Lazy<IntPtr> logLevel = new(FindLogLevel);
 
     /// <summary>Runs <paramref name="work"/> with libtorch's warnings (not its errors) dropped.</summary>
     public static T Suppressed<T>(Func<T> work)
     {
-        var level = LogLevelAddress();
+        var level = logLevel.Value;
         if (level == IntPtr.Zero) return work();
         lock (gate)
         {
@@ -73,12 +74,12 @@ internal static class NativeWarnings
     }
 
     /// <summary>c10's logging threshold now, or null where it cannot be reached.</summary>
-    internal static int? LogLevel => LogLevelAddress() is var address && address != IntPtr.Zero ? Marshal.ReadInt32(address) : null;
+    internal static int? LogLevel => logLevel.Value is var address && address != IntPtr.Zero ? Marshal.ReadInt32(address) : null;
 
     // Asking libtorch is what prints the warning when the answer is no, so it is asked with warnings dropped.
     static bool NnpackAvailable() => Suppressed(NnpackAvailableNative);
 
-    static IntPtr LogLevelAddress()
+    static IntPtr FindLogLevel()
     {
         if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) return IntPtr.Zero;
         // TorchSharp has loaded libc10 by the time anything here runs (a tensor exists), so this finds the loaded copy.

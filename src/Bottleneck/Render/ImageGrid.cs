@@ -125,8 +125,9 @@ public static class ImageGrid
 
     /// <summary>
     /// Renders bands of parallel rows (originals and their reconstructions, say: the i-th image of each row belongs
-    /// together) as by <see cref="RenderPng"/>, each band wrapped into as many lines as it takes to keep the figure within
-    /// <see cref="MaxWrappedWidth"/>; every line repeats its rows' titles.
+    /// together) as by <see cref="RenderPng"/>, each band wrapped into as few lines as keep the figure within
+    /// <see cref="MaxWrappedWidth"/>, as even as can be (20 images that need two lines make two of 10, not 17 and 3);
+    /// every line repeats its rows' titles.
     /// </summary>
     /// <exception cref="BadInputException">As <see cref="RenderPng"/>, or a row holds more than <see cref="MaxWrappedImages"/> images.</exception>
     public static byte[] RenderWrappedPng(string title, IReadOnlyList<IReadOnlyList<GridRow>> bands, int imageWidth, int imageHeight,
@@ -140,7 +141,10 @@ public static class ImageGrid
             if (band.Count > 0 && band[0].Images.Count > MaxWrappedImages)
                 throw new BadInputException($"ImageGrid: {band[0].Images.Count} images in a row; a figure holds at most {MaxWrappedImages}");
         }
-        var columns = ColumnsWithin(MaxWrappedWidth, bands.SelectMany(b => b).ToArray(), imageWidth * scale);
+        var fit = ColumnsWithin(MaxWrappedWidth, bands.SelectMany(b => b).ToArray(), imageWidth * scale);
+        var longest = bands.SelectMany(b => b).Select(r => r.Images.Count).DefaultIfEmpty(1).Max();
+        var lines = (longest + fit - 1) / fit;
+        var columns = Math.Max(1, (longest + lines - 1) / lines);
         return RenderPng(title, bands.SelectMany(b => Wrap(b, columns)).ToArray(), imageWidth, imageHeight, channels, scale, subtitle);
     }
 

@@ -213,6 +213,19 @@ public class ImageGridTests
     }
 
     [Fact]
+    public void Lines_are_as_even_as_they_can_be()
+    {
+        // 20 MNIST-sized images fit 17 a line (see above): two lines are needed, and they hold 10 each.
+        const int side = 28, scale = 3, cell = side * scale;
+        var images = Enumerable.Range(0, 20).Select(_ => Enumerable.Repeat(1f, side * side).ToArray()).ToArray();
+
+        using var image = RenderedImage.Decode(ImageGrid.RenderWrappedPng("", [[new GridRow("", images)]], side, side, scale: scale));
+
+        Assert.Equal(2 * ImageGrid.Margin + 10 * cell + 9 * ImageGrid.ImageGap, image.Width);
+        Assert.Equal(2 * ImageGrid.Margin + 2 * cell + ImageGrid.RowGap, image.Height);
+    }
+
+    [Fact]
     public void A_short_band_stays_one_line_as_before()
     {
         var rows = new[] { new GridRow("Original", [Filled(0), Filled(1)], ["a", "b"]), new GridRow("Reconstructed", [Filled(1), Filled(0)]) };
