@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Bottleneck.Cli.Commands;
 
 namespace Bottleneck.Cli;
@@ -6,10 +7,17 @@ namespace Bottleneck.Cli;
 /// <summary>The root `bottleneck` command and its subcommands.</summary>
 public static class BottleneckCommand
 {
-    public static RootCommand Create()
+    /// <summary>The name users type; also the name the help's usage lines show.</summary>
+    public const string Name = "bottleneck";
+
+    public static Command Create()
     {
-        var root = new RootCommand("Bottleneck: autoencoders for .NET. Train, evaluate and inspect the autoencoders of the chapter.\n\n" +
+        // Not a RootCommand: that takes its name from the executable, so the help would say "Bottleneck.Cli" (the
+        // assembly cannot be called "bottleneck", see the project file). The two options are what RootCommand adds.
+        var root = new Command(Name, "Bottleneck: autoencoders for .NET. Train, evaluate and inspect the autoencoders of the chapter.\n\n" +
                                    "Start with 'bottleneck demo' (the chapter's complete MNIST example), or 'bottleneck train --help'.");
+        root.Options.Add(new HelpOption());
+        root.Options.Add(new VersionOption());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(EncodeCommand.Create());
@@ -37,6 +45,22 @@ public static class BottleneckCommand
         root.Subcommands.Add(ErrorsCommand.Create());
         root.Subcommands.Add(DenoiseCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        ShowHelpWhenCalledBare(root);
         return root;
+    }
+
+    /// <summary>
+    /// A command that only groups others (`bottleneck`, `bottleneck anomaly`) prints its help and exits 0 when called
+    /// with no subcommand: that is how a new user asks what it can do, not a mistake.
+    /// </summary>
+    static void ShowHelpWhenCalledBare(Command command)
+    {
+        if (command.Subcommands.Count == 0 || command.Action is not null) return;
+        command.SetAction(parsed =>
+        {
+            new HelpAction().Invoke(parsed);
+            return CommandRunner.Success;
+        });
+        foreach (var subcommand in command.Subcommands) ShowHelpWhenCalledBare(subcommand);
     }
 }

@@ -4,23 +4,33 @@ namespace Bottleneck.Cli;
 
 /// <summary>
 /// Runs the command line with the toolkit's exit codes: 0 success; 2 bad input or usage, as one line on stderr with no
-/// stack trace; 1 an internal error, with the stack trace so it can be reported.
+/// stack trace; 1 an internal error, with the stack trace so it can be reported. A bare `bottleneck` prints the help
+/// and exits 0.
 /// </summary>
 public static class CommandRunner
 {
     public const int Success = 0, InternalError = 1, BadInput = 2;
 
-    public static int Run(RootCommand root, string[] args)
+    public static int Run(Command root, string[] args)
     {
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             var command = parsed.CommandResult.Command;
-            var name = command == root ? "bottleneck" : $"bottleneck {command.Name}";
-            Console.Error.WriteLine($"{name}: {parsed.Errors[0].Message} (see '{name} --help')");
+            var name = command == root ? root.Name : $"{root.Name} {command.Name}";
+            Console.Error.WriteLine($"{name}: {ErrorMessage(parsed, command)} (see '{name} --help')");
             return BadInput;
         }
         return parsed.Invoke();
+    }
+
+    static string ErrorMessage(ParseResult parsed, Command command)
+    {
+        // A word where a subcommand belongs is a mistyped command; System.CommandLine's own message would not say so.
+        var first = parsed.UnmatchedTokens.FirstOrDefault();
+        if (command.Subcommands.Count == 0 || first is null || first.StartsWith('-')) return parsed.Errors[0].Message;
+        var nearest = NearestCommand.To(first, command.Subcommands.Select(c => c.Name));
+        return nearest is null ? $"unknown command '{first}'" : $"unknown command '{first}'; did you mean '{nearest}'?";
     }
 
     /// <summary>Wraps a command's body so that its failures end with the right exit code and message.</summary>

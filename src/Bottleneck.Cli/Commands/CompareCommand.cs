@@ -61,7 +61,7 @@ public static class CompareCommand
             bool bceMeaningful = min >= 0 && max <= 1;
 
             if (ImageShape.Of(test.SampleShape) is { } shape)
-                SavePicture(outPath, test, shape, Math.Min(n, test.Count), pcaModel, ae, $"{ae.Spec.Name} against PCA-{pca.ComponentCount} on {loaded.Name} ({evaluatedOn})");
+                SavePicture(outPath, test, shape, FigureCount.Capped("compare", n, test.Count), pcaModel, ae, $"{ae.Spec.Name} against PCA-{pca.ComponentCount} on {loaded.Name} ({evaluatedOn})");
 
             JsonObject Figures(ReconstructionMetrics m, long parameters) => new()
             {
@@ -135,7 +135,7 @@ public static class CompareCommand
             var errors = (reconstructed - originals).square().mean([1]).data<float>().ToArray();
             rows.Add(new GridRow(name, Images(reconstructed), errors.Select(e => $"MSE: {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
         }
-        ImageGrid.SavePng(path, title, rows, shape.Width, shape.Height, shape.Channels);
+        ImageGrid.SaveWrappedPng(path, title, [rows], shape.Width, shape.Height, shape.Channels);
     }
 
     /// <summary>"Label: 7", or the class name where the classes have names ("Sneaker"), as the reconstruction grid captions them.</summary>

@@ -38,9 +38,9 @@ public static class DecodeCommand
                 if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
                 var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--png: the model's samples ({m.InputShape.Length}-D, {decoded.SampleLength} values) are not images");
                 var values = decoded.ToFloats();
-                var images = Enumerable.Range(0, Math.Min(n, decoded.Count))
+                var images = Enumerable.Range(0, FigureCount.Capped("decode", n, decoded.Count))
                     .Select(i => values.AsSpan(i * decoded.SampleLength, decoded.SampleLength).ToArray()).ToArray();
-                ImageGrid.SavePng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [new GridRow("Decoded", images)], shape.Width, shape.Height, shape.Channels);
+                ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], shape.Width, shape.Height, shape.Channels);
                 Console.WriteLine($"drew {images.Length} images into {picture}");
             }
             return CommandRunner.Success;

@@ -69,15 +69,15 @@ public static class DecompressCommand
                 {
                     var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--png: the model's samples ({decoded.SampleLength} values) are not images");
                     var values = decoded.ToFloats();
-                    var images = Enumerable.Range(0, Math.Min(pictures, decoded.Count))
+                    var images = Enumerable.Range(0, FigureCount.Capped("decompress", pictures, decoded.Count))
                         .Select(i => values.AsSpan(i * decoded.SampleLength, decoded.SampleLength).ToArray()).ToArray();
                     var title = $"Restored from {Path.GetFileName(codesPath)} ({file.Precision.Name()} codes, {file.CodeSize} values each)";
                     if (original is not null)
                     {
                         var originals = images.Select((_, i) => original.Batch(i, 1).contiguous().data<float>().ToArray()).ToArray();
-                        ImageGrid.SavePng(picture, title, [new GridRow("Original", originals), new GridRow("Restored", images)], shape.Width, shape.Height, shape.Channels);
+                        ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Original", originals), new GridRow("Restored", images)]], shape.Width, shape.Height, shape.Channels);
                     }
-                    else ImageGrid.SavePng(picture, title, [new GridRow("Restored", images)], shape.Width, shape.Height, shape.Channels);
+                    else ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Restored", images)]], shape.Width, shape.Height, shape.Channels);
                 }
                 bool images8 = original?.IsBytes ?? ImageShape.Of(m.InputShape) is not null;
                 if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, images8).ToJsonString());

@@ -123,7 +123,8 @@ public static class DenoiseCommand
                         for (int i = 0; i < files.Count; i++) ImageFile.WritePng(outputs.Corrupted[i], corruptedImages[i]);
                     }
                 }
-                DenoisingGrid.Save(outputs.Grid, Title(report, m.Spec.Name, where, corruption), clean, input, restored, layout, shown,
+                DenoisingGrid.Save(outputs.Grid, Title(report, m.Spec.Name, where, corruption), clean, input, restored, layout,
+                    FigureCount.Capped("denoise", shown, input.Count),
                     corruption?.Name ?? "Input", files?.Select(f => Path.GetFileName(f)).ToArray());
                 // Readable units (σ, ×, ·) rather than \u escapes, as train's metrics.json.
                 var encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;

@@ -47,7 +47,7 @@ public static class InfoCommand
                 {
                     ["name"] = r.Name, ["type"] = r.Type,
                     ["output_shape"] = new JsonArray(r.OutputShape.Select(d => (JsonNode)d).ToArray()),
-                    ["trainable_params"] = r.TrainableParams, ["non_trainable_params"] = r.NonTrainableParams,
+                    ["params"] = r.Params, ["trainable_params"] = r.TrainableParams, ["non_trainable_params"] = r.NonTrainableParams,
                     ["bottleneck"] = r.IsBottleneck,
                 }).ToArray());
                 var result = new JsonObject
@@ -65,10 +65,10 @@ public static class InfoCommand
             }
             var table = new Table().Border(TableBorder.Simple).Title($"{Markup.Escape(m.Spec.Name)} ({m.Spec.Family})")
                 .AddColumn("layer").AddColumn("type").AddColumn("output shape")
-                .AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("non-trainable").RightAligned());
+                .AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("of which non-trainable").RightAligned());
             foreach (var r in rows)
                 table.AddRow(r.IsBottleneck ? $"[bold]{r.Name}[/] (bottleneck)" : r.Name, Markup.Escape(r.Type),
-                    $"({string.Join(", ", r.OutputShape)})", r.TrainableParams.ToString("N0", CultureInfo.InvariantCulture),
+                    $"({string.Join(", ", r.OutputShape)})", r.Params.ToString("N0", CultureInfo.InvariantCulture),
                     r.NonTrainableParams.ToString("N0", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
             AnsiConsole.WriteLine($"Total params: {trainable + frozen:N0}");

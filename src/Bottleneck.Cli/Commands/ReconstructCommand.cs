@@ -34,8 +34,9 @@ public static class ReconstructCommand
             DataFit.Check(m, data);
             var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
             var path = parsed.GetValue(output)!;
-            ReconstructionGrid.Save(path, m, data, shape, Math.Min(n, data.Count), $"{m.Spec.Name} on {data.Name}: originals and reconstructions");
-            Console.WriteLine($"wrote {Math.Min(n, data.Count)} originals and reconstructions to {path}");
+            var drawn = FigureCount.Capped("reconstruct", n, data.Count);
+            ReconstructionGrid.Save(path, m, data, shape, drawn, $"{m.Spec.Name} on {data.Name}: originals and reconstructions");
+            Console.WriteLine($"wrote {drawn} originals and reconstructions to {path}");
             return CommandRunner.Success;
         }));
         return command;

@@ -46,6 +46,7 @@ public static class WorstCommand
             DataFit.Check(m, data);
             TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
+            var drawn = FigureCount.Capped("worst", n, data.Count);   // the picture's share; worst.csv lists all n
             n = Math.Min(n, data.Count);
 
             var errors = SampleErrors.Measure(m, data, kind);
@@ -63,9 +64,10 @@ public static class WorstCommand
             var csv = Path.Combine(outDirectory, "worst.csv");
             var summary = ErrorSummary.Of(errors);
             string name = SampleErrors.Short(kind);
-            string title = $"{m.Spec.Name} on {data.Name}: the {n} worst" + (groups.Count > 1 ? $" and {n} best" : "") + $" reconstructions of {data.Count:N0}";
+            string title = $"{m.Spec.Name} on {data.Name}: the {drawn} worst" + (groups.Count > 1 ? $" and {drawn} best" : "") + $" reconstructions of {data.Count:N0}";
             string subtitle = FormattableString.Invariant($"Error: {SampleErrors.Unit(kind)}. Over all samples: mean {summary.Mean:F4}, median {summary.Median:F4}, 95th percentile {summary.P95:F4}");
-            ReconstructionGrid.SaveSelected(picture, m, data, shape, title, groups, name, subtitle);
+            ReconstructionGrid.SaveSelected(picture, m, data, shape, title,
+                groups.Select(g => (g.Name, g.Indices[..drawn], g.Errors[..drawn])).ToArray(), name, subtitle);
             WriteCsv(csv, groups, data.Labels, data.ClassNames, name.ToLowerInvariant());
 
             if (parsed.GetValue(json))

@@ -1,3 +1,4 @@
+using Bottleneck.Analysis;
 using Bottleneck.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,7 +17,11 @@ public sealed record LossTerms(Tensor Total, IReadOnlyDictionary<string, Tensor>
 /// </summary>
 public abstract class Autoencoder : nn.Module<Tensor, Tensor>
 {
-    protected Autoencoder(string name, ModelSpec spec) : base(name) => Spec = spec;
+    protected Autoencoder(string name, ModelSpec spec) : base(name)
+    {
+        Spec = spec;
+        NativeWarnings.DisableNnpackWhereUnavailable();   // before the first convolution, or libtorch warns at each one
+    }
 
     /// <summary>The spec the model was built from; saving it and the weights is enough to rebuild the model.</summary>
     public ModelSpec Spec { get; }

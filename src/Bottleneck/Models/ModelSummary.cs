@@ -5,7 +5,11 @@ using static TorchSharp.torch;
 namespace Bottleneck.Models;
 
 /// <summary>One row of a model summary: a layer, its output shape for one sample, and its parameter counts.</summary>
-public sealed record LayerSummary(string Name, string Type, long[] OutputShape, long TrainableParams, long NonTrainableParams, bool IsBottleneck);
+public sealed record LayerSummary(string Name, string Type, long[] OutputShape, long TrainableParams, long NonTrainableParams, bool IsBottleneck)
+{
+    /// <summary>All the layer's parameters, trainable and not, as Keras's "Param #": the rows sum to the model's total.</summary>
+    public long Params => TrainableParams + NonTrainableParams;
+}
 
 /// <summary>
 /// A layer table like Keras's <c>model.summary()</c>: each layer's output shape (found by running one sample through)

@@ -29,8 +29,8 @@ public static class DenoisingGrid
         var denoised = model.Reconstruct(noisy).reshape(count, -1);
         string[] Errors(Tensor images) => (images - clean).square().mean([1]).data<float>().ToArray().Select(e => $"MSE: {e:F4}").ToArray();
         var labels = Enumerable.Range(0, count).Select(i => pairs.Labels is { } l ? $"Label: {l[i]}" : $"#{i}").ToArray();
-        ImageGrid.SavePng(path, title,
-            [new GridRow("Clean", Rows(clean), labels), new GridRow(inputTitle, Rows(noisy), Errors(noisy)), new GridRow("Denoised", Rows(denoised), Errors(denoised))],
+        ImageGrid.SaveWrappedPng(path, title,
+            [[new GridRow("Clean", Rows(clean), labels), new GridRow(inputTitle, Rows(noisy), Errors(noisy)), new GridRow("Denoised", Rows(denoised), Errors(denoised))]],
             shape.Width, shape.Height, shape.Channels);
     }
 
@@ -66,7 +66,7 @@ public static class DenoisingGrid
             rows.Add(new GridRow(inputTitle, ChannelsLast(inputPart, layout), top));
             rows.Add(new GridRow("Restored", ChannelsLast(restoredPart, layout)));
         }
-        ImageGrid.SavePng(path, title, rows, layout.Width, layout.Height, layout.Channels);
+        ImageGrid.SaveWrappedPng(path, title, [rows], layout.Width, layout.Height, layout.Channels);
     }
 
     // Each image's PSNR (from its own MSE) and SSIM against its clean image.

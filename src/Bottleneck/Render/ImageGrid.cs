@@ -30,6 +30,18 @@ public static class ImageGrid
     internal const float CaptionSize = 11;
 
     /// <summary>
+    /// The widest a wrapped figure gets, in pixels: about a screen's width, so that it opens without scrolling sideways
+    /// (a single row of 200 MNIST digits was 17,733 pixels wide).
+    /// </summary>
+    public const int MaxWrappedWidth = 1600;
+
+    /// <summary>
+    /// The most images a row of a wrapped figure may hold: at MNIST's size about 16 lines of 16, a few screens tall and
+    /// some 20 MB to draw. Commands cap their counts to it and say so.
+    /// </summary>
+    public const int MaxWrappedImages = 256;
+
+    /// <summary>
     /// Renders the grid and returns the PNG bytes; <paramref name="scale"/> enlarges each pixel to a square of that size,
     /// and <paramref name="subtitle"/>, when given, is a line of smaller text under the title (a key to the colours, say).
     /// </summary>
@@ -54,12 +66,8 @@ public static class ImageGrid
         var cellWidth = imageWidth * scale;
         var cellHeight = imageHeight * scale;
         var columns = rows.Max(r => r.Images.Count);
-        // A caption wider than its image widens every column, so captions never run into each other and the
-        // images of all rows stay aligned.
-        var widestCaption = rows.SelectMany(r => r.Captions ?? []).Select(c => Measure(captionFont, c)).DefaultIfEmpty(0).Max();
-        var columnWidth = Math.Max(cellWidth, widestCaption == 0 ? 0 : widestCaption + 2 * ImageGap);
-        var widestRowTitle = rows.Select(r => Measure(rowTitleFont, r.Title)).Max();
-        var rowTitleColumn = widestRowTitle == 0 ? 0 : widestRowTitle + RowTitleGap;
+        var columnWidth = ColumnWidth(rows, cellWidth, captionFont);
+        var rowTitleColumn = RowTitleColumn(rows, rowTitleFont);
         var titleBand = string.IsNullOrEmpty(title) ? 0 : TitleBand;
         var subtitleBand = string.IsNullOrEmpty(subtitle) ? 0 : SubtitleBand;
 
@@ -113,6 +121,75 @@ public static class ImageGrid
         using var snapshot = surface.Snapshot();
         using var png = snapshot.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();
+    }
+
+    /// <summary>
+    /// Renders bands of parallel rows (originals and their reconstructions, say: the i-th image of each row belongs
+    /// together) as by <see cref="RenderPng"/>, each band wrapped into as few lines as keep the figure within
+    /// <see cref="MaxWrappedWidth"/>, as even as can be (20 images that need two lines make two of 10, not 17 and 3);
+    /// every line repeats its rows' titles.
+    /// </summary>
+    /// <exception cref="BadInputException">As <see cref="RenderPng"/>, or a row holds more than <see cref="MaxWrappedImages"/> images.</exception>
+    public static byte[] RenderWrappedPng(string title, IReadOnlyList<IReadOnlyList<GridRow>> bands, int imageWidth, int imageHeight,
+        int channels = 1, int scale = 3, string? subtitle = null)
+    {
+        ArgumentNullException.ThrowIfNull(bands);
+        foreach (var band in bands)
+        {
+            if (band.Select(r => r.Images.Count).Distinct().Count() > 1)
+                throw new ArgumentException("the rows of a band must hold the same number of images", nameof(bands));
+            if (band.Count > 0 && band[0].Images.Count > MaxWrappedImages)
+                throw new BadInputException($"ImageGrid: {band[0].Images.Count} images in a row; a figure holds at most {MaxWrappedImages}");
+        }
+        var fit = ColumnsWithin(MaxWrappedWidth, bands.SelectMany(b => b).ToArray(), imageWidth * scale);
+        var longest = bands.SelectMany(b => b).Select(r => r.Images.Count).DefaultIfEmpty(1).Max();
+        var lines = (longest + fit - 1) / fit;
+        var columns = Math.Max(1, (longest + lines - 1) / lines);
+        return RenderPng(title, bands.SelectMany(b => Wrap(b, columns)).ToArray(), imageWidth, imageHeight, channels, scale, subtitle);
+    }
+
+    /// <summary>Renders as by <see cref="RenderWrappedPng"/> and writes the figure to <paramref name="path"/> atomically.</summary>
+    public static void SaveWrappedPng(string path, string title, IReadOnlyList<IReadOnlyList<GridRow>> bands, int imageWidth, int imageHeight,
+        int channels = 1, int scale = 3, string? subtitle = null) =>
+        AtomicFile.WriteAllBytes(path, RenderWrappedPng(title, bands, imageWidth, imageHeight, channels, scale, subtitle));
+
+    /// <summary>
+    /// The band's rows cut into lines of at most <paramref name="columns"/> images: the first line of every row, then the
+    /// second line of every row, and so on, so that an image stays above its partners.
+    /// </summary>
+    public static IReadOnlyList<GridRow> Wrap(IReadOnlyList<GridRow> band, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        var count = band.Count == 0 ? 0 : band.Max(r => r.Images.Count);
+        var lines = new List<GridRow>();
+        for (var start = 0; start < count; start += columns)
+            foreach (var row in band)
+                lines.Add(new GridRow(row.Title, row.Images.Skip(start).Take(columns).ToArray(), row.Captions?.Skip(start).Take(columns).ToArray()));
+        return lines;
+    }
+
+    /// <summary>How many columns of these rows' images fit in a figure <paramref name="maxWidth"/> pixels wide (at least one).</summary>
+    internal static int ColumnsWithin(int maxWidth, IReadOnlyList<GridRow> rows, int cellWidth)
+    {
+        using var rowTitleFont = NewFont(EmbeddedFonts.Regular, RowTitleSize);
+        using var captionFont = NewFont(EmbeddedFonts.Regular, CaptionSize);
+        // width = 2·Margin + rowTitleColumn + n·columnWidth + (n − 1)·ImageGap ≤ maxWidth
+        var room = maxWidth - 2 * Margin - RowTitleColumn(rows, rowTitleFont) + ImageGap;
+        return Math.Max(1, room / (ColumnWidth(rows, cellWidth, captionFont) + ImageGap));
+    }
+
+    // A caption wider than its image widens every column, so captions never run into each other and the images of all
+    // rows stay aligned.
+    static int ColumnWidth(IReadOnlyList<GridRow> rows, int cellWidth, SKFont captionFont)
+    {
+        var widestCaption = rows.SelectMany(r => r.Captions ?? []).Select(c => Measure(captionFont, c)).DefaultIfEmpty(0).Max();
+        return Math.Max(cellWidth, widestCaption == 0 ? 0 : widestCaption + 2 * ImageGap);
+    }
+
+    static int RowTitleColumn(IReadOnlyList<GridRow> rows, SKFont rowTitleFont)
+    {
+        var widestRowTitle = rows.Select(r => Measure(rowTitleFont, r.Title)).DefaultIfEmpty(0).Max();
+        return widestRowTitle == 0 ? 0 : widestRowTitle + RowTitleGap;
     }
 
     /// <summary>Renders the grid as by <see cref="RenderPng"/> and writes it to <paramref name="path"/> atomically.</summary>

@@ -24,8 +24,8 @@ public static class ReconstructionGrid
         var originalImages = Rows(originals);
         var reconstructedImages = Rows(reconstructions);
         var labels = Enumerable.Range(0, count).Select(i => Caption(data, i)).ToArray();
-        ImageGrid.SavePng(path, title,
-            [new GridRow("Original", originalImages, labels), new GridRow("Reconstructed", reconstructedImages, errors.Select(e => $"MSE: {e:F4}").ToArray())],
+        ImageGrid.SaveWrappedPng(path, title,
+            [[new GridRow("Original", originalImages, labels), new GridRow("Reconstructed", reconstructedImages, errors.Select(e => $"MSE: {e:F4}").ToArray())]],
             shape.Width, shape.Height, shape.Channels);
     }
 
@@ -40,16 +40,16 @@ public static class ReconstructionGrid
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var rows = new List<GridRow>();
+        var bands = new List<IReadOnlyList<GridRow>>();
         foreach (var (name, indices, errors) in groups)
         {
             var originals = data.Batch(tensor(indices.Select(i => (long)i).ToArray())).reshape(indices.Length, -1);
             var reconstructions = model.Reconstruct(originals).reshape(indices.Length, -1);
-            rows.Add(new GridRow($"{name}: input", Rows(originals), indices.Select(i => IndexCaption(data, i)).ToArray()));
-            rows.Add(new GridRow("reconstruction", Rows(reconstructions),
-                errors.Select(e => $"{errorName} {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
+            bands.Add([new GridRow($"{name}: input", Rows(originals), indices.Select(i => IndexCaption(data, i)).ToArray()),
+                new GridRow("reconstruction", Rows(reconstructions),
+                    errors.Select(e => $"{errorName} {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray())]);
         }
-        ImageGrid.SavePng(path, title, rows, shape.Width, shape.Height, shape.Channels, subtitle: subtitle);
+        ImageGrid.SaveWrappedPng(path, title, bands, shape.Width, shape.Height, shape.Channels, subtitle: subtitle);
     }
 
     /// <summary>"#1234 · 7", or "#1234 · Sneaker" where the classes have names; "#1234" without labels.</summary>

@@ -8,10 +8,10 @@ public static class CliRunner
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(string workingDirectory, params string[] args) => RunWith(new Dictionary<string, string>(), workingDirectory, args);
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, new Dictionary<string, string>(), args);
 
-    /// <summary>As <see cref="Run"/>, with <paramref name="environment"/> added to the child's environment.</summary>
-    public static Result RunWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
+    /// <summary>Runs the program with <paramref name="environment"/> added to its environment variables.</summary>
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Bottleneck.Cli.dll");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

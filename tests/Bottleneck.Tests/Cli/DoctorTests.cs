@@ -12,7 +12,7 @@ public class DoctorTests
         using var folder = new TempFolder();
         var environment = new Dictionary<string, string>();
         if (faults is not null) environment[SimulatedKernelFaults.Variable] = faults;
-        var result = CliRunner.RunWith(environment, folder.Path, "doctor", "--json");
+        var result = CliRunner.Run(folder.Path, environment, "doctor", "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
         stderr = result.Stderr;
         return JsonNode.Parse(result.Stdout)!.AsObject();

@@ -22,6 +22,24 @@ public class InfoTests
     }
 
     [Fact]
+    public void Info_table_params_column_sums_to_the_total()
+    {
+        using var folder = new TempFolder();
+        var result = CliRunner.Run(folder.Path, "info", "--model", "deep-bn");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        // Each layer row ends in its two counts, "params" and "of which non-trainable".
+        var counts = result.Stdout.Split('\n')
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^  (input|output|(en|de)coder\.\d+).*\s([\d,]+)\s+([\d,]+)\s*$"))
+            .Where(m => m.Success)
+            .Select(m => (All: long.Parse(m.Groups[3].Value.Replace(",", "")), Frozen: long.Parse(m.Groups[4].Value.Replace(",", ""))))
+            .ToArray();
+        Assert.Equal(29, counts.Length);
+        Assert.Equal(1_148_464, counts.Sum(c => c.All));   // was 1,144,880: the moving statistics were left out
+        Assert.Equal(3_584, counts.Sum(c => c.Frozen));
+        Assert.Contains("Total params: 1,148,464", result.Stdout);
+    }
+
+    [Fact]
     public void Info_table_names_the_bottleneck()
     {
         using var folder = new TempFolder();

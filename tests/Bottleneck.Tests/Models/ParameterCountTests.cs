@@ -56,6 +56,18 @@ public class ParameterCountTests
     }
 
     [Fact]
+    public void Summary_rows_count_every_parameter_so_they_sum_to_the_total()
+    {
+        using var model = ModelFactory.Create(Presets.Get("deep-bn").WithInputShape([784]));
+        var rows = ModelSummary.Of(model);
+        // BatchNorm over 512 units: γ and β (2 × 512 trainable) and the moving mean and variance (2 × 512 not).
+        var firstNorm = rows.Single(r => r.Name == "encoder.1");
+        Assert.Equal((1_024L, 1_024L, 2_048L), (firstNorm.TrainableParams, firstNorm.NonTrainableParams, firstNorm.Params));
+        Assert.Equal(1_148_464, rows.Sum(r => r.Params));
+        Assert.Equal(3_584, rows.Sum(r => r.NonTrainableParams));
+    }
+
+    [Fact]
     public void Deep_bn_places_batchnorm_before_activation_and_none_at_the_bottleneck()
     {
         using var model = ModelFactory.Create(Presets.Get("deep-bn").WithInputShape([784]));

@@ -193,6 +193,69 @@ public class ImageGridTests
         Assert.Equal(ImageGrid.RenderPng("Grid", rows, Side, Side, scale: Scale), File.ReadAllBytes(path));
     }
 
+    [Fact]
+    public void Many_images_wrap_into_lines_within_the_maximum_width()
+    {
+        // 200 MNIST-sized images above 200 partners, no titles or captions: 84-pixel cells 4 apart, so
+        // 12 + 17·84 + 16·4 + 12 = 1,516 ≤ 1,600 < 1,604 (18 columns): 17 a line, 12 lines (11 full, 13 left), 24 rows.
+        const int side = 28, scale = 3, cell = side * scale;
+        var images = Enumerable.Range(0, 200).Select(i => Enumerable.Repeat(i / 200f, side * side).ToArray()).ToArray();
+        GridRow[] band = [new GridRow("", images), new GridRow("", images)];
+
+        using var image = RenderedImage.Decode(ImageGrid.RenderWrappedPng("", [band], side, side, scale: scale));
+
+        Assert.Equal(2 * ImageGrid.Margin + 17 * cell + 16 * ImageGrid.ImageGap, image.Width);
+        Assert.Equal(1_516, image.Width);
+        Assert.Equal(2 * ImageGrid.Margin + 24 * cell + 23 * ImageGrid.RowGap, image.Height);
+        // Image 17 opens the second line of the first row (the third row of the figure): grey level 17/200.
+        var (x, y) = (ImageGrid.Margin + cell / 2, ImageGrid.Margin + 2 * (cell + ImageGrid.RowGap) + cell / 2);
+        Assert.Equal((byte)MathF.Round(17 / 200f * 255), image[x, y].Red);
+    }
+
+    [Fact]
+    public void Lines_are_as_even_as_they_can_be()
+    {
+        // 20 MNIST-sized images fit 17 a line (see above): two lines are needed, and they hold 10 each.
+        const int side = 28, scale = 3, cell = side * scale;
+        var images = Enumerable.Range(0, 20).Select(_ => Enumerable.Repeat(1f, side * side).ToArray()).ToArray();
+
+        using var image = RenderedImage.Decode(ImageGrid.RenderWrappedPng("", [[new GridRow("", images)]], side, side, scale: scale));
+
+        Assert.Equal(2 * ImageGrid.Margin + 10 * cell + 9 * ImageGrid.ImageGap, image.Width);
+        Assert.Equal(2 * ImageGrid.Margin + 2 * cell + ImageGrid.RowGap, image.Height);
+    }
+
+    [Fact]
+    public void A_short_band_stays_one_line_as_before()
+    {
+        var rows = new[] { new GridRow("Original", [Filled(0), Filled(1)], ["a", "b"]), new GridRow("Reconstructed", [Filled(1), Filled(0)]) };
+
+        Assert.Equal(ImageGrid.RenderPng("Grid", rows, Side, Side, scale: Scale), ImageGrid.RenderWrappedPng("Grid", [rows], Side, Side, scale: Scale));
+    }
+
+    [Fact]
+    public void Wrapping_keeps_each_image_above_its_partners_and_repeats_the_titles()
+    {
+        float[][] top = [Filled(0), Filled(0.1f), Filled(0.2f), Filled(0.3f), Filled(0.4f)];
+        float[][] bottom = [Filled(1), Filled(0.9f), Filled(0.8f), Filled(0.7f), Filled(0.6f)];
+        var lines = ImageGrid.Wrap([new GridRow("In", top, ["0", "1", "2", "3", "4"]), new GridRow("Out", bottom)], columns: 2);
+
+        Assert.Equal(["In", "Out", "In", "Out", "In", "Out"], lines.Select(l => l.Title));
+        Assert.Equal([2, 2, 2, 2, 1, 1], lines.Select(l => l.Images.Count));
+        Assert.Same(top[2], lines[2].Images[0]);
+        Assert.Same(bottom[2], lines[3].Images[0]);
+        Assert.Equal(["4"], lines[4].Captions!);
+        Assert.Null(lines[5].Captions);
+    }
+
+    [Fact]
+    public void Wrapped_figures_hold_a_bounded_number_of_images()
+    {
+        var images = Enumerable.Repeat(Filled(0), ImageGrid.MaxWrappedImages + 1).ToArray();
+        Assert.Throws<BadInputException>(() => ImageGrid.RenderWrappedPng("", [[new GridRow("", images)]], Side, Side));
+        Assert.Throws<ArgumentException>(() => ImageGrid.RenderWrappedPng("", [[new GridRow("", [Filled(0)]), new GridRow("", [Filled(0), Filled(1)])]], Side, Side));
+    }
+
     private static (int X, int Y) CellCentre(int column, int top, int left) =>
         (left + column * (Cell + ImageGrid.ImageGap) + Cell / 2, top + Cell / 2);
 }
