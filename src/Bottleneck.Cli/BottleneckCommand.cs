@@ -37,6 +37,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(ErrorsCommand.Create());
         root.Subcommands.Add(DenoiseCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         return root;
     }
 }
