@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Bottleneck.Analysis;
 using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Export;
 using Bottleneck.Export.Onnx;
 using Bottleneck.Models;
 using Microsoft.ML.OnnxRuntime;
@@ -45,6 +47,7 @@ public sealed class OnnxExportTests
                 Assert.Equal(indices.shape, encoded["indices"].shape);
                 Assert.Equal(ScalarType.Int64, encoded["indices"].dtype);
                 Assert.Equal(indices.data<long>().ToArray(), encoded["indices"].data<long>().ToArray());
+                Assert.True(indices.unique().output.shape[0] > 10, "the codebook should be in use, or equal indices prove little");
                 break;
             default:
                 AssertClose(model.Encode(input), encoded["code"]);
@@ -63,6 +66,66 @@ public sealed class OnnxExportTests
         // reconstruct and score
         AssertClose(model.Reconstruct(input), Run(model, OnnxGraphKind.Reconstruct, "input", input)["reconstruction"]);
         AssertClose(AnomalyDetector.ErrorsOf(model, null, input), Run(model, OnnxGraphKind.Score, "input", input)["score"]);
+    }
+
+    /// <summary>
+    /// Specs beyond the presets: every activation, BatchNorm and Dropout under other activations, [C, H, W] and flat
+    /// square inputs, odd image sizes, an even kernel (uneven 'same' padding), stride 2 on an odd size, 'same' pooling
+    /// with a ragged last window, a transposed convolution with K &lt; S (output padding), 'valid' convolutions.
+    /// </summary>
+    public static TheoryData<string> CustomSpecs => new(
+        """
+            { "family": "dense", "input_shape": [36], "encoder": [16], "bottleneck": 4, "activation": "leaky_relu", "leaky_relu_slope": 0.1,
+              "bottleneck_activation": "elu", "output_activation": "tanh", "batch_norm": true, "dropout": 0.3 }
+        """,
+        """
+            { "family": "tied", "input_shape": [6, 6], "encoder": [12], "bottleneck": 3, "activation": "tanh", "output_activation": "leaky_relu", "dropout": 0.1 }
+        """,
+        """
+            { "family": "conv", "input_shape": [2, 9, 9], "output_activation": "linear", "conv": {
+              "encoder": [ { "type": "conv", "filters": 4, "kernel": 4, "activation": "elu" },
+              { "type": "conv", "filters": 4, "kernel": 3, "stride": 2, "activation": "leaky_relu" },
+              { "type": "max_pool", "size": 2 } ],
+              "decoder": [ { "type": "conv_transpose", "filters": 4, "kernel": 3, "stride": 2, "activation": "tanh" },
+              { "type": "upsample", "size": 2 },
+              { "type": "conv", "filters": 2, "kernel": 4, "padding": "valid" } ] } }
+        """,
+        """
+            { "family": "conv", "input_shape": [49], "output_activation": "sigmoid", "conv": {
+              "encoder": [ { "type": "conv", "filters": 3, "kernel": 3, "stride": 2 }, { "type": "flatten" }, { "type": "dense", "units": 5, "activation": "tanh" } ],
+              "decoder": [ { "type": "dense", "units": 27 }, { "type": "reshape", "shape": [3, 3, 3] },
+              { "type": "conv_transpose", "filters": 2, "kernel": 2, "stride": 3, "activation": "sigmoid" },
+              { "type": "conv", "filters": 1, "kernel": 3, "padding": "valid" } ] } }
+        """);
+
+    [Theory, MemberData(nameof(CustomSpecs))]
+    public void CustomSpecsExportToo(string json)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(13);
+        using var model = Prepare(ModelFactory.Create(ModelSpec.Parse(json, "test spec")));
+        using var noGrad = no_grad();
+        using var generator = new Generator(7);
+        var input = rand([Samples, .. model.InputShape], generator: generator);
+        var code = randn([Samples, .. model.CodeShape], generator: generator);
+        AssertClose(model.Encode(input), Run(model, OnnxGraphKind.Encode, "input", input)["code"]);
+        AssertClose(model.Decode(code), Run(model, OnnxGraphKind.Decode, "code", code)["reconstruction"]);
+        AssertClose(model.Reconstruct(input), Run(model, OnnxGraphKind.Reconstruct, "input", input)["reconstruction"]);
+    }
+
+    [Fact]
+    public void APcaFolderExportsAsItsLinearAutoencoderAndMatchesTheFloat64Pca()
+    {
+        using var scope = NewDisposeScope();
+        using var folder = new TempFolder();
+        var data = TestData.LowRank(count: 300, size: 64, rank: 4);
+        using var pca = Pca.Fit(data, 6, PcaMethod.Svd);
+        PcaFolder.Save(pca, folder.Path);
+        using var model = ModelFolder.Load(folder.Path);
+        var input = data.Batch(0, Samples);
+        // The reference is the PCA's own float64 arithmetic, z = (x − μ)Vᵀ and x̂ = (x − μ)VᵀV + μ, rounded once to float32.
+        AssertClose(pca.Encode(input.to_type(ScalarType.Float64)), Run(model, OnnxGraphKind.Encode, "input", input)["code"]);
+        AssertClose(pca.Reconstruct(input.to_type(ScalarType.Float64)), Run(model, OnnxGraphKind.Reconstruct, "input", input)["reconstruction"]);
     }
 
     [Theory]
@@ -118,12 +181,17 @@ public sealed class OnnxExportTests
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
 
-    /// <summary>A preset built with a fixed seed, its zero biases and BatchNorm statistics made random so the graph has to carry them, in eval mode.</summary>
+    /// <summary>A preset built with a fixed seed (see <see cref="Prepare"/>).</summary>
     internal static Autoencoder Build(string preset)
     {
         random.manual_seed(11);
         var spec = Presets.Get(preset);
-        var model = ModelFactory.Create(spec.InputShape is null ? spec.WithInputShape([28, 28]) : spec);
+        return Prepare(ModelFactory.Create(spec.InputShape is null ? spec.WithInputShape([28, 28]) : spec));
+    }
+
+    /// <summary>A model with its zero biases and BatchNorm statistics made random so the graph has to carry them, in eval mode.</summary>
+    static Autoencoder Prepare(Autoencoder model)
+    {
         using var noGrad = no_grad();
         using var generator = new Generator(12);
         foreach (var (name, parameter) in model.named_parameters())
