@@ -181,6 +181,15 @@ public sealed class OnnxExportTests
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));
     }
 
+    [Fact]
+    public void AModelTypeWithNoOnnxFormIsRefusedByName()
+    {
+        using var deep = (DenseAutoencoder)Build("deep");
+        using var pair = new LayerPair(deep, 0);
+        var error = Assert.Throws<BadInputException>(() => OnnxExport.ToBytes(pair, OnnxGraphKind.Encode));
+        Assert.Equal("model family 'dense' (LayerPair) has no ONNX form in this exporter; nothing was written", error.Message);
+    }
+
     /// <summary>A preset built with a fixed seed (see <see cref="Prepare"/>).</summary>
     internal static Autoencoder Build(string preset)
     {
