@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Bottleneck.Analysis;
 using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Export;
