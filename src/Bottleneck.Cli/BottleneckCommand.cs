@@ -45,6 +45,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(ErrorsCommand.Create());
         root.Subcommands.Add(DenoiseCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         ShowHelpWhenCalledBare(root);
         return root;
     }
