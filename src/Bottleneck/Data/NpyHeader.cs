@@ -66,7 +66,12 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
     /// </summary>
     private sealed class LiteralParser(string text, string source)
     {
+        // numpy's headers nest two deep (a dict holding a shape tuple; a structured dtype a few more). The bound keeps a
+        // hostile header of thousands of brackets from overflowing the stack of this recursive parser.
+        private const int MaxDepth = 32;
+
         private int _position;
+        private int _depth;
 
         public object? ParseDocument()
         {
@@ -88,17 +93,14 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
             SkipWhitespace();
             if (_position >= text.Length) throw Error("unexpected end of the header");
             var c = text[_position];
-            switch (c)
+            if (c is '{' or '(' or '[')
             {
-                case '{':
-                    return ParseDict();
-                case '(':
-                    return ParseSequence(')');
-                case '[':
-                    return ParseSequence(']');
-                case '\'' or '"':
-                    return ParseString();
+                if (++_depth > MaxDepth) throw Error($"brackets nested more than {MaxDepth} deep");
+                object value = c == '{' ? ParseDict() : ParseSequence(c == '(' ? ')' : ']');
+                _depth--;
+                return value;
             }
+            if (c is '\'' or '"') return ParseString();
             if (c == '-' || char.IsAsciiDigit(c)) return ParseInteger();
             if (char.IsAsciiLetter(c))
             {

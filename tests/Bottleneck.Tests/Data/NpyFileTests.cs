@@ -327,6 +327,30 @@ public class NpyFileTests : IDisposable
         Assert.Equal($"{path}: 1 unexpected bytes after the data of shape [2]", error.Message);
     }
 
+    [Fact]
+    public void DeeplyNestedHeader_IsRefusedWithoutOverflowingTheStack()
+    {
+        // A 64 KB header of 32,000 nested brackets used to overflow the recursive parser's stack and kill the process.
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + new string('[', 32_000) + new string(']', 32_000) + "}";
+        var path = _temp.Write("x.npy", Npy(header, new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.StartsWith($"{path}: malformed .npy header: brackets nested more than 32 deep (at offset ", error.Message);
+    }
+
+    [Fact]
+    public void NestingAsDeepAsTheBound_IsParsed()
+    {
+        // 31 brackets inside the dict make 32 levels: still a header, only its 'shape' is wrong.
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + new string('(', 31) + new string(')', 31) + "}";
+        var path = _temp.Write("x.npy", Npy(header, new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.StartsWith($"{path}: .npy header field 'shape' contains a sequence", error.Message);
+    }
+
     /// <summary>Builds a .npy file by hand: magic, version, little-endian header length, header text, data.</summary>
     internal static byte[] Npy(string header, byte[] data, byte major = 1)
     {

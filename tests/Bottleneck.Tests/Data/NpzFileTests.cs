@@ -129,6 +129,20 @@ public class NpzFileTests : IDisposable
         Assert.Equal($"{path}[y_train.npy]: truncated: expected 5 bytes of data for '|u1' shape [5], found 2", error.Message);
     }
 
+    [Fact]
+    public void DeeplyNestedHeaderInsideAnEntry_IsRefusedWithoutOverflowingTheStack()
+    {
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + new string('(', 32_000) + new string(')', 32_000) + "}";
+        var path = _temp.File("x.npz");
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var stream = zip.CreateEntry("x_train.npy").Open())
+            stream.Write(NpyFileTests.Npy(header, new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpzFile.Read(path));
+
+        Assert.StartsWith($"{path}[x_train.npy]: malformed .npy header: brackets nested more than 32 deep", error.Message);
+    }
+
     private string WriteZip(string name, Dictionary<string, (NumericArray Array, CompressionLevel Level)> entries)
     {
         var path = _temp.File(name);
