@@ -19,6 +19,8 @@ public sealed record CsvChunk(float[] Features, int[]? Labels, int Rows, long Fi
 /// </summary>
 public sealed class CsvRowReader : IDisposable
 {
+    const int ReservedValues = 1 << 20;
+
     readonly string path;
     readonly char delimiter;
     readonly StreamReader reader;
@@ -98,7 +100,10 @@ public sealed class CsvRowReader : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
         if (finished) return null;
-        var features = new List<float>(Math.Min(maxRows, 1 << 16) * FeatureCount);
+        // Reserve room for about a million values, or for one row when a row is wider: reserving for maxRows rows up
+        // front overflowed int at 200,000 columns and would ask for gigabytes on a small file of wide rows.
+        var reservedRows = Math.Clamp(ReservedValues / Math.Max(FeatureCount, 1), 1, maxRows);
+        var features = new List<float>(reservedRows * FeatureCount);
         var labels = labelIndex >= 0 ? new List<int>() : null;
         int rows = 0;
         while (rows < maxRows)

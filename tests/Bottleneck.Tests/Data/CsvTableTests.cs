@@ -24,6 +24,24 @@ public class CsvTableTests : IDisposable
     }
 
     [Fact]
+    public void TwoHundredThousandColumns_AreReadWithoutReservingGigabytes()
+    {
+        // Reserving 16,384 rows of 200,000 values overflowed int (exit 1); without the overflow it would be 13 GB.
+        const int columns = 200_000;
+        var row = string.Join(',', Enumerable.Range(0, columns).Select(j => (j % 7).ToString()));
+        var path = _temp.Write("wide.csv", row + "\n" + row + "\n");
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var table = CsvTable.Read(path, new CsvReadOptions());
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal([2, columns], table.Features.Shape);
+        Assert.Equal(2f, table.Features.Floats![columns + 199_999]); // 199,999 = 7 × 28,571 + 2
+        Assert.Equal(Enumerable.Range(0, columns).Select(j => (float)(j % 7)), table.Features.Floats![columns..]);
+        Assert.True(allocated < 100_000_000, $"reading a 0.8 MB file allocated {allocated} bytes");
+    }
+
+    [Fact]
     public void NumericFirstRow_IsData()
     {
         var path = _temp.Write("data.csv", "1,2\n3,4\n");
