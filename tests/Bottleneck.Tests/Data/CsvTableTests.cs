@@ -42,6 +42,27 @@ public class CsvTableTests : IDisposable
     }
 
     [Fact]
+    public void TerminalEscapesInACell_AreShownEscaped()
+    {
+        var path = _temp.Write("data.csv", "a,b\e[31m\n1,\e[2J\e]0;owned\a\n");
+
+        var error = Assert.Throws<BadInputException>(() => CsvTable.Read(path, new CsvReadOptions()));
+
+        Assert.Equal($@"{path}: row 2, column 'b\u001B[31m': '\u001B[2J\u001B]0;owned\u0007' is not a number", error.Message);
+        Assert.DoesNotContain(error.Message, c => char.IsControl(c));
+    }
+
+    [Fact]
+    public void A20MegabyteCell_IsShownAsAShortExcerpt()
+    {
+        var path = _temp.Write("data.csv", "1,2\n3," + new string('x', 20_000_000) + "\n");
+
+        var error = Assert.Throws<BadInputException>(() => CsvTable.Read(path, new CsvReadOptions()));
+
+        Assert.Equal($"{path}: row 2, column 1 (counting from 0): '{new string('x', 40)}...' (20000000 characters) is not a number", error.Message);
+    }
+
+    [Fact]
     public void NumericFirstRow_IsData()
     {
         var path = _temp.Write("data.csv", "1,2\n3,4\n");

@@ -351,6 +351,29 @@ public class NpyFileTests : IDisposable
         Assert.StartsWith($"{path}: .npy header field 'shape' contains a sequence", error.Message);
     }
 
+    [Fact]
+    public void LineBreaksAndEscapesInAHeader_StayOnOneEscapedLine()
+    {
+        var path = _temp.Write("x.npy", Npy("{'descr': '<f4',\n\n 'fortran_order': False, 'shape': (1,), 'x': bogus\u001b[2J}", new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.Equal(
+            $@"{path}: malformed .npy header: unknown name 'bogus' (at offset 68 of '{{\'descr\': \'<f4\',\n\n \'fortran_order\': False, \'shape\': (1,), \'x...' (73 characters))"
+                .Replace(@"\'", "'"),
+            error.Message);
+    }
+
+    [Fact]
+    public void EscapeCodesInADtype_AreShownEscaped()
+    {
+        var path = _temp.Write("x.npy", Npy("{'descr': '\u001b]0;owned\u0007', 'fortran_order': False, 'shape': (1,), }", new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.StartsWith($@"{path}: .npy dtype '\u001B]0;owned\u0007' is not supported;", error.Message);
+    }
+
     /// <summary>Builds a .npy file by hand: magic, version, little-endian header length, header text, data.</summary>
     internal static byte[] Npy(string header, byte[] data, byte major = 1)
     {
