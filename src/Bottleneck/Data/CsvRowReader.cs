@@ -200,9 +200,8 @@ public sealed class CsvRowReader : IDisposable
 
     static int ParseLabel(string cell, string path, int row, string column)
     {
-        if (TryParseNumber(cell, out var value) && value == Math.Floor(value) && value is >= int.MinValue and <= int.MaxValue)
-            return (int)value;
-        throw new BadInputException($"{path}: row {row}, label {column}: {Excerpt.Quote(cell)} is not an integer");
+        if (TryParseNumber(cell, out var value) && ClassLabel.IsValid(value)) return (int)value;
+        throw new BadInputException($"{path}: row {row}, label {column}: {Excerpt.Quote(cell)}, {ClassLabel.Expected}");
     }
 
     /// <summary>Header detection counts "nan" and "inf" as numbers, so a data row with a missing value is not mistaken for a header.</summary>

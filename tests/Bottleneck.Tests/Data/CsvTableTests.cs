@@ -288,13 +288,17 @@ public class CsvTableTests : IDisposable
     [InlineData("3.5")]
     [InlineData("three")]
     [InlineData("nan")]
-    public void NonIntegerLabel_IsReported(string cell)
+    [InlineData("-1")]
+    [InlineData("10000")]
+    [InlineData("1000000000")]
+    [InlineData("2147483647")]
+    public void LabelOutsideTheClassLabelRule_IsReported(string cell)
     {
         var path = _temp.Write("data.csv", $"x,digit\n0.5,1\n0.25,{cell}\n");
 
         var error = Assert.Throws<BadInputException>(() => CsvTable.Read(path, new CsvReadOptions { LabelColumn = "digit" }));
 
-        Assert.Equal($"{path}: row 3, label column 'digit': '{cell}' is not an integer", error.Message);
+        Assert.Equal($"{path}: row 3, label column 'digit': '{cell}', expected an integer class label from 0 to 9999", error.Message);
     }
 
     [Fact]
