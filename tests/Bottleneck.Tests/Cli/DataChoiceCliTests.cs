@@ -1,0 +1,38 @@
+using Xunit;
+
+namespace Bottleneck.Tests.Cli;
+
+/// <summary>What the user named is what is used: --split, data locations and --model names are never quietly swapped.</summary>
+public class DataChoiceCliTests : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    /// <summary>An IDX folder of 8 training images (4×4) and labels, and no test files.</summary>
+    string TrainOnlyIdxFolder()
+    {
+        var data = Directory.CreateDirectory(folder["idx"]).FullName;
+        var pixels = Enumerable.Range(0, 8 * 16).Select(i => (byte)(i * 37 % 256)).ToArray();
+        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), [0, 0, 8, 3, 0, 0, 0, 8, 0, 0, 0, 4, 0, 0, 0, 4, .. pixels]);
+        File.WriteAllBytes(Path.Combine(data, "train-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0, 0, 8, 0, 1, 2, 3, 0, 1, 2, 3]);
+        return data;
+    }
+
+    [Fact]
+    public void Split_test_on_a_folder_without_test_files_is_refused()
+    {
+        TrainOnlyIdxFolder();
+        // PCA makes a model folder without training.
+        var pca = CliRunner.Run(folder.Path, "pca", "--data", "idx", "--components", "2", "--out", "pca");
+        Assert.True(pca.ExitCode == 0, pca.Stderr);
+
+        var asked = CliRunner.Run(folder.Path, "evaluate", "--model", "pca", "--data", "idx", "--split", "test", "--json");
+        CliRunner.AssertBadInput(asked, "--split test: idx has no test part");
+        Assert.Equal("", asked.Stdout);
+
+        // Left out, --split still falls back to the training part, as the help says.
+        var implied = CliRunner.Run(folder.Path, "evaluate", "--model", "pca", "--data", "idx", "--json");
+        Assert.True(implied.ExitCode == 0, implied.Stderr);
+    }
+}
