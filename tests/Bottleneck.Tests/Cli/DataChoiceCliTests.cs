@@ -35,4 +35,26 @@ public class DataChoiceCliTests : IDisposable
         var implied = CliRunner.Run(folder.Path, "evaluate", "--model", "pca", "--data", "idx", "--json");
         Assert.True(implied.ExitCode == 0, implied.Stderr);
     }
+
+    [Fact]
+    public void An_mnist_variable_naming_no_folder_is_refused_not_replaced_by_the_shipped_copy()
+    {
+        var result = CliRunner.Run(folder.Path, new Dictionary<string, string> { ["BOTTLENECK_MNIST"] = "/nonexistent" },
+            "train", "--data", "mnist", "--model", "basic", "--out", "out");
+
+        CliRunner.AssertBadInput(result, "$BOTTLENECK_MNIST: /nonexistent: no such folder, expected a folder with mnist's IDX files");
+        Assert.False(Directory.Exists(folder["out"]));
+    }
+
+    [Fact]
+    public void A_fashion_mnist_folder_without_the_files_is_refused_even_where_another_copy_exists()
+    {
+        Directory.CreateDirectory(folder["empty"]);
+        // The variable names a real copy (a train-only IDX folder): the option still wins, and fails.
+        var result = CliRunner.Run(folder.Path, new Dictionary<string, string> { ["BOTTLENECK_FASHION_MNIST"] = TrainOnlyIdxFolder() },
+            "train", "--data", "fashion-mnist", "--fashion-mnist", "empty", "--model", "basic", "--out", "out");
+
+        CliRunner.AssertBadInput(result, "--fashion-mnist: empty does not hold fashion-mnist's IDX files");
+        Assert.False(Directory.Exists(folder["out"]));
+    }
 }
