@@ -57,4 +57,19 @@ public class DataChoiceCliTests : IDisposable
         CliRunner.AssertBadInput(result, "--fashion-mnist: empty does not hold fashion-mnist's IDX files");
         Assert.False(Directory.Exists(folder["out"]));
     }
+
+    [Fact]
+    public void A_folder_named_like_a_preset_does_not_shadow_the_preset()
+    {
+        // ./basic holds a broken model.json; before, --model basic read it instead of building the preset.
+        Directory.CreateDirectory(folder["basic"]);
+        File.WriteAllText(folder["basic/model.json"], "not json");
+
+        var preset = CliRunner.Run(folder.Path, "info", "--model", "basic", "--json");
+        Assert.True(preset.ExitCode == 0, preset.Stderr);
+        Assert.Contains("\"basic\"", preset.Stdout);
+
+        // A path with a separator is the folder.
+        CliRunner.AssertBadInput(CliRunner.Run(folder.Path, "info", "--model", "./basic", "--json"), "model.json");
+    }
 }
