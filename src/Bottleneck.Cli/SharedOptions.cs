@@ -17,7 +17,7 @@ public static class SharedOptions
         };
 
     public static Option<string?> FashionMnist() =>
-        new("--fashion-mnist") { Description = $"Folder with Fashion-MNIST's IDX files (default: ${BuiltInDatasets.FashionMnistVariable}, then {BuiltInDatasets.DebianFashionMnist})" };
+        new("--fashion-mnist") { Description = $"Folder with Fashion-MNIST's IDX files (default: ${BuiltInDatasets.FashionMnistVariable}, else {BuiltInDatasets.DebianFashionMnist}; a folder given is the only one tried)" };
 
     public static Option<bool?> CsvHeader() =>
         new("--header") { Description = "Whether a CSV's first row is a header (default: detected)" };
