@@ -25,7 +25,7 @@ public sealed class NpzFile : IDisposable
         _entries = entries;
     }
 
-    /// <summary>The arrays in the archive: entry names without the ".npy" suffix, in archive order.</summary>
+    /// <summary>The arrays in the archive: entry names without the ".npy" suffix.</summary>
     public IReadOnlyCollection<string> Names => _entries.Keys;
 
     /// <summary>The first few array names, escaped, for error messages.</summary>
