@@ -56,6 +56,9 @@ public static class NpyFile
             throw new BadInputException(
                 $"{sourceName}: .npy shape {NumericArray.FormatShape(header.Shape)} has more than {Array.MaxLength} elements, the most one array can hold");
         checkBeforeData?.Invoke(header.Shape, headerBytes + count * type.Size);
+        // A file says up front whether the data is all there: nothing is allocated for a header that overpromises.
+        if (stream.CanSeek && stream.Length - stream.Position < count * type.Size)
+            throw Truncated(sourceName, header, count * type.Size, stream.Length - stream.Position);
 
         if (type.IsUnsignedByte)
         {

@@ -318,6 +318,20 @@ public class NpyFileTests : IDisposable
     }
 
     [Fact]
+    public void AHeaderPromisingMoreThanTheFileHolds_IsRefusedBeforeAllocating()
+    {
+        // 400 MB of float32 promised over 4 bytes: the old reader allocated the 400 MB first.
+        var path = _temp.Write("x.npy", Npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 1000), }", new byte[4]));
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal($"{path}: truncated: expected 400000000 bytes of data for '<f4' shape [100000, 1000], found 4", error.Message);
+        Assert.True(allocated < 1_000_000, $"refusing allocated {allocated} bytes");
+    }
+
+    [Fact]
     public void TrailingBytesInAFile_AreReported()
     {
         var path = _temp.Write("x.npy", Npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", [1, 2, 3]));
