@@ -28,13 +28,7 @@ public sealed class DataSelection
     public Dataset Load(ParseResult parsed, out LoadedData loaded)
     {
         loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
-        var which = parsed.GetValue(split)!.ToLowerInvariant();
-        var chosen = which switch
-        {
-            "test" => loaded.Test ?? loaded.Train,
-            "train" => loaded.Train,
-            _ => throw new BadInputException($"--split: expected test or train, got '{which}'"),
-        };
+        var chosen = loaded.Part(parsed.GetValue(split)!, SharedOptions.IsGiven(parsed, split));
         if (parsed.GetValue(limit) is int n)
         {
             if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");

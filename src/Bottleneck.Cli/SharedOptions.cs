@@ -17,7 +17,7 @@ public static class SharedOptions
         };
 
     public static Option<string?> FashionMnist() =>
-        new("--fashion-mnist") { Description = $"Folder with Fashion-MNIST's IDX files (default: ${BuiltInDatasets.FashionMnistVariable}, then {BuiltInDatasets.DebianFashionMnist})" };
+        new("--fashion-mnist") { Description = $"Folder with Fashion-MNIST's IDX files (default: ${BuiltInDatasets.FashionMnistVariable}, else {BuiltInDatasets.DebianFashionMnist}; a folder given is the only one tried)" };
 
     public static Option<bool?> CsvHeader() =>
         new("--header") { Description = "Whether a CSV's first row is a header (default: detected)" };
@@ -35,9 +35,12 @@ public static class SharedOptions
 
     public static Option<int> Seed() => new("--seed") { Description = "Seed for weights, shuffling and noise: the same seed repeats a run exactly", DefaultValueFactory = _ => 42 };
 
+    /// <summary>True when <paramref name="option"/> was on the command line, not filled in from its default.</summary>
+    public static bool IsGiven(ParseResult parsed, Option option) => parsed.GetResult(option) is { Implicit: false };
+
     public static Option<string> Split() => new("--split")
     {
-        Description = "Which part of the dataset: test (default when the dataset has one) or train",
+        Description = "Which part of the dataset: test or train (default test, or train when the dataset has no test part; an explicit --split test then fails)",
         DefaultValueFactory = _ => "test",
     };
 

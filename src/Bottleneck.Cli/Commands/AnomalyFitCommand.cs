@@ -72,7 +72,7 @@ public static class AnomalyFitCommand
                 Data = parsed.GetRequiredValue(data),
                 DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
                 Spec = spec,
-                SpecIsPreset = Presets.Exists(modelArgument),
+                SpecIsPreset = ModelSource.IsPresetName(modelArgument),
                 NormalClasses = ClassList.Parse(parsed.GetValue(normalClasses), "--normal-classes"),
                 AnomalyClass = parsed.GetValue(anomalyClass),
                 Threshold = threshold,

@@ -49,13 +49,7 @@ public static class AnomalyScoreCommand
             else
             {
                 using var loaded = DataSource.Load(dataArgument, SharedOptions.DataOptions(parsed, fashion, header, label));
-                var which = parsed.GetValue(split)!.ToLowerInvariant();
-                var chosen = which switch
-                {
-                    "test" => loaded.Test ?? loaded.Train,
-                    "train" => loaded.Train,
-                    _ => throw new BadInputException($"--split: expected test or train, got '{which}'"),
-                };
+                var chosen = loaded.Part(parsed.GetValue(split)!, SharedOptions.IsGiven(parsed, split));
                 summary = AnomalyScoring.ScoreDataset(detector, chosen, outPath);
             }
             if (parsed.GetValue(json))

@@ -50,13 +50,7 @@ public static class DecompressCommand
                 if (parsed.GetValue(data) is { } dataArgument)
                 {
                     loaded = DataSource.Load(dataArgument, SharedOptions.DataOptions(parsed, fashion, header, label));
-                    var which = parsed.GetValue(split)!.ToLowerInvariant();
-                    original = which switch
-                    {
-                        "test" => loaded.Test ?? loaded.Train,
-                        "train" => loaded.Train,
-                        _ => throw new BadInputException($"--split: expected test or train, got '{which}'"),
-                    };
+                    original = loaded.Part(parsed.GetValue(split)!, SharedOptions.IsGiven(parsed, split));
                     if (parsed.GetValue(limit) is int n)
                     {
                         if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");

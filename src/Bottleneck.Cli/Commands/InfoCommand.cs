@@ -27,7 +27,7 @@ public static class InfoCommand
         {
             var argument = parsed.GetRequiredValue(model);
             Autoencoder built;
-            if (ModelFolder.IsModelFolder(argument)) built = ModelFolder.Load(argument);
+            if (ModelSource.IsTrainedFolder(argument)) built = ModelFolder.Load(argument);
             else
             {
                 var size = parsed.GetValue(inputSize) ?? 784;

@@ -76,14 +76,14 @@ public static class LrFindCommand
             var modelArgument = parsed.GetRequiredValue(model);
             var spec = ModelSource.Spec(modelArgument);
             // A trained model's sweep goes beside it; a preset's or spec's where `train` would put the model.
-            var output = parsed.GetValue(outDir) ?? (ModelFolder.IsModelFolder(modelArgument) ? modelArgument : Path.Combine("runs", spec.Name));
+            var output = parsed.GetValue(outDir) ?? (ModelSource.IsTrainedFolder(modelArgument) ? modelArgument : Path.Combine("runs", spec.Name));
 
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var train = loaded.Train;
             using var limited = parsed.GetValue(limit) is int n && n < train.Count ? train.Slice(0, n) : null;
             train = limited ?? train;
             random.manual_seed(finder.Seed);
-            using var network = ModelFolder.IsModelFolder(modelArgument) ? ModelFolder.Load(modelArgument) : ModelFactory.Create(spec.WithInputShape(train.SampleShape));
+            using var network = ModelSource.IsTrainedFolder(modelArgument) ? ModelFolder.Load(modelArgument) : ModelFactory.Create(spec.WithInputShape(train.SampleShape));
 
             var result = Interruptible.Run(cancel => WithProgress((progress) => finder.Run(network, train, progress, cancel)));
             Directory.CreateDirectory(output);

@@ -94,7 +94,7 @@ public static class TrainCommand
                     Data = dataArgument,
                     DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
                     Spec = spec,
-                    StartFrom = ModelFolder.IsModelFolder(modelArgument) ? modelArgument : null,
+                    StartFrom = ModelSource.IsTrainedFolder(modelArgument) ? modelArgument : null,
                     Limit = parsed.GetValue(limit),
                     ValSplit = parsed.GetValue(valSplit),
                     ValData = parsed.GetValue(valData),
@@ -120,7 +120,7 @@ public static class TrainCommand
                     PretrainEpochs = parsed.GetValue(pretrainEpochs),
                     // A denoising preset without --noise trains with the chapter's corruption (§10.4: Gaussian, 0.5).
                     Noise = parsed.GetValue(noise)
-                            ?? (ModelFolder.IsModelFolder(modelArgument) || File.Exists(modelArgument) ? null : Presets.DefaultNoise(modelArgument)),
+                            ?? (ModelSource.IsPresetName(modelArgument) ? Presets.DefaultNoise(modelArgument) : null),
                     FixedNoise = parsed.GetValue(fixedNoise),
                     OutputDirectory = parsed.GetValue(outDir) ?? Path.Combine("runs", spec.Name),
                 };

@@ -5,8 +5,8 @@ public sealed record BuiltInDataset(string Name, string Description, IReadOnlyLi
 
 /// <summary>
 /// The built-in datasets: <c>mnist</c>, shipped with the toolkit (the original IDX files, CC BY-SA 3.0), and
-/// <c>fashion-mnist</c> (MIT), which is found on the machine: an explicit folder, then $BOTTLENECK_FASHION_MNIST, then
-/// /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist package).
+/// <c>fashion-mnist</c> (MIT), which is found on the machine: an explicit folder, else $BOTTLENECK_FASHION_MNIST, else
+/// /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist package). A location given is the only one tried.
 /// </summary>
 public static class BuiltInDatasets
 {
@@ -31,17 +31,25 @@ public static class BuiltInDatasets
     /// <summary>The built-in dataset called <paramref name="name"/>, or null.</summary>
     public static BuiltInDataset? Find(string name) => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The folder holding <paramref name="dataset"/>'s IDX files on this machine, or null when it is not here.</summary>
+    /// <summary>
+    /// The folder holding <paramref name="dataset"/>'s IDX files on this machine, or null when it is not here. A location
+    /// the user gave (--fashion-mnist, else the dataset's environment variable) is the only place looked: when it holds
+    /// no dataset that is an error, never a quiet fall-back to another copy.
+    /// </summary>
+    /// <exception cref="BadInputException">The location the user gave does not exist or does not hold the IDX files.</exception>
     public static string? Locate(BuiltInDataset dataset, DataOptions options)
     {
-        IEnumerable<string?> candidates = dataset == Mnist
-            ? [Environment.GetEnvironmentVariable(MnistVariable), Path.Combine(AppContext.BaseDirectory, "data", "mnist")]
-            : [options.FashionMnistPath, Environment.GetEnvironmentVariable(FashionMnistVariable), DebianFashionMnist];
-        foreach (var folder in candidates)
-            if (!string.IsNullOrWhiteSpace(folder) && IdxFolder.Find(folder) is not null)
-                return folder;
-        if (dataset == FashionMnist && !string.IsNullOrWhiteSpace(options.FashionMnistPath))
-            throw new BadInputException($"--fashion-mnist: {options.FashionMnistPath} does not hold Fashion-MNIST's IDX files (train-images-idx3-ubyte[.gz] and the other three)");
-        return null;
+        var (given, by) = dataset == Mnist ? (Environment.GetEnvironmentVariable(MnistVariable), "$" + MnistVariable)
+            : !string.IsNullOrWhiteSpace(options.FashionMnistPath) ? (options.FashionMnistPath, "--fashion-mnist")
+            : (Environment.GetEnvironmentVariable(FashionMnistVariable), "$" + FashionMnistVariable);
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            if (!Directory.Exists(given)) throw new BadInputException($"{by}: {given}: no such folder, expected a folder with {dataset.Name}'s IDX files");
+            if (IdxFolder.Find(given) is null)
+                throw new BadInputException($"{by}: {given} does not hold {dataset.Name}'s IDX files (expected train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and the t10k test files)");
+            return given;
+        }
+        var usual = dataset == Mnist ? Path.Combine(AppContext.BaseDirectory, "data", "mnist") : DebianFashionMnist;
+        return IdxFolder.Find(usual) is not null ? usual : null;
     }
 }

@@ -19,6 +19,8 @@ public sealed record CsvChunk(float[] Features, int[]? Labels, int Rows, long Fi
 /// </summary>
 public sealed class CsvRowReader : IDisposable
 {
+    const int ReservedValues = 1 << 20;
+
     readonly string path;
     readonly char delimiter;
     readonly StreamReader reader;
@@ -51,7 +53,7 @@ public sealed class CsvRowReader : IDisposable
             expectation = HasHeader ? "as in the header" : $"as in row {FirstLine}";
             labelIndex = options.LabelColumn is null ? -1 : ResolveLabelColumn(options.LabelColumn, columnNames, HasHeader, path);
             if (labelIndex >= 0 && columnNames.Length == 1)
-                throw new BadInputException($"{path}: no feature columns: the only column is the label column '{columnNames[0]}'");
+                throw new BadInputException($"{path}: no feature columns: the only column is the label column {Excerpt.Quote(columnNames[0])}");
             if (!HasHeader)
             {
                 pendingFirstRow = firstCells;
@@ -98,7 +100,10 @@ public sealed class CsvRowReader : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
         if (finished) return null;
-        var features = new List<float>(Math.Min(maxRows, 1 << 16) * FeatureCount);
+        // Reserve room for about a million values, or for one row when a row is wider: reserving for maxRows rows up
+        // front overflowed int at 200,000 columns and would ask for gigabytes on a small file of wide rows.
+        var reservedRows = Math.Clamp(ReservedValues / Math.Max(FeatureCount, 1), 1, maxRows);
+        var features = new List<float>(reservedRows * FeatureCount);
         var labels = labelIndex >= 0 ? new List<int>() : null;
         int rows = 0;
         while (rows < maxRows)
@@ -140,7 +145,7 @@ public sealed class CsvRowReader : IDisposable
         }
     }
 
-    string DescribeColumn(int column) => HasHeader ? $"column '{columnNames[column]}'" : $"column {column} (counting from 0)";
+    string DescribeColumn(int column) => HasHeader ? $"column {Excerpt.Quote(columnNames[column])}" : $"column {column} (counting from 0)";
 
     /// <summary>The next non-blank line, keeping count of the 1-based line number for error messages.</summary>
     bool NextLine(out string line)
@@ -163,15 +168,15 @@ public sealed class CsvRowReader : IDisposable
         {
             var matches = Enumerable.Range(0, columnNames.Length).Where(i => columnNames[i] == key).ToArray();
             if (matches.Length > 1)
-                throw new BadInputException($"{path}: label column '{key}' is ambiguous: the header names {matches.Length} columns '{key}'");
+                throw new BadInputException($"{path}: label column {Excerpt.Quote(key)} is ambiguous: the header names {matches.Length} columns {Excerpt.Quote(key)}");
             if (matches.Length == 1) return matches[0];
         }
 
         if (!int.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var index))
         {
             throw new BadInputException(hasHeader
-                ? $"{path}: label column '{key}' not found in the header (columns: {string.Join(", ", columnNames.Take(20))}{(columnNames.Length > 20 ? ", ..." : "")})"
-                : $"{path}: label column '{key}' must be a 0-based column index such as \"0\" or \"-1\", since the file has no header");
+                ? $"{path}: label column {Excerpt.Quote(key)} not found in the header (columns: {string.Join(", ", columnNames.Take(20).Select(name => Excerpt.Of(name)))}{(columnNames.Length > 20 ? ", ..." : "")})"
+                : $"{path}: label column {Excerpt.Quote(key)} must be a 0-based column index such as \"0\" or \"-1\", since the file has no header");
         }
 
         var count = columnNames.Length;
@@ -184,20 +189,19 @@ public sealed class CsvRowReader : IDisposable
     static float ParseFeature(string cell, string path, int row, string column)
     {
         if (!TryParseNumber(cell, out var value))
-            throw new BadInputException($"{path}: row {row}, {column}: '{cell}' is not a number");
+            throw new BadInputException($"{path}: row {row}, {column}: {Excerpt.Quote(cell)} is not a number");
         if (!double.IsFinite(value))
-            throw new BadInputException($"{path}: row {row}, {column}: '{cell}' is not a finite number");
+            throw new BadInputException($"{path}: row {row}, {column}: {Excerpt.Quote(cell)} is not a finite number");
         var single = (float)value;
         if (!float.IsFinite(single))
-            throw new BadInputException($"{path}: row {row}, {column}: '{cell}' is outside the float32 range (about ±3.4e38)");
+            throw new BadInputException($"{path}: row {row}, {column}: {Excerpt.Quote(cell)} is outside the float32 range (about ±3.4e38)");
         return single;
     }
 
     static int ParseLabel(string cell, string path, int row, string column)
     {
-        if (TryParseNumber(cell, out var value) && value == Math.Floor(value) && value is >= int.MinValue and <= int.MaxValue)
-            return (int)value;
-        throw new BadInputException($"{path}: row {row}, label {column}: '{cell}' is not an integer");
+        if (TryParseNumber(cell, out var value) && ClassLabel.IsValid(value)) return (int)value;
+        throw new BadInputException($"{path}: row {row}, label {column}: {Excerpt.Quote(cell)}, {ClassLabel.Expected}");
     }
 
     /// <summary>Header detection counts "nan" and "inf" as numbers, so a data row with a missing value is not mistaken for a header.</summary>
@@ -247,7 +251,7 @@ public sealed class CsvRowReader : IDisposable
                 while (i < line.Length && line[i] != delimiter && char.IsWhiteSpace(line[i])) i++;
                 if (i < line.Length && line[i] != delimiter)
                     throw new BadInputException(
-                        $"{path}: row {row}: unexpected '{line[i]}' at character {i + 1} after a closing quote, expected '{delimiter}' or the end of the line");
+                        $"{path}: row {row}: unexpected {Excerpt.Quote(line[i])} at character {i + 1} after a closing quote, expected {Excerpt.Quote(delimiter)} or the end of the line");
                 cells.Add(cell.ToString());
             }
             else

@@ -78,25 +78,43 @@ public static class DataSource
 
     static LoadedData FromNpz(string path)
     {
-        var arrays = NpzFile.Read(path);
-        NumericArray Need(string key) => arrays.TryGetValue(key, out var a) ? a
-            : throw new BadInputException($"{path}: array '{key}' is missing (expected Keras's layout: x_train, y_train, x_test, y_test; found {string.Join(", ", arrays.Keys)})");
-        var xTrain = Need("x_train");
-        int[]? yTrain = arrays.TryGetValue("y_train", out var y) ? y.ToLabels($"{path}: y_train") : null;
-        if (yTrain is not null && yTrain.Length != xTrain.Count)
-            throw new BadInputException($"{path}: y_train holds {yTrain.Length} labels, but x_train holds {xTrain.Count} samples");
+        // Only Keras's four members are read, and each shape is checked against the others from its header, before
+        // its data is inflated: other members, and a member that cannot fit, cost nothing.
+        using var npz = NpzFile.Open(path);
+        if (!npz.Contains("x_train"))
+            throw new BadInputException($"{path}: array 'x_train' is missing (expected Keras's layout: x_train, y_train, x_test, y_test; found {npz.NameList})");
+        var xTrain = npz.Read("x_train");
+        var yTrain = npz.Contains("y_train") ? ReadLabels(npz, path, "y_train", "x_train", xTrain.Count) : null;
         var train = DatasetFactory.FromArray(path + ":x_train", xTrain, yTrain);
-        Dataset? test = null;
-        if (arrays.TryGetValue("x_test", out var xTest))
+        try
         {
-            int[]? yTest = arrays.TryGetValue("y_test", out var yt) ? yt.ToLabels($"{path}: y_test") : null;
-            if (yTest is not null && yTest.Length != xTest.Count)
+            Dataset? test = null;
+            if (npz.Contains("x_test"))
             {
-                train.Dispose();
-                throw new BadInputException($"{path}: y_test holds {yTest.Length} labels, but x_test holds {xTest.Count} samples");
+                var xTest = npz.Read("x_test", shape =>
+                {
+                    if (shape.Length == 0 || !shape[1..].SequenceEqual(xTrain.SampleShape))
+                        throw new BadInputException(
+                            $"{path}: x_test has shape {NumericArray.FormatShape(shape)}, expected samples of x_train's shape [N, {string.Join(", ", xTrain.SampleShape)}]");
+                });
+                var yTest = npz.Contains("y_test") ? ReadLabels(npz, path, "y_test", "x_test", xTest.Count) : null;
+                test = DatasetFactory.FromArray(path + ":x_test", xTest, yTest);
             }
-            test = DatasetFactory.FromArray(path + ":x_test", xTest, yTest);
+            return new LoadedData(path, path, train, test);
         }
-        return new LoadedData(path, path, train, test);
+        catch
+        {
+            train.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Reads the label member <paramref name="name"/>, which must hold one label for each of <paramref name="count"/> samples.</summary>
+    static int[] ReadLabels(NpzFile npz, string path, string name, string samplesName, int count) =>
+        npz.Read(name, shape =>
+        {
+            if (shape.Length != 1 || shape[0] != count)
+                throw new BadInputException(
+                    $"{path}: {name} has shape {NumericArray.FormatShape(shape)}, expected [{count}]: one label for each of {samplesName}'s {count} samples");
+        }).ToLabels($"{path}: {name}");
 }

@@ -110,12 +110,10 @@ public static class IdxFile
             throw new BadInputException(
                 $"{path}: IDX shape {NumericArray.FormatShape(shape)} declares more than {Array.MaxLength} bytes of data, the most one array can hold");
 
-        // One bulk read into a single buffer: a 47 MB uint8 image payload costs one allocation and no per-byte stream calls.
-        var data = new byte[byteCount];
-        read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
-        if (read < data.Length)
-            throw new BadInputException(
-                $"{path}: truncated: expected {data.Length} bytes of data for shape {NumericArray.FormatShape(shape)}, found {read}");
+        // A raw file says up front whether the data is all there; nothing is allocated for a header that overpromises.
+        if (stream.CanSeek && stream.Length - stream.Position < byteCount)
+            throw Truncated(path, shape, byteCount, stream.Length - stream.Position);
+        var data = ReadPayload(stream, byteCount, shape, path);
 
         var extra = DataFile.CountRemaining(stream);
         if (extra > 0)
@@ -124,6 +122,50 @@ public static class IdxFile
 
         return type == UnsignedByte ? NumericArray.FromBytes(shape, data) : NumericArray.FromFloats(shape, ToFloats(type, data));
     }
+
+    // Up to this size the payload is read into one array at once: MNIST's 47 MB of images is one allocation and one read.
+    private const int WholeReadLimit = 1 << 26;
+
+    private const int Block = 1 << 24;
+
+    /// <summary>
+    /// Reads <paramref name="byteCount"/> bytes. Beyond <see cref="WholeReadLimit"/> (a gzip'd file, whose size says
+    /// nothing) the data is read in 16 MB blocks and the array allocated once they are all there, so a small file whose
+    /// header claims gigabytes costs one block, not gigabytes, before it is found truncated.
+    /// </summary>
+    private static byte[] ReadPayload(Stream stream, long byteCount, int[] shape, string path)
+    {
+        int read;
+        if (byteCount <= WholeReadLimit)
+        {
+            var whole = new byte[byteCount];
+            read = stream.ReadAtLeast(whole, whole.Length, throwOnEndOfStream: false);
+            if (read < whole.Length) throw Truncated(path, shape, byteCount, read);
+            return whole;
+        }
+
+        var blocks = new List<byte[]>();
+        long total = 0;
+        while (total < byteCount)
+        {
+            var block = new byte[Math.Min(Block, byteCount - total)];
+            read = stream.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+            total += read;
+            if (read < block.Length) throw Truncated(path, shape, byteCount, total);
+            blocks.Add(block);
+        }
+        var data = new byte[byteCount];
+        long at = 0;
+        foreach (var block in blocks)
+        {
+            block.CopyTo(data, at);
+            at += block.Length;
+        }
+        return data;
+    }
+
+    private static BadInputException Truncated(string path, int[] shape, long expected, long found) =>
+        new($"{path}: truncated: expected {expected} bytes of data for shape {NumericArray.FormatShape(shape)}, found {found}");
 
     private static int ElementSize(byte type) => type switch
     {

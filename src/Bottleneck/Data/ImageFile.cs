@@ -53,7 +53,16 @@ public static class ImageFile
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "images have 1 (grey) or 3 (colour) channels");
         using var codec = OpenCodec(path);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var bitmap = SKBitmap.Decode(codec, info) ?? throw new BadInputException($"{path}: SkiaSharp could not decode the image");
+        if ((long)info.Width * info.Height > MaxPixels)
+            throw new BadInputException($"{path}: the image is {info.Width}×{info.Height} pixels, more than the {MaxPixels:N0} this reader decodes");
+        using var bitmap = new SKBitmap(info);
+        // SKBitmap.Decode fills what a truncated or damaged file lacks with blank rows and reports nothing; the codec's
+        // result says whether every row was decoded.
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+            throw new BadInputException(result == SKCodecResult.IncompleteInput
+                ? $"{path}: the image data is truncated (SkiaSharp decoded only part of the {info.Width}×{info.Height} pixels)"
+                : $"{path}: SkiaSharp could not decode the image ({result})");
         var rgba = bitmap.GetPixelSpan();
         int pixels = info.Width * info.Height;
         var values = new float[pixels * channels];
@@ -92,6 +101,10 @@ public static class ImageFile
         using var png = source.Encode(SKEncodedImageFormat.Png, 100) ?? throw new InvalidOperationException("SkiaSharp's PNG encoder failed");
         AtomicFile.WriteAllBytes(path, png.AsSpan());
     }
+
+    // 64 megapixels (256 MB as RGBA) is far beyond any autoencoder's input; a small file whose header claims more
+    // cannot make the reader allocate gigabytes.
+    const long MaxPixels = 1L << 26;
 
     static SKCodec OpenCodec(string path)
     {

@@ -20,6 +20,29 @@ public sealed class LoadedData : IDisposable
     public Dataset Train { get; }
     public Dataset? Test { get; }
 
+    /// <summary>
+    /// The part a --split option names: "train" or "test". Without a test part, "test" falls back to the training part
+    /// when it was only the default, and is refused when the user asked for it (<paramref name="asked"/>): a figure
+    /// labelled "test" must not silently come from the training data.
+    /// </summary>
+    /// <exception cref="BadInputException">The split is neither train nor test, or test was asked for and there is none.</exception>
+    public Dataset Part(string split, bool asked)
+    {
+        switch (split.ToLowerInvariant())
+        {
+            case "train":
+                return Train;
+            case "test":
+                if (Test is not null) return Test;
+                if (asked)
+                    throw new BadInputException(
+                        $"--split test: {Name} has no test part (expected test files beside the training files); use --split train, or leave --split out to use the training part");
+                return Train;
+            default:
+                throw new BadInputException($"--split: expected test or train, got {Excerpt.Quote(split)}");
+        }
+    }
+
     public void Dispose()
     {
         Train.Dispose();

@@ -38,10 +38,16 @@ public static class NpyFile
     /// <paramref name="sourceName"/>.
     /// </summary>
     /// <exception cref="BadInputException">The content is malformed, truncated or of an unsupported dtype.</exception>
-    public static NumericArray Read(Stream stream, string sourceName)
+    public static NumericArray Read(Stream stream, string sourceName) => Read(stream, sourceName, checkBeforeData: null);
+
+    /// <summary>
+    /// Reads one .npy array, calling <paramref name="checkBeforeData"/> with the shape and the whole file's size in
+    /// bytes (header and data) once the header is parsed and before any data is read or allocated; it refuses by throwing.
+    /// </summary>
+    internal static NumericArray Read(Stream stream, string sourceName, Action<int[], long>? checkBeforeData)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var header = ReadHeader(stream, sourceName);
+        var (header, headerBytes) = ReadHeader(stream, sourceName);
         var type = ElementType.Parse(header.Descr, sourceName);
 
         long count = 1;
@@ -49,6 +55,10 @@ public static class NpyFile
         if (count > Array.MaxLength)
             throw new BadInputException(
                 $"{sourceName}: .npy shape {NumericArray.FormatShape(header.Shape)} has more than {Array.MaxLength} elements, the most one array can hold");
+        checkBeforeData?.Invoke(header.Shape, headerBytes + count * type.Size);
+        // A file says up front whether the data is all there: nothing is allocated for a header that overpromises.
+        if (stream.CanSeek && stream.Length - stream.Position < count * type.Size)
+            throw Truncated(sourceName, header, count * type.Size, stream.Length - stream.Position);
 
         if (type.IsUnsignedByte)
         {
@@ -103,9 +113,9 @@ public static class NpyFile
     }
 
     /// <summary>Reads one array and requires the stream to end right after it, as a standalone .npy file must.</summary>
-    internal static NumericArray ReadToEnd(Stream stream, string sourceName)
+    internal static NumericArray ReadToEnd(Stream stream, string sourceName, Action<int[], long>? checkBeforeData = null)
     {
-        var array = Read(stream, sourceName);
+        var array = Read(stream, sourceName, checkBeforeData);
         var extra = DataFile.CountRemaining(stream);
         if (extra > 0)
             throw new BadInputException(
@@ -113,7 +123,8 @@ public static class NpyFile
         return array;
     }
 
-    private static NpyHeader ReadHeader(Stream stream, string source)
+    /// <summary>Reads the magic, version, length and header dict; returns the header and how many bytes it took.</summary>
+    private static (NpyHeader Header, long Bytes) ReadHeader(Stream stream, string source)
     {
         Span<byte> prefix = stackalloc byte[Magic.Length + 2];
         var read = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
@@ -144,7 +155,7 @@ public static class NpyFile
 
         // Versions 1 and 2 store the header in Latin-1; version 3 exists only to allow UTF-8 (for field names).
         var text = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
-        return NpyHeader.Parse(text, source);
+        return (NpyHeader.Parse(text, source), prefix.Length + lengthSize + length);
     }
 
     private static byte[] EncodeHeader(NpyHeader header)
@@ -243,7 +254,7 @@ public static class NpyFile
             if (code is not ("b1" or "u1" or "i1" or "u2" or "i2" or "u4" or "i4" or "u8" or "i8" or "f2" or "f4" or "f8"))
             {
                 var why = code.StartsWith('O') ? " holds Python objects, which only Python can read;" : " is not supported;";
-                throw new BadInputException($"{source}: .npy dtype '{descr}'{why} expected a numeric dtype: {Supported}");
+                throw new BadInputException($"{source}: .npy dtype {Excerpt.Quote(descr)}{why} expected a numeric dtype: {Supported}");
             }
             // '|' (not applicable) and '=' (native) only occur on single bytes in files numpy writes; read them as native.
             var bigEndian = order == '>' || (order is '|' or '=' && !BitConverter.IsLittleEndian);

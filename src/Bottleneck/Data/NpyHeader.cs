@@ -53,7 +53,7 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
     private static string Describe(object? value) => value switch
     {
         null => "None",
-        string s => $"'{s}'",
+        string s => Excerpt.Quote(s),
         bool b => b ? "True" : "False",
         long n => n.ToString(CultureInfo.InvariantCulture),
         List<object?> => "a sequence",
@@ -66,21 +66,24 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
     /// </summary>
     private sealed class LiteralParser(string text, string source)
     {
+        // numpy's headers nest two deep (a dict holding a shape tuple; a structured dtype a few more). The bound keeps a
+        // hostile header of thousands of brackets from overflowing the stack of this recursive parser.
+        private const int MaxDepth = 32;
+
         private int _position;
+        private int _depth;
 
         public object? ParseDocument()
         {
             var value = ParseValue();
             SkipWhitespace();
-            if (_position < text.Length) throw Error($"unexpected '{text[_position]}' after the dict");
+            if (_position < text.Length) throw Error($"unexpected {Excerpt.Quote(text[_position])} after the dict");
             return value;
         }
 
         public BadInputException Error(string problem)
         {
-            var shown = text.Trim();
-            if (shown.Length > 200) shown = shown[..200] + "...";
-            return new BadInputException($"{source}: malformed .npy header: {problem} (at offset {_position} of \"{shown}\")");
+            return new BadInputException($"{source}: malformed .npy header: {problem} (at offset {_position} of {Excerpt.Quote(text.Trim(), 60)})");
         }
 
         private object? ParseValue()
@@ -88,17 +91,14 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
             SkipWhitespace();
             if (_position >= text.Length) throw Error("unexpected end of the header");
             var c = text[_position];
-            switch (c)
+            if (c is '{' or '(' or '[')
             {
-                case '{':
-                    return ParseDict();
-                case '(':
-                    return ParseSequence(')');
-                case '[':
-                    return ParseSequence(']');
-                case '\'' or '"':
-                    return ParseString();
+                if (++_depth > MaxDepth) throw Error($"brackets nested more than {MaxDepth} deep");
+                object value = c == '{' ? ParseDict() : ParseSequence(c == '(' ? ')' : ']');
+                _depth--;
+                return value;
             }
+            if (c is '\'' or '"') return ParseString();
             if (c == '-' || char.IsAsciiDigit(c)) return ParseInteger();
             if (char.IsAsciiLetter(c))
             {
@@ -110,10 +110,10 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
                     "True" => true,
                     "False" => false,
                     "None" => null,
-                    _ => throw Error($"unknown name '{word}'"),
+                    _ => throw Error($"unknown name {Excerpt.Quote(word)}"),
                 };
             }
-            throw Error($"unexpected '{c}'");
+            throw Error($"unexpected {Excerpt.Quote(c)}");
         }
 
         private Dictionary<string, object?> ParseDict()
@@ -128,8 +128,8 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
                 if (_position >= text.Length || text[_position] is not ('\'' or '"')) throw Error("expected a quoted key");
                 var key = ParseString();
                 SkipWhitespace();
-                if (!TryConsume(':')) throw Error($"expected ':' after the key '{key}'");
-                if (!dictionary.TryAdd(key, ParseValue())) throw Error($"the key '{key}' appears twice");
+                if (!TryConsume(':')) throw Error($"expected ':' after the key {Excerpt.Quote(key)}");
+                if (!dictionary.TryAdd(key, ParseValue())) throw Error($"the key {Excerpt.Quote(key)} appears twice");
                 SkipWhitespace();
                 if (TryConsume('}')) return dictionary;
                 if (!TryConsume(',')) throw Error("expected ',' or '}'");
@@ -172,7 +172,7 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
             while (_position < text.Length && char.IsAsciiDigit(text[_position])) _position++;
             var digits = text[start.._position];
             if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
-                throw Error($"'{digits}' is not an integer that fits in 64 bits");
+                throw Error($"{Excerpt.Quote(digits)} is not an integer that fits in 64 bits");
             // Python 2 era files write long integers with an 'L' suffix, e.g. (3L, 4L).
             if (_position < text.Length && text[_position] is 'L' or 'l') _position++;
             return value;

@@ -70,7 +70,8 @@ public sealed class NumericArray
     }
 
     /// <summary>
-    /// The elements as class labels. Requires a one-dimensional array of integer values; otherwise throws a
+    /// The elements as class labels. Requires a one-dimensional array of labels as <see cref="ClassLabel"/> defines
+    /// them (integers from 0 to 9,999); otherwise throws a
     /// <see cref="BadInputException"/> whose message names <paramref name="source"/>.
     /// </summary>
     public int[] ToLabels(string source)
@@ -90,11 +91,11 @@ public sealed class NumericArray
         for (var i = 0; i < labels.Length; i++)
         {
             var value = floats[i];
-            // float32 holds every integer exactly up to 2^24, far beyond any realistic class count, so an
-            // integral float is the label the file meant.
-            if (!float.IsFinite(value) || value != MathF.Floor(value) || value < -2147483648f || value >= 2147483648f)
+            // float32 holds every integer exactly up to 2^24, far beyond the largest class label, so an integral
+            // float is the label the file meant.
+            if (!ClassLabel.IsValid(value))
                 throw new BadInputException(
-                    $"{source}: label at index {i} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, expected an integer");
+                    $"{source}: label at index {i} is {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {ClassLabel.Expected}");
             labels[i] = (int)value;
         }
         return labels;

@@ -24,6 +24,45 @@ public class CsvTableTests : IDisposable
     }
 
     [Fact]
+    public void TwoHundredThousandColumns_AreReadWithoutReservingGigabytes()
+    {
+        // Reserving 16,384 rows of 200,000 values overflowed int (exit 1); without the overflow it would be 13 GB.
+        const int columns = 200_000;
+        var row = string.Join(',', Enumerable.Range(0, columns).Select(j => (j % 7).ToString()));
+        var path = _temp.Write("wide.csv", row + "\n" + row + "\n");
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var table = CsvTable.Read(path, new CsvReadOptions());
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal([2, columns], table.Features.Shape);
+        Assert.Equal(2f, table.Features.Floats![columns + 199_999]); // 199,999 = 7 × 28,571 + 2
+        Assert.Equal(Enumerable.Range(0, columns).Select(j => (float)(j % 7)), table.Features.Floats![columns..]);
+        Assert.True(allocated < 100_000_000, $"reading a 0.8 MB file allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void TerminalEscapesInACell_AreShownEscaped()
+    {
+        var path = _temp.Write("data.csv", "a,b\e[31m\n1,\e[2J\e]0;owned\a\n");
+
+        var error = Assert.Throws<BadInputException>(() => CsvTable.Read(path, new CsvReadOptions()));
+
+        Assert.Equal($@"{path}: row 2, column 'b\u001B[31m': '\u001B[2J\u001B]0;owned\u0007' is not a number", error.Message);
+        Assert.DoesNotContain(error.Message, c => char.IsControl(c));
+    }
+
+    [Fact]
+    public void A20MegabyteCell_IsShownAsAShortExcerpt()
+    {
+        var path = _temp.Write("data.csv", "1,2\n3," + new string('x', 20_000_000) + "\n");
+
+        var error = Assert.Throws<BadInputException>(() => CsvTable.Read(path, new CsvReadOptions()));
+
+        Assert.Equal($"{path}: row 2, column 1 (counting from 0): '{new string('x', 40)}...' (20000000 characters) is not a number", error.Message);
+    }
+
+    [Fact]
     public void NumericFirstRow_IsData()
     {
         var path = _temp.Write("data.csv", "1,2\n3,4\n");
@@ -249,13 +288,17 @@ public class CsvTableTests : IDisposable
     [InlineData("3.5")]
     [InlineData("three")]
     [InlineData("nan")]
-    public void NonIntegerLabel_IsReported(string cell)
+    [InlineData("-1")]
+    [InlineData("10000")]
+    [InlineData("1000000000")]
+    [InlineData("2147483647")]
+    public void LabelOutsideTheClassLabelRule_IsReported(string cell)
     {
         var path = _temp.Write("data.csv", $"x,digit\n0.5,1\n0.25,{cell}\n");
 
         var error = Assert.Throws<BadInputException>(() => CsvTable.Read(path, new CsvReadOptions { LabelColumn = "digit" }));
 
-        Assert.Equal($"{path}: row 3, label column 'digit': '{cell}' is not an integer", error.Message);
+        Assert.Equal($"{path}: row 3, label column 'digit': '{cell}', expected an integer class label from 0 to 9999", error.Message);
     }
 
     [Fact]

@@ -214,6 +214,49 @@ public class IdxFileTests : IDisposable
     }
 
     [Fact]
+    public void AHeaderPromisingMoreThanARawFileHolds_IsRefusedBeforeAllocating()
+    {
+        // MNIST's training images header ([60000, 28, 28], 47 MB) over 10 bytes of data.
+        var path = _temp.Write("x.idx", [0, 0, 0x08, 3, 0, 0, 0xEA, 0x60, 0, 0, 0, 28, 0, 0, 0, 28, .. new byte[10]]);
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BadInputException>(() => IdxFile.Read(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal($"{path}: truncated: expected 47040000 bytes of data for shape [60000, 28, 28], found 10", error.Message);
+        Assert.True(allocated < 1_000_000, $"refusing allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void AGzipFileWhoseHeaderClaimsAGigabyte_CostsOneBlock()
+    {
+        // [1000, 1000, 1000] bytes promised, 3 delivered: the size of a gzip file says nothing about what it inflates to.
+        var path = _temp.Write("x.idx.gz", Gzip([0, 0, 0x08, 3, 0, 0, 0x03, 0xE8, 0, 0, 0x03, 0xE8, 0, 0, 0x03, 0xE8, 1, 2, 3]));
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BadInputException>(() => IdxFile.Read(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal($"{path}: truncated: expected 1000000000 bytes of data for shape [1000, 1000, 1000], found 3", error.Message);
+        Assert.True(allocated < 20_000_000, $"refusing allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void AGzipPayloadOfSeveralBlocks_IsReadExactly()
+    {
+        // 70 MB of bytes: beyond the single-read limit, so read in 16 MB blocks and joined.
+        var values = new byte[70_000_000];
+        for (var i = 0; i < values.Length; i += 4093) values[i] = (byte)(i % 251 + 1);
+        var path = _temp.File("big.idx.gz");
+        IdxFile.Write(path, NumericArray.FromBytes([70, 1_000_000], values));
+
+        var read = IdxFile.Read(path);
+
+        Assert.Equal([70, 1_000_000], read.Shape);
+        Assert.Equal(values, read.Bytes);
+    }
+
+    [Fact]
     public void TrailingBytes_AreReported()
     {
         var path = _temp.Write("x.idx", [0, 0, 0x08, 1, 0, 0, 0, 2, 1, 2, 3, 4, 5]);

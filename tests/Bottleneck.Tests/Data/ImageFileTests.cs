@@ -72,6 +72,23 @@ public class ImageFileTests : IDisposable
         Assert.Contains("holds no image files", Assert.Throws<BadInputException>(() => ImageFile.Expand([folder["empty"]])).Message);
     }
 
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.9)]
+    public void A_png_with_truncated_image_data_is_refused_not_filled_in(double kept)
+    {
+        // Noise does not compress, so the image data is most of the file and a cut lands inside it.
+        var random = new Random(3);
+        WriteRgb(folder["whole.png"], 64, 64, _ => ((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+        var whole = File.ReadAllBytes(folder["whole.png"]);
+        File.WriteAllBytes(folder["cut.png"], whole[..(int)(whole.Length * kept)]);
+
+        var error = Assert.Throws<BadInputException>(() => ImageFile.Read(folder["cut.png"], 3));
+
+        Assert.Equal($"{folder["cut.png"]}: the image data is truncated (SkiaSharp decoded only part of the 64×64 pixels)", error.Message);
+        Assert.Equal(64 * 64 * 3, ImageFile.Read(folder["whole.png"], 3).Values.Length);
+    }
+
     [Fact]
     public void A_file_that_is_not_an_image_is_bad_input()
     {

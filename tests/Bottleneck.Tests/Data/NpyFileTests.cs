@@ -318,6 +318,20 @@ public class NpyFileTests : IDisposable
     }
 
     [Fact]
+    public void AHeaderPromisingMoreThanTheFileHolds_IsRefusedBeforeAllocating()
+    {
+        // 400 MB of float32 promised over 4 bytes: the old reader allocated the 400 MB first.
+        var path = _temp.Write("x.npy", Npy("{'descr': '<f4', 'fortran_order': False, 'shape': (100000, 1000), }", new byte[4]));
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal($"{path}: truncated: expected 400000000 bytes of data for '<f4' shape [100000, 1000], found 4", error.Message);
+        Assert.True(allocated < 1_000_000, $"refusing allocated {allocated} bytes");
+    }
+
+    [Fact]
     public void TrailingBytesInAFile_AreReported()
     {
         var path = _temp.Write("x.npy", Npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2,), }", [1, 2, 3]));
@@ -325,6 +339,53 @@ public class NpyFileTests : IDisposable
         var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
 
         Assert.Equal($"{path}: 1 unexpected bytes after the data of shape [2]", error.Message);
+    }
+
+    [Fact]
+    public void DeeplyNestedHeader_IsRefusedWithoutOverflowingTheStack()
+    {
+        // A 64 KB header of 32,000 nested brackets used to overflow the recursive parser's stack and kill the process.
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + new string('[', 32_000) + new string(']', 32_000) + "}";
+        var path = _temp.Write("x.npy", Npy(header, new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.StartsWith($"{path}: malformed .npy header: brackets nested more than 32 deep (at offset ", error.Message);
+    }
+
+    [Fact]
+    public void NestingAsDeepAsTheBound_IsParsed()
+    {
+        // 31 brackets inside the dict make 32 levels: still a header, only its 'shape' is wrong.
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + new string('(', 31) + new string(')', 31) + "}";
+        var path = _temp.Write("x.npy", Npy(header, new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.StartsWith($"{path}: .npy header field 'shape' contains a sequence", error.Message);
+    }
+
+    [Fact]
+    public void LineBreaksAndEscapesInAHeader_StayOnOneEscapedLine()
+    {
+        var path = _temp.Write("x.npy", Npy("{'descr': '<f4',\n\n 'fortran_order': False, 'shape': (1,), 'x': bogus\u001b[2J}", new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.Equal(
+            $@"{path}: malformed .npy header: unknown name 'bogus' (at offset 68 of '{{\'descr\': \'<f4\',\n\n \'fortran_order\': False, \'shape\': (1,), \'x...' (73 characters))"
+                .Replace(@"\'", "'"),
+            error.Message);
+    }
+
+    [Fact]
+    public void EscapeCodesInADtype_AreShownEscaped()
+    {
+        var path = _temp.Write("x.npy", Npy("{'descr': '\u001b]0;owned\u0007', 'fortran_order': False, 'shape': (1,), }", new byte[4]));
+
+        var error = Assert.Throws<BadInputException>(() => NpyFile.Read(path));
+
+        Assert.StartsWith($@"{path}: .npy dtype '\u001B]0;owned\u0007' is not supported;", error.Message);
     }
 
     /// <summary>Builds a .npy file by hand: magic, version, little-endian header length, header text, data.</summary>

@@ -50,7 +50,20 @@ public class NumericArrayTests
     public void ToLabels_ConvertsBytesAndIntegralFloats()
     {
         Assert.Equal([5, 0, 4], NumericArray.FromBytes([3], [5, 0, 4]).ToLabels("y.idx"));
-        Assert.Equal([-1, 9, 1000], NumericArray.FromFloats([3], [-1f, 9f, 1000f]).ToLabels("y.npy"));
+        Assert.Equal([0, 9, 9999], NumericArray.FromFloats([3], [0f, 9f, 9999f]).ToLabels("y.npy"));
+    }
+
+    [Theory]
+    [InlineData(-1f, "-1")]
+    [InlineData(10_000f, "10000")]
+    [InlineData(1e9f, "1E+09")]
+    [InlineData(2147483647f, "2.1474836E+09")]
+    public void ToLabels_RejectsLabelsOutsideZeroTo9999(float label, string shown)
+    {
+        // -1 and 2^31 - 1 crashed `map` (exit 1); one label of 10^9 made it size arrays by 10^9 classes (4 GB, minutes).
+        var error = Assert.Throws<BadInputException>(() => NumericArray.FromFloats([2], [1f, label]).ToLabels("y.npy"));
+
+        Assert.Equal($"y.npy: label at index 1 is {shown}, expected an integer class label from 0 to 9999", error.Message);
     }
 
     [Fact]
@@ -58,7 +71,7 @@ public class NumericArrayTests
     {
         var error = Assert.Throws<BadInputException>(() => NumericArray.FromFloats([3], [1f, 2.5f, 3f]).ToLabels("labels.npy"));
 
-        Assert.Equal("labels.npy: label at index 1 is 2.5, expected an integer", error.Message);
+        Assert.Equal("labels.npy: label at index 1 is 2.5, expected an integer class label from 0 to 9999", error.Message);
     }
 
     [Fact]

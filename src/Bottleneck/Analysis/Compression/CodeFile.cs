@@ -115,20 +115,28 @@ public sealed record CodeFile(CodePrecision Precision, int[] CodeShape, long Cou
         return file;
     }
 
-    /// <summary>Reads a code file and restores its codes to float32.</summary>
+    /// <summary>
+    /// Reads a code file and restores its codes to float32. The file is streamed: its magic and header are checked, and
+    /// its length against the header, before any code is read, so a large file of the wrong kind costs nothing.
+    /// </summary>
     /// <exception cref="BadInputException">Not a code file, an unknown version or precision, a malformed header, or a length that does not match the header.</exception>
     public static CodeFile Read(string path)
     {
         if (Directory.Exists(path)) throw new BadInputException($"{path}: is a directory, expected a code file");
         if (!File.Exists(path)) throw new BadInputException($"{path}: file not found");
-        var bytes = File.ReadAllBytes(path);
-        ReadOnlySpan<byte> b = bytes;
+        using var stream = OpenRead(path);
+        var length = stream.Length;
         const int fixedPart = 12;
-        if (b.Length == 0) throw new BadInputException($"{path}: the file is empty, expected a Bottleneck code file");
-        if (b.Length < Magic.Length && b.SequenceEqual(Magic.AsSpan(0, b.Length))) throw Truncated(path, b.Length, fixedPart, "the header");
-        if (b.Length < Magic.Length || !b[..Magic.Length].SequenceEqual(Magic))
+        if (length == 0) throw new BadInputException($"{path}: the file is empty, expected a Bottleneck code file");
+
+        // The longest header before the hash: the fixed part, MaxRank dimensions and the count.
+        var head = new byte[Math.Min(length, fixedPart + 4 * MaxRank + 8)];
+        stream.ReadExactly(head);
+        ReadOnlySpan<byte> b = head;
+        if (length < Magic.Length && b.SequenceEqual(Magic.AsSpan(0, b.Length))) throw Truncated(path, length, fixedPart, "the header");
+        if (length < Magic.Length || !b[..Magic.Length].SequenceEqual(Magic))
             throw new BadInputException($"{path}: not a Bottleneck code file (bad magic: expected 89 42 4E 43 0D 0A 1A 0A, found {Convert.ToHexString(b[..Math.Min(8, b.Length)])})");
-        if (b.Length < fixedPart) throw Truncated(path, b.Length, fixedPart, "the header");
+        if (length < fixedPart) throw Truncated(path, length, fixedPart, "the header");
         var version = BinaryPrimitives.ReadUInt16LittleEndian(b[8..]);
         if (version != Version)
             throw new BadInputException($"{path}: format version {version}, but this reader knows version {Version}");
@@ -138,7 +146,7 @@ public sealed record CodeFile(CodePrecision Precision, int[] CodeShape, long Cou
         var precision = (CodePrecision)precisionByte;
         int rank = b[11];
         if (rank is < 1 or > MaxRank) throw new BadInputException($"{path}: code rank {rank} (expected 1..{MaxRank})");
-        if (b.Length < fixedPart + 4 * rank + 8) throw Truncated(path, b.Length, fixedPart + 4 * rank + 8, "the header");
+        if (length < fixedPart + 4 * rank + 8) throw Truncated(path, length, fixedPart + 4 * rank + 8, "the header");
         var shape = new int[rank];
         long codeSize = 1;
         int at = fixedPart;
@@ -156,41 +164,72 @@ public sealed record CodeFile(CodePrecision Precision, int[] CodeShape, long Cou
         long header = HeaderLength(rank, precision, codeSize);
         // Compare in decimal so that an absurd count in a damaged header cannot overflow the arithmetic.
         decimal expected = header + (decimal)count * codeSize * precision.BytesPerValue();
-        if (b.Length < expected)
+        if (length < expected)
             throw new BadInputException($"{path}: truncated: the header promises {count:N0} codes of {codeSize} {precision.Name()} values, " +
-                                        $"{expected:N0} bytes in all, but the file has {b.Length:N0}");
-        if (b.Length > expected)
-            throw new BadInputException($"{path}: {b.Length - expected:N0} bytes beyond the {count:N0} codes the header describes (the file is damaged or not a code file)");
-        var hash = b.Slice(at, 32).ToArray();
-        at += 32;
+                                        $"{expected:N0} bytes in all, but the file has {length:N0}");
+        if (length > expected)
+            throw new BadInputException($"{path}: {length - expected:N0} bytes beyond the {count:N0} codes the header describes (the file is damaged or not a code file)");
+        decimal values = (decimal)count * codeSize;
+        if (values > Array.MaxLength)
+            throw new BadInputException($"{path}: holds {values:N0} code values, more than the {Array.MaxLength:N0} one array can hold (split the data and compress it in parts)");
 
-        int n = checked((int)((long)count * codeSize));
-        var payload = b[(int)header..];
+        stream.Position = at;
+        var hash = new byte[32];
+        stream.ReadExactly(hash);
+        int n = (int)values;
         float[] codes;
         AffineQuantization? quantization = null;
         switch (precision)
         {
             case CodePrecision.Float32:
-                codes = new float[n];
-                for (int i = 0; i < n; i++) codes[i] = BinaryPrimitives.ReadSingleLittleEndian(payload[(4 * i)..]);
+                codes = ReadValues(stream, n, sizeof(float), (bytes, i) => BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]));
                 break;
             case CodePrecision.Float16:
-                codes = new float[n];
-                for (int i = 0; i < n; i++) codes[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(payload[(2 * i)..]);
+                codes = ReadValues(stream, n, 2, (bytes, i) => (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(2 * i)..]));
                 break;
             default:
-                var min = new float[codeSize];
-                var scale = new float[codeSize];
-                for (int j = 0; j < codeSize; j++) { min[j] = BinaryPrimitives.ReadSingleLittleEndian(b[at..]); at += 4; }
-                for (int j = 0; j < codeSize; j++) { scale[j] = BinaryPrimitives.ReadSingleLittleEndian(b[at..]); at += 4; }
+                var table = ReadValues(stream, 2 * (int)codeSize, sizeof(float), (bytes, i) => BinaryPrimitives.ReadSingleLittleEndian(bytes[(4 * i)..]));
+                var min = table[..(int)codeSize];
+                var scale = table[(int)codeSize..];
                 if (min.Any(v => !float.IsFinite(v)) || scale.Any(v => !float.IsFinite(v) || v < 0))
                     throw new BadInputException($"{path}: the uint8 quantisation table holds a non-finite minimum or a negative scale");
                 quantization = new AffineQuantization(min, scale);
+                var payload = new byte[n];
+                stream.ReadExactly(payload);
                 codes = quantization.Restore(payload);
                 break;
         }
         if (codes.Any(v => !float.IsFinite(v))) throw new BadInputException($"{path}: holds a code value that is NaN or infinite");
         return new CodeFile(precision, shape, (long)count, hash, quantization, codes);
+    }
+
+    static FileStream OpenRead(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new BadInputException($"{path}: cannot open the file ({e.Message})", e);
+        }
+    }
+
+    delegate float Decode(ReadOnlySpan<byte> bytes, int index);
+
+    /// <summary>Reads <paramref name="count"/> little-endian values of <paramref name="size"/> bytes, a chunk at a time.</summary>
+    static float[] ReadValues(Stream stream, int count, int size, Decode decode)
+    {
+        var values = new float[count];
+        var buffer = new byte[1 << 16]; // a multiple of 2 and 4: no value straddles two chunks
+        var perChunk = buffer.Length / size;
+        for (int start = 0; start < count; start += perChunk)
+        {
+            var chunk = Math.Min(perChunk, count - start);
+            stream.ReadExactly(buffer, 0, chunk * size);
+            for (int i = 0; i < chunk; i++) values[start + i] = decode(buffer, i);
+        }
+        return values;
     }
 
     static BadInputException Truncated(string path, long length, long needed, string what) =>

@@ -145,6 +145,58 @@ public class CodeFileTests : IDisposable
     }
 
     [Fact]
+    public void A_3_GB_file_of_another_kind_is_refused_from_its_magic_without_reading_it()
+    {
+        // Sparse: 3 GB on paper, nothing on disk. File.ReadAllBytes of it threw IOException (exit 1) before the magic was seen.
+        var path = _temp.File("big.zip");
+        using (var file = File.Create(path))
+        {
+            file.Write("PK\u0003\u0004"u8);
+            file.SetLength(3L << 30);
+        }
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<BadInputException>(() => CodeFile.Read(path));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.Equal($"{path}: not a Bottleneck code file (bad magic: expected 89 42 4E 43 0D 0A 1A 0A, found 504B030400000000)", error.Message);
+        Assert.True(allocated < 1_000_000, $"refusing allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void A_code_file_beyond_one_array_is_refused_in_one_line()
+    {
+        // 2^31 float16 values of one dimension: a consistent header and length (4 GB, sparse), but more than one array holds.
+        var path = _temp.File("huge.bnc");
+        CodeFile.Write(path, [1f], [1], CodePrecision.Float16);
+        var header = File.ReadAllBytes(path)[..56];
+        BinaryPrimitives.WriteUInt64LittleEndian(header.AsSpan(16), 1UL << 31);
+        using (var file = File.Create(path))
+        {
+            file.Write(header);
+            file.SetLength(56 + (2L << 31));
+        }
+
+        var error = Assert.Throws<BadInputException>(() => CodeFile.Read(path));
+
+        Assert.Equal($"{path}: holds 2,147,483,648 code values, more than the {Array.MaxLength:N0} one array can hold (split the data and compress it in parts)", error.Message);
+    }
+
+    [Fact]
+    public void Codes_spanning_many_read_chunks_are_restored_exactly()
+    {
+        // 50,000 float32 values are 200,000 bytes: four 64 KB chunks, the last one partial.
+        var codes = Enumerable.Range(0, 50_000).Select(i => (float)Math.Sin(i) * 1000).ToArray();
+        var path = _temp.File("many.bnc");
+        CodeFile.Write(path, codes, [10], CodePrecision.Float32);
+
+        var read = CodeFile.Read(path);
+
+        Assert.Equal(5_000, read.Count);
+        Assert.Equal(codes, read.Codes);
+    }
+
+    [Fact]
     public void Values_beyond_float16_range_are_refused_not_stored_as_infinity()
     {
         var codes = new float[] { 1, 70_000 };
