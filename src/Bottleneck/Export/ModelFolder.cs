@@ -60,6 +60,20 @@ public static class ModelFolder
         AtomicFile.WriteAllText(Path.Combine(directory, ModelFile), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>
+    /// Copies the model folder <paramref name="source"/> to <paramref name="destination"/> the way <see cref="Save"/> writes
+    /// one: the weights first, then model.json, each atomically.
+    /// </summary>
+    public static void Copy(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in new[] { WeightsFile, ModelFile })
+        {
+            using var input = File.OpenRead(Path.Combine(source, file));
+            AtomicFile.Write(Path.Combine(destination, file), input.CopyTo);
+        }
+    }
+
     /// <summary>Reads model.json without touching the weights (for metadata such as data scaling or thresholds).</summary>
     public static JsonObject ReadManifest(string directory)
     {

@@ -29,7 +29,8 @@ public class InterruptTests
 
         var metrics = JsonNode.Parse(File.ReadAllText(folder["run/metrics.json"]))!;
         Assert.Equal("interrupted", (string)metrics["stop_reason"]!);
-        int completed = (int)JsonNode.Parse(File.ReadAllText(folder["run/resume/state.json"]))!["epochs_completed"]!;
+        var current = File.ReadAllText(folder["run/resume/current"]);
+        int completed = (int)JsonNode.Parse(File.ReadAllText(folder[$"run/resume/{current}/state.json"]))!["epochs_completed"]!;
         Assert.InRange(completed, 2, 39);
 
         var resumed = CliRunner.Run(folder.Path, "train", "--resume", "run", "--epochs", $"{completed + 1}");
