@@ -60,6 +60,15 @@ public sealed class TrainingJob
     /// <summary>Runs the job; cancelling stops after the current batch and still saves what was trained.</summary>
     public TrainingJobResult Run(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
+        try { return RunLocked(observer, cancel); }
+        finally { outputLock?.Dispose(); }
+    }
+
+    // Held from the first write into the output folder (or the first read of a run to resume) to the last.
+    OutputLock? outputLock;
+
+    TrainingJobResult RunLocked(ITrainingObserver? observer, CancellationToken cancel)
+    {
         Options.Validate();
         var spec = Spec.WithInputShape(Train.SampleShape);
         CheckData(Train, Options.Loss);
@@ -73,6 +82,7 @@ public sealed class TrainingJob
         Autoencoder model;
         if (Resume)
         {
+            outputLock = OutputLock.Acquire(OutputDirectory);
             (model, resume) = ResumeState.Load(resumeDirectory, checkpointDirectory);
             // A run killed while writing its final outputs has all its epochs; resuming it writes those outputs.
             if (resume.Epochs.Count >= Options.Epochs && OutputsFinished(resume.Epochs.Count))
@@ -95,6 +105,7 @@ public sealed class TrainingJob
         // A denoising run trains and is scored on (noisy input, clean target) pairs (§3.5).
         using var pairs = new NoisyPairs(Options.Noise, Options.FixedNoise, Options.Seed, Train, Validation, Test);
         Directory.CreateDirectory(OutputDirectory);
+        outputLock ??= OutputLock.Acquire(OutputDirectory);
         AtomicFile.RemoveLeftovers(OutputDirectory);
         if (!Resume) ResumeState.Start(resumeDirectory, Recipe);
         PretrainingResult? pretrained = null;
