@@ -66,6 +66,7 @@ public static class DenoiseCommand
             if ((dataArgument is null) == (imageArguments is null))
                 throw new BadInputException("give either --data (a dataset) or --images (image files or folders), not " + (dataArgument is null ? "neither" : "both"));
             var outFolder = parsed.GetValue(output)!;
+            OutputPath.CheckFolder(outFolder);
             var modelArgument = parsed.GetRequiredValue(model);
             using var m = ModelSource.Trained(modelArgument);
             var layout = ImagesOf(m);

@@ -50,6 +50,8 @@ public static class PcaCommand
             if (k < 1) throw new BadInputException($"--components: expected a positive number of components, got {k}");
             var how = ParseMethod(parsed.GetValue(method)!);
             var dataName = parsed.GetRequiredValue(data);
+            var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
+            OutputPath.CheckFolder(outDir);
             var clock = Stopwatch.StartNew();
             PcaRun run = how == PcaMethod.Covariance && dataName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
                 ? StreamCsv(dataName, k, parsed.GetValue(limit), SharedOptions.DataOptions(parsed, fashion, header, label))
@@ -57,7 +59,6 @@ public static class PcaCommand
             double fitSeconds = clock.Elapsed.TotalSeconds;
             using var loaded = run.Loaded;
             using var pca = run.Pca;
-            var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
             var (evaluatedOn, mse, evaluatedCount) = (run.EvaluatedOn, run.Mse, run.EvaluatedCount);
             var (low, high) = run.Range;
             double? psnr = low >= 0 && high <= 1 ? ReconstructionMetrics.PsnrFromMse(mse) : null;   // PSNR assumes a peak of 1

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.IO;
 using Bottleneck.Data;
 using Bottleneck.Export;
 using Bottleneck.Models;
@@ -126,6 +127,7 @@ public static class TrainCommand
                 };
             }
             recipe.ToOptions();   // every option is checked before any data is read
+            OutputPath.CheckFolder(recipe.OutputDirectory, resumeFolder is null ? "--out" : "--resume");
             var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => TrainingRun.Execute(recipe, resumeFolder is not null, observer, cancel)));
             TrainingSummary.Print(result, recipe.OutputDirectory, parsed.GetValue(json));
             return CommandRunner.Success;
