@@ -112,11 +112,12 @@ public static class ModelFolder
             throw new BadInputException($"{weightsPath}: does not match {ModelFile} (its SHA-256 differs from the one recorded there)");
         var listing = weights["tensors"] as JsonObject;
 
-        var (tensors, _) = SafeTensorsFile.Read(weightsPath);
-        var byName = tensors.ToDictionary(t => t.Name);
-        var model = ModelFactory.Create(spec);
+        // Built (its size checked against the budget) before the weights are read: both are as large as the spec says.
+        var model = ModelFactory.Create(spec, $"{manifestPath} (spec)");
         try
         {
+            var (tensors, _) = SafeTensorsFile.Read(weightsPath);
+            var byName = tensors.ToDictionary(t => t.Name);
             var state = model.state_dict();
             foreach (var name in byName.Keys)
                 if (!state.ContainsKey(name))
