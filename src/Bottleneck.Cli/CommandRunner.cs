@@ -12,6 +12,8 @@ public static class CommandRunner
 
     public static int Run(RootCommand root, string[] args)
     {
+        // A figure JSON cannot hold (NaN, ∞) is written as null; the user hears of it here.
+        Bottleneck.IO.FiniteJson.Warning = Console.Error.WriteLine;
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -128,9 +128,9 @@ public static class DenoiseCommand
                     corruption?.Name ?? "Input", files?.Select(f => Path.GetFileName(f)).ToArray());
                 // Readable units (σ, ×, ·) rather than \u escapes, as train's metrics.json.
                 var encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-                AtomicFile.WriteAllText(outputs.Metrics, metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = encoder }) + "\n");
+                AtomicFile.WriteAllText(outputs.Metrics, FiniteJson.Serialize(metrics, outputs.Metrics, new JsonSerializerOptions { WriteIndented = true, Encoder = encoder }) + "\n");
 
-                if (parsed.GetValue(json)) Console.WriteLine(metrics.ToJsonString(new JsonSerializerOptions { Encoder = encoder }));
+                if (parsed.GetValue(json)) Console.WriteLine(FiniteJson.Serialize(metrics, "--json", new JsonSerializerOptions { Encoder = encoder }));
                 else Print(report, files is null ? $"{where}: {restored.Count:N0} images" : where, corruption, outFolder, outputs.All.Count);
                 return CommandRunner.Success;
             }

@@ -59,6 +59,9 @@ public static class PcaCommand
             double fitSeconds = clock.Elapsed.TotalSeconds;
             using var loaded = run.Loaded;
             using var pca = run.Pca;
+            // Constant data has no direction of variance: no component, ratio or plot means anything, so nothing is written.
+            if (!(pca.TotalVariance > 0))
+                throw new BadInputException($"{run.Name}: every value is the same in all {pca.Samples:N0} samples (total variance {pca.TotalVariance:G3}): PCA has no variance to explain");
             var (evaluatedOn, mse, evaluatedCount) = (run.EvaluatedOn, run.Mse, run.EvaluatedCount);
             var (low, high) = run.Range;
             double? psnr = low >= 0 && high <= 1 ? ReconstructionMetrics.PsnrFromMse(mse) : null;   // PSNR assumes a peak of 1
@@ -109,11 +112,11 @@ public static class PcaCommand
                 figures.Add("reconstructions.png");
             }
             metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
-            AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), FiniteJson.Serialize(metrics, Path.Combine(outDir, "metrics.json"), new JsonSerializerOptions { WriteIndented = true }));
 
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(metrics.ToJsonString());
+                Console.WriteLine(FiniteJson.Serialize(metrics, "--json"));
                 return CommandRunner.Success;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());

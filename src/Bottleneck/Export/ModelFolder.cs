@@ -57,7 +57,8 @@ public static class ModelFolder
         };
         if (extra is not null)
             foreach (var (key, value) in extra) document[key] = value?.DeepClone();
-        AtomicFile.WriteAllText(Path.Combine(directory, ModelFile), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var manifestPath = Path.Combine(directory, ModelFile);
+        AtomicFile.WriteAllText(manifestPath, FiniteJson.Serialize(document, manifestPath, new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>

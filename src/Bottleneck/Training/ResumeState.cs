@@ -57,12 +57,18 @@ public static class ResumeState
             ["epochs_completed"] = epochs.Count,
             ["optimizer_sha256"] = Sha256(optimizerPath),
             ["recipe"] = recipe is null ? null : JsonNode.Parse(recipe.ToJson()),
-            ["epochs"] = new JsonArray(epochs.Select(e => (JsonNode)new JsonObject
+            ["epochs"] = new JsonArray(epochs.Select(e =>
             {
-                ["epoch"] = e.Epoch, ["loss"] = e.Loss, ["val_loss"] = e.ValLoss, ["lr"] = e.LearningRate, ["seconds"] = e.Seconds,
-                ["parts"] = new JsonObject(e.Parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                var record = new JsonObject { ["epoch"] = e.Epoch, ["loss"] = e.Loss };
+                if (e.ValLoss is double valLoss) record["val_loss"] = valLoss;   // absent without validation data; null is NaN
+                record["lr"] = e.LearningRate;
+                record["seconds"] = e.Seconds;
+                record["parts"] = new JsonObject(e.Parts.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value)));
+                return (JsonNode)record;
             }).ToArray()),
         };
+        // A diverged epoch's NaN loss is stored as null and read back as NaN: the resumed run must see what the trainer saw.
+        FiniteJson.ReplaceNonFinite(state);
         AtomicFile.WriteAllText(Path.Combine(epochDirectory, StateFile), state.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         AtomicFile.WriteAllText(Path.Combine(directory, PointerFile), name);
         RemoveStale(directory, name);
@@ -104,9 +110,9 @@ public static class ResumeState
         if ((string?)state["optimizer_sha256"] != Sha256(optimizerPath))
             throw new BadInputException($"{optimizerPath}: does not match {StateFile} (its SHA-256 differs): the resume folder was altered");
         var epochs = (state["epochs"] as JsonArray ?? throw new BadInputException($"{path}: field 'epochs' is missing"))
-            .Select(e => new EpochRecord((int)e!["epoch"]!, (double)e["loss"]!, (double?)e["val_loss"], (double)e["lr"]!, (double)e["seconds"]!)
+            .Select(e => new EpochRecord((int)e!["epoch"]!, (double?)e["loss"] ?? double.NaN, ValLoss(e), (double)e["lr"]!, (double)e["seconds"]!)
             {
-                Parts = (e["parts"] as JsonObject)?.ToDictionary(p => p.Key, p => (double)p.Value!) ?? new Dictionary<string, double>(),
+                Parts = (e["parts"] as JsonObject)?.ToDictionary(p => p.Key, p => (double?)p.Value ?? double.NaN) ?? new Dictionary<string, double>(),
             }).ToList();
         var model = ModelFolder.Load(epochDirectory);
         var epochsRun = (int?)ModelFolder.ReadManifest(epochDirectory)["training"]?["epochs_run"];
@@ -123,6 +129,9 @@ public static class ResumeState
         model.train();
         return (model, new ResumePoint(epochs, optimizerPath, best));
     }
+
+    /// <summary>An epoch's val_loss: absent without validation data, null when it was NaN (JSON has no NaN).</summary>
+    static double? ValLoss(JsonNode epoch) => epoch.AsObject().TryGetPropertyValue("val_loss", out var v) && v is null ? double.NaN : (double?)v;
 
     /// <summary>The epoch folder the pointer file names.</summary>
     static string CurrentDirectory(string directory)

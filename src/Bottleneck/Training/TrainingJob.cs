@@ -163,7 +163,8 @@ public sealed class TrainingJob
             var figures = model.SaveFigures(OutputDirectory, evaluation);
             if (figures.Count > 0) metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
         }
-        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions
+        var metricsPath = Path.Combine(OutputDirectory, "metrics.json");
+        AtomicFile.WriteAllText(metricsPath, FiniteJson.Serialize(metrics, metricsPath, new JsonSerializerOptions
         {
             WriteIndented = true,
             // Units are read by people: β, ‖ and − stay as written instead of \uXXXX escapes.
