@@ -4,11 +4,12 @@ namespace Bottleneck.Cli;
 
 /// <summary>
 /// Runs the command line with the toolkit's exit codes: 0 success; 2 bad input or usage, as one line on stderr with no
-/// stack trace; 1 an internal error, with the stack trace so it can be reported.
+/// stack trace; 1 an internal error, with the stack trace so it can be reported; 130 stopped by Ctrl-C after saving
+/// what it had (128 + SIGINT, the shell's convention, so scripts can tell a cut-short run from a finished one).
 /// </summary>
 public static class CommandRunner
 {
-    public const int Success = 0, InternalError = 1, BadInput = 2;
+    public const int Success = 0, InternalError = 1, BadInput = 2, Interrupted = 130;
 
     public static int Run(RootCommand root, string[] args)
     {
@@ -30,7 +31,8 @@ public static class CommandRunner
     {
         try
         {
-            return body(parsed);
+            var code = body(parsed);
+            return code == Success && Interruptible.Interrupted ? Interrupted : code;
         }
         catch (BadInputException e)
         {

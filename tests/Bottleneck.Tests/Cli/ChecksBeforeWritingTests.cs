@@ -33,12 +33,15 @@ public class ChecksBeforeWritingTests
     }
 
     [Theory]
+    [InlineData("--threads: expected 1 to", "--threads", "9999")]
+    [InlineData("--threads: expected 1 to", "--threads", "0")]
     [InlineData("--momentum: expected a value in [0, 1), got -1", "--optimizer", "sgd", "--momentum", "-1")]
     [InlineData("--momentum: expected a value in [0, 1), got -1", "--momentum", "-1")]
     [InlineData("--lr: expected a positive finite learning rate, got Infinity", "--lr", "Infinity")]
     public void Train_with_a_bad_option_leaves_no_output_folder(string expected, params string[] options)
     {
         using var folder = new TempFolder();
-        CliRunner.Fails(folder, expected, ["train", "--data", "mnist", "--model", "basic", "--limit", "100", "--epochs", "1", "--out", "out", .. options]);
+        var result = CliRunner.Fails(folder, expected, ["train", "--data", "mnist", "--model", "basic", "--limit", "100", "--epochs", "1", "--out", "out", .. options]);
+        if (options[0] == "--threads") Assert.Contains($"expected 1 to {Environment.ProcessorCount} (this machine's processors), got {options[1]}", result.Stderr);
     }
 }

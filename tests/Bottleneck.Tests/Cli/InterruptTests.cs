@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Bottleneck.Tests.Cli;
 
-/// <summary>Ctrl-C (SIGINT) stops training after the current batch, saves what was trained, and the run resumes.</summary>
+/// <summary>Ctrl-C (SIGINT) stops training after the current batch, saves what was trained, exits 130, and the run resumes.</summary>
 public class InterruptTests
 {
     [Fact]
@@ -24,7 +24,7 @@ public class InterruptTests
         Process.Start("kill", ["-INT", process.Id.ToString()])!.WaitForExit();
         var rest = process.StandardError.ReadToEnd();
         Assert.True(process.WaitForExit(60_000));
-        Assert.True(process.ExitCode == 0, rest);
+        Assert.True(process.ExitCode == 130, $"exit code {process.ExitCode}, expected 130 (interrupted): {rest}");
         Assert.Contains("stopping after this batch", rest);
 
         var metrics = JsonNode.Parse(File.ReadAllText(folder["run/metrics.json"]))!;
