@@ -49,6 +49,11 @@ public class UnwritableOutputTests : IClassFixture<UnwritableOutputTests.Setup>
     [InlineData("--out: empty, expected a folder name", "pca", "--data", "mnist", "--limit", "100", "--components", "2", "--out", "")]
     [InlineData("is a file, expected a folder", "denoise", "--model", "model", "--data", "mnist", "--limit", "5", "--out", "file")]
     [InlineData("is a file, not a folder", "denoise", "--model", "model", "--data", "mnist", "--limit", "5", "--out", "file/restored")]
+    [InlineData("is a file, expected a folder", "anomaly", "fit", "--data", "mnist", "--model", "basic", "--out", "file")]
+    [InlineData("is a file, not a folder", "sweep", "--data", "mnist", "--bottleneck", "8", "--out", "file/sweep")]
+    [InlineData("is a file, expected a folder", "pca-equivalence", "--data", "mnist", "--out", "file")]
+    [InlineData("is a folder, expected a file name", "reconstruct", "--model", "model", "--data", "mnist", "--out", "folder.npy")]
+    [InlineData("--out: empty, expected a file name", "map", "--model", "model", "--data", "mnist", "--limit", "50", "--out", "")]
     public void Refused_before_any_work(string expected, params string[] args)
     {
         var before = Directory.GetFileSystemEntries(folder.Path, "*", SearchOption.AllDirectories).Order().ToArray();
