@@ -89,4 +89,31 @@ public class ResumeTests
                      File.ReadAllBytes(Path.Combine(folder["killed"], ModelFolder.WeightsFile)));
         Assert.True(File.Exists(Path.Combine(folder["killed"], "metrics.json")));
     }
+
+    [Fact]
+    public void A_diverged_epoch_and_a_run_without_validation_survive_the_resume_state()
+    {
+        using var folder = new TempFolder();
+        using var model = ModelFactory.Create(Spec);
+        using var optimizer = Optimizers.Create(OptimizerKind.Adam, model.parameters(), 1e-3);
+        var manifest = new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["training"] = new System.Text.Json.Nodes.JsonObject { ["epochs_run"] = 2 } };
+        EpochRecord[] epochs =
+        [
+            new(1, 0.5, 0.25, 1e-3, 1.5) { Parts = new Dictionary<string, double> { ["kl"] = 0.125 } },
+            new(2, double.NaN, double.NaN, 1e-3, 1.5) { Parts = new Dictionary<string, double> { ["kl"] = double.PositiveInfinity } },
+        ];
+        ResumeState.Save(folder.Path, model, optimizer, null, epochs, manifest, null);
+        var (loaded, resume) = ResumeState.Load(folder.Path, folder["checkpoint"]);
+        loaded.Dispose();
+        // JSON has no NaN: state.json stores null, and null reads back as NaN (a NaN loss, not a missing one).
+        Assert.Equal([(0.5, (double?)0.25, 0.125), (double.NaN, double.NaN, double.NaN)], resume.Epochs.Select(e => (e.Loss, e.ValLoss, e.Parts["kl"])));
+
+        EpochRecord[] unvalidated = [new(1, 0.5, null, 1e-3, 1.5)];
+        manifest["training"] = new System.Text.Json.Nodes.JsonObject { ["epochs_run"] = 1 };
+        ResumeState.Save(folder.Path, model, optimizer, null, unvalidated, manifest, null);
+        (loaded, resume) = ResumeState.Load(folder.Path, folder["checkpoint"]);
+        loaded.Dispose();
+        Assert.Null(Assert.Single(resume.Epochs).ValLoss);
+        Assert.Single(Directory.GetDirectories(folder.Path, "epoch-*"));   // epoch-0002 went once epoch-0001 became current
+    }
 }
