@@ -4,15 +4,18 @@ namespace Bottleneck.Cli;
 
 /// <summary>
 /// Runs the command line with the toolkit's exit codes: 0 success; 2 bad input or usage, as one line on stderr with no
-/// stack trace; 1 an internal error, with the stack trace so it can be reported. A bare `bottleneck` prints the help
-/// and exits 0.
+/// stack trace; 1 an internal error, with the stack trace so it can be reported; 130 stopped by Ctrl-C after saving
+/// what it had (128 + SIGINT, the shell's convention, so scripts can tell a cut-short run from a finished one).
+/// A bare `bottleneck` prints the help and exits 0.
 /// </summary>
 public static class CommandRunner
 {
-    public const int Success = 0, InternalError = 1, BadInput = 2;
+    public const int Success = 0, InternalError = 1, BadInput = 2, Interrupted = 130;
 
     public static int Run(Command root, string[] args)
     {
+        // A figure JSON cannot hold (NaN, ∞) is written as null; the user hears of it here.
+        Bottleneck.IO.FiniteJson.Warning = Console.Error.WriteLine;
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -38,7 +41,8 @@ public static class CommandRunner
     {
         try
         {
-            return body(parsed);
+            var code = body(parsed);
+            return code == Success && Interruptible.Interrupted ? Interrupted : code;
         }
         catch (BadInputException e)
         {

@@ -6,6 +6,9 @@ namespace Bottleneck.Cli;
 /// </summary>
 public static class Interruptible
 {
+    /// <summary>True once Ctrl-C has stopped work in this process: the command then ends with exit code 130, not 0.</summary>
+    public static bool Interrupted { get; private set; }
+
     public static T Run<T>(Func<CancellationToken, T> work)
     {
         using var cancel = new CancellationTokenSource();
@@ -13,6 +16,7 @@ public static class Interruptible
         {
             if (cancel.IsCancellationRequested) return;       // second Ctrl-C: let the process end
             e.Cancel = true;
+            Interrupted = true;
             cancel.Cancel();
             Console.Error.WriteLine("\nstopping after this batch and saving what was trained (Ctrl-C again to quit at once)");
         };

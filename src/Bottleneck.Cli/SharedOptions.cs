@@ -54,10 +54,12 @@ public static class SharedOptions
         LabelColumn = parsed.GetValue(label),
     };
 
-    /// <summary>Sets libtorch's thread count; values below 1 are a usage error.</summary>
+    /// <summary>Sets libtorch's thread count; a value outside 1 .. the machine's processor count is a usage error.</summary>
     public static void ApplyThreads(int threads)
     {
-        if (threads < 1) throw new BadInputException($"--threads: expected at least 1, got {threads}");
+        // More threads than processors only adds contention (9,999 threads turned a 10-second run into minutes).
+        if (threads < 1 || threads > Environment.ProcessorCount)
+            throw new BadInputException($"--threads: expected 1 to {Environment.ProcessorCount} (this machine's processors), got {threads}");
         TorchSharp.torch.set_num_threads(threads);
     }
 }

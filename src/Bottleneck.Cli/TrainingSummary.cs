@@ -1,3 +1,4 @@
+using Bottleneck.IO;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Training;
@@ -15,7 +16,7 @@ public static class TrainingSummary
     {
         if (json)
         {
-            Console.WriteLine(result.Metrics.ToJsonString());
+            Console.WriteLine(FiniteJson.Serialize(result.Metrics, "--json"));
             return;
         }
         var t = result.Training;

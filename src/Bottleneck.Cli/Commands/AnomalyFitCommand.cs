@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
@@ -58,6 +59,7 @@ public static class AnomalyFitCommand
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             // Every option is checked before any data is read or anything trained.
+            OutputPath.CheckFolder(parsed.GetRequiredValue(output));
             var threshold = AnomalyThreshold.From(parsed.GetValue(percentile), parsed.GetValue(contamination));
             var modelArgument = parsed.GetRequiredValue(model);
             var spec = ModelSource.Spec(modelArgument);

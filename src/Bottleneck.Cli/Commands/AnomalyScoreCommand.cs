@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Data;
 
@@ -36,6 +37,7 @@ public static class AnomalyScoreCommand
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var dataArgument = parsed.GetRequiredValue(data);
             var outPath = parsed.GetRequiredValue(output);
+            OutputPath.CheckFile(outPath);
             int chunk = parsed.GetValue(chunkRows);
             if (chunk < 1) throw new BadInputException($"--chunk-rows: expected at least 1, got {chunk}");
             using var detector = AnomalyDetector.Load(parsed.GetRequiredValue(model));

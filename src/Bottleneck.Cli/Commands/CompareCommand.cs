@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Export;
@@ -43,6 +44,7 @@ public static class CompareCommand
             var n = parsed.GetValue(count);
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             var outPath = parsed.GetValue(output)!;
+            OutputPath.CheckFile(outPath);
             using var ae = ModelSource.Trained(parsed.GetRequiredValue(model));
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var test = loaded.Test ?? loaded.Train;

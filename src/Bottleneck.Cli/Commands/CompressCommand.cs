@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.IO;
 using Bottleneck.Analysis.Compression;
 using Bottleneck.Export;
 using Bottleneck.Models;
@@ -32,6 +33,7 @@ public static class CompressCommand
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var chosen = CodePrecisions.Parse(parsed.GetValue(precision)!);
             var path = parsed.GetRequiredValue(output);
+            OutputPath.CheckFile(path);
             var modelDirectory = parsed.GetRequiredValue(model);
             using var m = ModelSource.Trained(modelDirectory);
             var data = selection.Load(parsed, out var loaded);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
@@ -27,20 +28,24 @@ public static class DecodeCommand
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var codesPath = parsed.GetRequiredValue(codes);
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
-            var decoded = Codes.Decode(m, ArrayFiles.Read(codesPath), codesPath);
             var path = parsed.GetRequiredValue(output);
+            ArrayFiles.CheckOutput(path);
+            var n = parsed.GetValue(count);
+            if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
+            var picture = parsed.GetValue(png);
+            if (picture is not null) OutputPath.CheckFile(picture, "--png");
+            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
+            ImageShape? shape = picture is null ? null : ImageShape.Of(m.InputShape)
+                ?? throw new BadInputException($"--png: the model's samples ({m.InputShape.Length}-D, {m.InputShape.Aggregate(1L, (a, b) => a * b)} values) are not images");
+            var decoded = Codes.Decode(m, ArrayFiles.Read(codesPath), codesPath);
             ArrayFiles.Write(path, decoded);
             Console.WriteLine($"wrote {decoded.Count:N0} reconstructions of {decoded.SampleLength} values to {path}");
-            if (parsed.GetValue(png) is { } picture)
+            if (picture is not null && shape is { } image)
             {
-                var n = parsed.GetValue(count);
-                if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
-                var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--png: the model's samples ({m.InputShape.Length}-D, {decoded.SampleLength} values) are not images");
                 var values = decoded.ToFloats();
                 var images = Enumerable.Range(0, FigureCount.Capped("decode", n, decoded.Count))
                     .Select(i => values.AsSpan(i * decoded.SampleLength, decoded.SampleLength).ToArray()).ToArray();
-                ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], shape.Width, shape.Height, shape.Channels);
+                ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], image.Width, image.Height, image.Channels);
                 Console.WriteLine($"drew {images.Length} images into {picture}");
             }
             return CommandRunner.Success;

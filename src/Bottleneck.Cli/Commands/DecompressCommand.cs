@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.IO;
 using Bottleneck.Analysis.Compression;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -38,11 +39,13 @@ public static class DecompressCommand
             var outPath = parsed.GetRequiredValue(output);
             var pictures = parsed.GetValue(count);
             if (pictures < 1) throw new BadInputException($"--count: expected at least 1, got {pictures}");
-            var extension = Path.GetExtension(outPath).ToLowerInvariant();
-            if (extension is not (".npy" or ".csv")) throw new BadInputException($"--out: {outPath}: expected a .npy or .csv file name");
+            ArrayFiles.CheckOutput(outPath);
+            if (parsed.GetValue(png) is { } pngPath) OutputPath.CheckFile(pngPath, "--png");
             var modelDirectory = parsed.GetRequiredValue(model);
             var file = CodeFile.Read(codesPath);
             using var m = ModelSource.Trained(modelDirectory);
+            if (parsed.GetValue(png) is not null && ImageShape.Of(m.InputShape) is null)
+                throw new BadInputException($"--png: the model's samples ({m.InputShape.Aggregate(1L, (a, b) => a * b)} values) are not images");
             LoadedData? loaded = null;
             try
             {
@@ -61,7 +64,7 @@ public static class DecompressCommand
                 ArrayFiles.Write(outPath, decoded);
                 if (parsed.GetValue(png) is { } picture)
                 {
-                    var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--png: the model's samples ({decoded.SampleLength} values) are not images");
+                    var shape = ImageShape.Of(m.InputShape)!.Value;   // checked above, before anything was written
                     var values = decoded.ToFloats();
                     var images = Enumerable.Range(0, FigureCount.Capped("decompress", pictures, decoded.Count))
                         .Select(i => values.AsSpan(i * decoded.SampleLength, decoded.SampleLength).ToArray()).ToArray();

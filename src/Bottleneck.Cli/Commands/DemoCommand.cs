@@ -40,6 +40,7 @@ public static class DemoCommand
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var output = parsed.GetValue(outDir)!;
+            OutputPath.CheckFolder(output);
             // Validation is the last 10% of the training set (the chapter's template, L3979-4022), not the test set
             // that §10.5 validates on: early stopping on test data would leak it into model selection.
             var recipe = new TrainingRecipe

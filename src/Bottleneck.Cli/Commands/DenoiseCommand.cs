@@ -66,6 +66,7 @@ public static class DenoiseCommand
             if ((dataArgument is null) == (imageArguments is null))
                 throw new BadInputException("give either --data (a dataset) or --images (image files or folders), not " + (dataArgument is null ? "neither" : "both"));
             var outFolder = parsed.GetValue(output)!;
+            OutputPath.CheckFolder(outFolder);
             var modelArgument = parsed.GetRequiredValue(model);
             using var m = ModelSource.Trained(modelArgument);
             var layout = ImagesOf(m);
@@ -128,9 +129,9 @@ public static class DenoiseCommand
                     corruption?.Name ?? "Input", files?.Select(f => Path.GetFileName(f)).ToArray());
                 // Readable units (σ, ×, ·) rather than \u escapes, as train's metrics.json.
                 var encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-                AtomicFile.WriteAllText(outputs.Metrics, metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = encoder }) + "\n");
+                AtomicFile.WriteAllText(outputs.Metrics, FiniteJson.Serialize(metrics, outputs.Metrics, new JsonSerializerOptions { WriteIndented = true, Encoder = encoder }) + "\n");
 
-                if (parsed.GetValue(json)) Console.WriteLine(metrics.ToJsonString(new JsonSerializerOptions { Encoder = encoder }));
+                if (parsed.GetValue(json)) Console.WriteLine(FiniteJson.Serialize(metrics, "--json", new JsonSerializerOptions { Encoder = encoder }));
                 else Print(report, files is null ? $"{where}: {restored.Count:N0} images" : where, corruption, outFolder, outputs.All.Count);
                 return CommandRunner.Success;
             }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
@@ -27,6 +28,7 @@ public static class EncodeCommand
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var path = parsed.GetRequiredValue(output);
+            ArrayFiles.CheckOutput(path);
             using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
             var data = selection.Load(parsed, out var loaded);
             using var owned = loaded;

@@ -58,6 +58,7 @@ public static class ErrorsCommand
             string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
             var outDirectory = parsed.GetValue(output)!;
+            OutputPath.CheckFolder(outDirectory);
             var histogram = Path.Combine(outDirectory, "errors.png");
             HistogramPlot.SavePng(histogram, $"{m.Spec.Name} on {data.Name}: reconstruction error of {data.Count:N0} samples",
                 $"Reconstruction error: {name} per pixel, mean over each sample's {data.SampleSize:N0} values",

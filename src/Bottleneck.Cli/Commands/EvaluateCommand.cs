@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -63,7 +64,7 @@ public static class EvaluateCommand
                 foreach (var (name, value) in figures) result[name] = value;
                 if (figures.Count > 0) result["units"] = new JsonObject(m.FigureUnits.Select(u => KeyValuePair.Create(u.Key, (JsonNode?)u.Value)));
                 if (denoising is not null) result["denoising"] = denoising.ToJson(corruption!.Name);
-                Console.WriteLine(result.ToJsonString());
+                Console.WriteLine(FiniteJson.Serialize(result, "--json"));
                 return CommandRunner.Success;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Analysis;
 using Bottleneck.Models;
 using Bottleneck.Render;
@@ -37,6 +38,7 @@ public static class FiltersCommand
             using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
             var bank = FilterBank.Of(m, n);
             var path = parsed.GetValue(output)!;
+            OutputPath.CheckFile(path);
             string what = bank.Kind == "dense" ? "weight rows" : "kernels";
             string title = $"{m.Spec.Name}: {bank.Weights.Count} of {bank.Total} {what} of '{bank.Layer}' ({bank.Width}×{bank.Height}{(bank.Channels == 3 ? "×3" : "")})";
             FilterGrid.SavePng(path, bank, title, parsed.GetValue(columns));

@@ -32,7 +32,7 @@ public static class InfoCommand
             {
                 var size = parsed.GetValue(inputSize) ?? 784;
                 if (size < 1) throw new BadInputException($"--input-size: expected a positive size, got {size}");
-                built = ModelFactory.Create(ModelSource.Spec(argument).WithInputShape([size]));
+                built = ModelFactory.Create(ModelSource.Spec(argument).WithInputShape([size]), argument);
             }
             using var m = built;
             var rows = ModelSummary.Of(m);

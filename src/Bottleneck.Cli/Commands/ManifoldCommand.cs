@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -69,6 +70,7 @@ public static class ManifoldCommand
                                              "pass --data DATA to take the quantiles of its codes of real data");
 
             var path = parsed.GetValue(output)!;
+            OutputPath.CheckFile(path);
             LatentGrid.SaveManifold(path, m, shape, $"{m.Spec.Name}: the decoder over z{Subscript(first)} (→) and z{Subscript(second)} (↑) " +
                                                     $"at quantiles 0.05 … 0.95 of {axes.Source}", axes);
             if (parsed.GetValue(json))

@@ -62,6 +62,7 @@ public static class MapCommand
             bool measurable = data.Labels is { } labels && labels.Distinct().Skip(1).Any();
             var panels = maps.Select(map => new MapPanel(map, measurable ? MapSeparation.Measure(map.Points(), data.Labels!, k) : null)).ToList();
             var outPath = parsed.GetValue(output)!;
+            OutputPath.CheckFile(outPath);
             string title = $"{m.Spec.Name} on {data.Name}: {data.Count:N0} samples in 2-D" + (maps.Count > 1 ? ", beside PCA of the pixels" : "");
             LatentScatterPlot.SavePng(outPath, title, panels, data.Labels, data.ClassNames);
             if (parsed.GetValue(points) is { } pointsPath) WritePoints(pointsPath, maps, data.Labels);

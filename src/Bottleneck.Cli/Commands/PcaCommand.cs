@@ -50,6 +50,8 @@ public static class PcaCommand
             if (k < 1) throw new BadInputException($"--components: expected a positive number of components, got {k}");
             var how = ParseMethod(parsed.GetValue(method)!);
             var dataName = parsed.GetRequiredValue(data);
+            var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
+            OutputPath.CheckFolder(outDir);
             var clock = Stopwatch.StartNew();
             PcaRun run = how == PcaMethod.Covariance && dataName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
                 ? StreamCsv(dataName, k, parsed.GetValue(limit), SharedOptions.DataOptions(parsed, fashion, header, label))
@@ -57,7 +59,9 @@ public static class PcaCommand
             double fitSeconds = clock.Elapsed.TotalSeconds;
             using var loaded = run.Loaded;
             using var pca = run.Pca;
-            var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
+            // Constant data has no direction of variance: no component, ratio or plot means anything, so nothing is written.
+            if (!(pca.TotalVariance > 0))
+                throw new BadInputException($"{run.Name}: every value is the same in all {pca.Samples:N0} samples (total variance {pca.TotalVariance:G3}): PCA has no variance to explain");
             var (evaluatedOn, mse, evaluatedCount) = (run.EvaluatedOn, run.Mse, run.EvaluatedCount);
             var (low, high) = run.Range;
             double? psnr = low >= 0 && high <= 1 ? ReconstructionMetrics.PsnrFromMse(mse) : null;   // PSNR assumes a peak of 1
@@ -108,11 +112,11 @@ public static class PcaCommand
                 figures.Add("reconstructions.png");
             }
             metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
-            AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(Path.Combine(outDir, "metrics.json"), FiniteJson.Serialize(metrics, Path.Combine(outDir, "metrics.json"), new JsonSerializerOptions { WriteIndented = true }));
 
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(metrics.ToJsonString());
+                Console.WriteLine(FiniteJson.Serialize(metrics, "--json"));
                 return CommandRunner.Success;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());

@@ -63,6 +63,7 @@ public static class PcaEquivalenceCommand
             };
             options.Validate();
             var outDir = parsed.GetValue(output)!;
+            OutputPath.CheckFolder(outDir);
 
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var train = PcaCommand.Limited(loaded.Train, parsed.GetValue(limit));

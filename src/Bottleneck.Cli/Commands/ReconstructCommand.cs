@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Render;
 using Bottleneck.Training;
@@ -34,6 +35,7 @@ public static class ReconstructCommand
             DataFit.Check(m, data);
             var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
             var path = parsed.GetValue(output)!;
+            OutputPath.CheckFile(path);
             var drawn = FigureCount.Capped("reconstruct", n, data.Count);
             ReconstructionGrid.Save(path, m, data, shape, drawn, $"{m.Spec.Name} on {data.Name}: originals and reconstructions");
             Console.WriteLine($"wrote {drawn} originals and reconstructions to {path}");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -64,6 +65,7 @@ public static class SampleCommand
             var decoded = LatentGrid.Samples(m, distribution, r * c, parsed.GetValue(seed), t);
 
             var picture = parsed.GetValue(output)!;
+            OutputPath.CheckFile(picture);
             var shape = ImageShape.Of(m.InputShape);
             if (shape is { } s)
                 LatentGrid.SaveSamples(picture, decoded, s, $"{m.Spec.Name}: decodes of z ~ {distribution.Description}, T = {t.ToString("G3", CultureInfo.InvariantCulture)}", r, c);

@@ -48,6 +48,7 @@ public static class SweepCommand
             var codeSizes = BottleneckSweep.ParseSizes(parsed.GetValue(sizes)!);
             var spec = ModelSource.Spec(parsed.GetValue(model)!);
             var outDirectory = parsed.GetValue(output)!;
+            OutputPath.CheckFolder(outDirectory);
             var training = new TrainingRecipe
             {
                 Data = parsed.GetRequiredValue(data), Spec = spec, OutputDirectory = outDirectory,

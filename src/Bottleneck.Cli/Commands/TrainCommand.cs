@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.IO;
 using Bottleneck.Data;
 using Bottleneck.Export;
 using Bottleneck.Models;
@@ -54,7 +55,8 @@ public static class TrainCommand
         var command = new Command("train", """
             Train an autoencoder and write OUT/model.json, weights.safetensors, history.csv, metrics.json,
             training-history.png and reconstructions.png, plus OUT/checkpoint (the best epoch's model) and OUT/resume
-            (the last completed epoch, for --resume). Ctrl-C stops after the current batch and saves what was trained.
+            (the last completed epoch, for --resume). Ctrl-C stops after the current batch, saves what was trained and
+            exits with code 130.
 
             Examples:
               bottleneck train --data mnist --model basic --epochs 50 --batch-size 256 --seed 1 --out runs/basic
@@ -126,6 +128,7 @@ public static class TrainCommand
                 };
             }
             recipe.ToOptions();   // every option is checked before any data is read
+            OutputPath.CheckFolder(recipe.OutputDirectory, resumeFolder is null ? "--out" : "--resume");
             var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => TrainingRun.Execute(recipe, resumeFolder is not null, observer, cancel)));
             TrainingSummary.Print(result, recipe.OutputDirectory, parsed.GetValue(json));
             return CommandRunner.Success;

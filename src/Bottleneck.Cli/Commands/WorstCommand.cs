@@ -60,6 +60,7 @@ public static class WorstCommand
             }
 
             var outDirectory = parsed.GetValue(output)!;
+            OutputPath.CheckFolder(outDirectory);
             var picture = Path.Combine(outDirectory, "worst.png");
             var csv = Path.Combine(outDirectory, "worst.csv");
             var summary = ErrorSummary.Of(errors);

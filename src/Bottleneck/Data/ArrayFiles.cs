@@ -23,6 +23,14 @@ public static class ArrayFiles
         }
     }
 
+    /// <summary>Checks, before any work, that <paramref name="path"/> names a .npy or .csv file that can be written.</summary>
+    public static void CheckOutput(string? path, string option = "--out")
+    {
+        OutputPath.CheckFile(path, option);
+        if (Path.GetExtension(path!).ToLowerInvariant() is not (".npy" or ".csv"))
+            throw new BadInputException($"{option}: {path}: unknown output format (expected a .npy or .csv file name)");
+    }
+
     /// <summary>Reads [N, ...] samples from .npy or from a numeric .csv (header detected, no label column).</summary>
     public static NumericArray Read(string path)
     {

@@ -55,6 +55,8 @@ public abstract class Corruption
             case "gaussian":
                 var sigma = Number();
                 if (sigma < 0) throw new BadInputException($"{option}: gaussian needs σ ≥ 0, got {value}");
+                // The noise is drawn in float32: a σ beyond its range turns every noisy value into ±∞.
+                if (sigma > float.MaxValue) throw new BadInputException($"{option}: gaussian needs σ ≤ {float.MaxValue:G3} (float32's range), got {value}");
                 return new GaussianCorruption(sigma);
             case "mask":
                 return new MaskingCorruption(Probability("q"));

@@ -57,7 +57,22 @@ public static class ModelFolder
         };
         if (extra is not null)
             foreach (var (key, value) in extra) document[key] = value?.DeepClone();
-        AtomicFile.WriteAllText(Path.Combine(directory, ModelFile), document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var manifestPath = Path.Combine(directory, ModelFile);
+        AtomicFile.WriteAllText(manifestPath, FiniteJson.Serialize(document, manifestPath, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>
+    /// Copies the model folder <paramref name="source"/> to <paramref name="destination"/> the way <see cref="Save"/> writes
+    /// one: the weights first, then model.json, each atomically.
+    /// </summary>
+    public static void Copy(string source, string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in new[] { WeightsFile, ModelFile })
+        {
+            using var input = File.OpenRead(Path.Combine(source, file));
+            AtomicFile.Write(Path.Combine(destination, file), input.CopyTo);
+        }
     }
 
     /// <summary>Reads model.json without touching the weights (for metadata such as data scaling or thresholds).</summary>
@@ -67,12 +82,13 @@ public static class ModelFolder
         if (!Directory.Exists(directory)) throw new BadInputException($"{directory}: model folder not found");
         if (!File.Exists(path)) throw new BadInputException($"{path}: not found (a model folder holds model.json and weights.safetensors)");
         JsonNode? node;
-        try { node = JsonNode.Parse(File.ReadAllText(path)); }
+        // A key given twice is refused: which of the two a reader takes differs between JSON libraries.
+        try { node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }); }
         catch (JsonException e) { throw new BadInputException($"{path}: not valid JSON: {e.Message.Split('\n')[0]}"); }
         if (node is not JsonObject manifest) throw new BadInputException($"{path}: expected a JSON object");
         if (manifest["format"]?.GetValueKind() != JsonValueKind.String || (string?)manifest["format"] != Format)
             throw new BadInputException($"{path}: field 'format': expected \"{Format}\"");
-        if (manifest["format_version"]?.GetValueKind() != JsonValueKind.Number || (int?)manifest["format_version"] != FormatVersion)
+        if (manifest["format_version"] is not JsonValue version || !version.TryGetValue<int>(out var number) || number != FormatVersion)
             throw new BadInputException($"{path}: field 'format_version': expected {FormatVersion}, found {manifest["format_version"]?.ToJsonString() ?? "nothing"}");
         return manifest;
     }
@@ -88,16 +104,21 @@ public static class ModelFolder
 
         var weightsPath = Path.Combine(directory, WeightsFile);
         if (!File.Exists(weightsPath)) throw new BadInputException($"{weightsPath}: not found (model.json names it, so the folder is incomplete)");
-        var expectedHash = (string?)manifest["weights"]?["sha256"];
-        if (expectedHash is not null && !string.Equals(expectedHash, Sha256(weightsPath), StringComparison.OrdinalIgnoreCase))
+        // The hash is what ties the weights to this model.json: without it, another model's weights of the same shapes would load.
+        var weights = manifest["weights"] as JsonObject ?? throw new BadInputException($"{manifestPath}: field 'weights': expected an object with the weights' sha256");
+        if (weights["sha256"] is not JsonValue hash || hash.GetValueKind() != JsonValueKind.String || (string)hash! is not { Length: 64 } expectedHash
+            || !expectedHash.All(char.IsAsciiHexDigit))
+            throw new BadInputException($"{manifestPath}: field 'weights.sha256': expected the weights' SHA-256 as 64 hex digits, found {weights["sha256"]?.ToJsonString() ?? "nothing"}");
+        if (!string.Equals(expectedHash, Sha256(weightsPath), StringComparison.OrdinalIgnoreCase))
             throw new BadInputException($"{weightsPath}: does not match {ModelFile} (its SHA-256 differs from the one recorded there)");
-        var listing = manifest["weights"]?["tensors"] as JsonObject;
+        var listing = weights["tensors"] as JsonObject;
 
-        var (tensors, _) = SafeTensorsFile.Read(weightsPath);
-        var byName = tensors.ToDictionary(t => t.Name);
-        var model = ModelFactory.Create(spec);
+        // Built (its size checked against the budget) before the weights are read: both are as large as the spec says.
+        var model = ModelFactory.Create(spec, $"{manifestPath} (spec)");
         try
         {
+            var (tensors, _) = SafeTensorsFile.Read(weightsPath);
+            var byName = tensors.ToDictionary(t => t.Name);
             var state = model.state_dict();
             foreach (var name in byName.Keys)
                 if (!state.ContainsKey(name))

@@ -16,7 +16,15 @@ public static class ModelFactory
     /// <summary>The family names a spec may use.</summary>
     public static IReadOnlyCollection<string> Families => Builders.Keys;
 
-    /// <summary>A freshly initialised model for <paramref name="spec"/>.</summary>
-    public static Autoencoder Create(ModelSpec spec) => Builders.TryGetValue(spec.Family, out var build) ? build(spec)
-        : throw new BadInputException($"model spec: unknown family '{spec.Family}' (expected {string.Join(", ", Builders.Keys)})");
+    /// <summary>
+    /// A freshly initialised model for <paramref name="spec"/>, once its size is checked against the
+    /// <see cref="ParameterBudget"/>; <paramref name="source"/> names the spec in errors.
+    /// </summary>
+    public static Autoencoder Create(ModelSpec spec, string source = "model spec")
+    {
+        if (!Builders.TryGetValue(spec.Family, out var build))
+            throw new BadInputException($"{source}: unknown family '{spec.Family}' (expected {string.Join(", ", Builders.Keys)})");
+        ParameterBudget.Check(spec, source);
+        return build(spec);
+    }
 }

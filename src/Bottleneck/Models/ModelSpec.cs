@@ -107,6 +107,8 @@ public sealed record ModelSpec
             throw new BadInputException($"{source}: field 'family': unknown model family '{Family}' (expected {string.Join(", ", ModelFactory.Families)})");
         if (InputShape is not null && (InputShape.Length == 0 || InputShape.Any(d => d <= 0)))
             throw new BadInputException($"{source}: field 'input_shape': expected positive sizes, got [{string.Join(", ", InputShape)}]");
+        if (InputShape is not null && InputShape.Aggregate(1.0, (a, b) => a * b) > int.MaxValue)
+            throw new BadInputException($"{source}: field 'input_shape': [{string.Join(", ", InputShape)}] holds more than 2^31 − 1 values a sample");
         if (Encoder.Any(w => w <= 0))
             throw new BadInputException($"{source}: field 'encoder': layer widths must be positive, got [{string.Join(", ", Encoder)}]");
         if (Decoder is { } d && d.Any(w => w <= 0))

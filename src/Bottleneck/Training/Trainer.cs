@@ -40,11 +40,13 @@ public sealed class Trainer
         if (resume is not null)
         {
             // Replaying the finished epochs puts early stopping and the LR schedule back exactly where they were.
+            // A run that had already stopped (killed while writing its outputs) stops again without another epoch.
             foreach (var record in resume.Epochs)
             {
                 history.Add(record);
+                if (!double.IsFinite(record.Monitored)) { stop = StopReason.Diverged; continue; }
                 if (record.Monitored < best) { best = record.Monitored; bestEpoch = record.Epoch; }
-                stopping?.ShouldStop(record.Monitored);
+                if (stopping?.ShouldStop(record.Monitored) == true) stop = StopReason.EarlyStopped;
                 learningRate = schedule?.Next(record.Monitored, learningRate) ?? learningRate;
             }
             if (resume.OptimizerStatePath is { } state) Optimizers.LoadState(optimizer, state);

@@ -60,6 +60,15 @@ public sealed class TrainingJob
     /// <summary>Runs the job; cancelling stops after the current batch and still saves what was trained.</summary>
     public TrainingJobResult Run(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
+        try { return RunLocked(observer, cancel); }
+        finally { outputLock?.Dispose(); }
+    }
+
+    // Held from the first write into the output folder (or the first read of a run to resume) to the last.
+    OutputLock? outputLock;
+
+    TrainingJobResult RunLocked(ITrainingObserver? observer, CancellationToken cancel)
+    {
         Options.Validate();
         var spec = Spec.WithInputShape(Train.SampleShape);
         CheckData(Train, Options.Loss);
@@ -73,8 +82,10 @@ public sealed class TrainingJob
         Autoencoder model;
         if (Resume)
         {
+            outputLock = OutputLock.Acquire(OutputDirectory);
             (model, resume) = ResumeState.Load(resumeDirectory, checkpointDirectory);
-            if (resume.Epochs.Count >= Options.Epochs)
+            // A run killed while writing its final outputs has all its epochs; resuming it writes those outputs.
+            if (resume.Epochs.Count >= Options.Epochs && OutputsFinished(resume.Epochs.Count))
                 throw new BadInputException($"{resumeDirectory}: the run already finished {resume.Epochs.Count} of {Options.Epochs} epochs (give a larger --epochs to train on)");
         }
         else model = StartFrom ?? ModelFactory.Create(spec);
@@ -94,6 +105,9 @@ public sealed class TrainingJob
         // A denoising run trains and is scored on (noisy input, clean target) pairs (§3.5).
         using var pairs = new NoisyPairs(Options.Noise, Options.FixedNoise, Options.Seed, Train, Validation, Test);
         Directory.CreateDirectory(OutputDirectory);
+        outputLock ??= OutputLock.Acquire(OutputDirectory);
+        AtomicFile.RemoveLeftovers(OutputDirectory);
+        if (!Resume) ResumeState.Start(resumeDirectory, Recipe);
         PretrainingResult? pretrained = null;
         if (pretraining is not null)
         {
@@ -107,7 +121,7 @@ public sealed class TrainingJob
             OnImproved = Checkpoint ? record => { ModelFolder.Save(model, checkpointDirectory, Manifest(record.Epoch)); Options.OnImproved?.Invoke(record); } : Options.OnImproved,
             OnEpochEnd = (record, optimizer) =>
             {
-                ResumeState.Save(resumeDirectory, model, optimizer, Recipe, History(resume, record), Manifest(record.Epoch));
+                ResumeState.Save(resumeDirectory, model, optimizer, Recipe, History(resume, record), Manifest(record.Epoch), Checkpoint ? checkpointDirectory : null);
                 Options.OnEpochEnd?.Invoke(record, optimizer);
             },
         };
@@ -149,13 +163,30 @@ public sealed class TrainingJob
             var figures = model.SaveFigures(OutputDirectory, evaluation);
             if (figures.Count > 0) metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
         }
-        AtomicFile.WriteAllText(Path.Combine(OutputDirectory, "metrics.json"), metrics.ToJsonString(new JsonSerializerOptions
+        var metricsPath = Path.Combine(OutputDirectory, "metrics.json");
+        AtomicFile.WriteAllText(metricsPath, FiniteJson.Serialize(metrics, metricsPath, new JsonSerializerOptions
         {
             WriteIndented = true,
             // Units are read by people: β, ‖ and − stay as written instead of \uXXXX escapes.
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         }));
         return new TrainingJobResult(model, training, measured, metrics);
+    }
+
+    /// <summary>True when metrics.json, the last file a run writes, records this many epochs of a run that was not interrupted.</summary>
+    bool OutputsFinished(int epochs)
+    {
+        var path = Path.Combine(OutputDirectory, "metrics.json");
+        if (!File.Exists(path)) return false;
+        try
+        {
+            var metrics = JsonNode.Parse(File.ReadAllText(path));
+            return (int?)metrics?["epochs_run"] == epochs && (string?)metrics?["stop_reason"] != "interrupted";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return false;   // not a metrics file this run wrote whole: write it again
+        }
     }
 
     // The epochs the resume state must record: those of the run so far, including the ones before a resume.

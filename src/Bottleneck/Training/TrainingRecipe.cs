@@ -8,7 +8,7 @@ namespace Bottleneck.Training;
 
 /// <summary>
 /// Everything a training run was asked to do, as plain data: the data, the model, the options. It is saved beside
-/// a run (resume/state.json) so that an interrupted run can be resumed from its folder alone.
+/// a run (resume/recipe.json, and state.json with each epoch) so that an interrupted run can be resumed from its folder alone.
 /// </summary>
 public sealed record TrainingRecipe
 {

@@ -18,6 +18,8 @@ public static class TrainingRun
     public static TrainingJobResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer, CancellationToken cancel, out LoadedData data)
     {
         var options = recipe.ToOptions();
+        // A run killed before its first epoch ended has only its recipe saved: it starts again, as it began.
+        resume = resume && ResumeState.HasEpochs(recipe.OutputDirectory);
         data = DataSource.Load(recipe.Data, recipe.DataOptions);
         try
         {

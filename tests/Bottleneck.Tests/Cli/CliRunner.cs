@@ -10,7 +10,7 @@ public static class CliRunner
 
     public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, new Dictionary<string, string>(), args);
 
-    /// <summary>Runs the program with <paramref name="environment"/> added to this process's environment variables.</summary>
+    /// <summary>Runs the program with <paramref name="environment"/> added to its environment variables.</summary>
     public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Bottleneck.Cli.dll");

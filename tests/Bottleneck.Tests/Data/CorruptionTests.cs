@@ -153,6 +153,8 @@ public class CorruptionTests
     [InlineData("gaussian", "expected kind:value")]
     [InlineData("gaussian:-0.1", "gaussian needs σ ≥ 0, got -0.1")]
     [InlineData("gaussian:abc", "'abc' is not a number")]
+    [InlineData("gaussian:1e308", "gaussian needs σ ≤ 3.4E+38 (float32's range), got 1e308")]
+    [InlineData("gaussian:Infinity", "'Infinity' is not a number")]
     [InlineData("mask:1.5", "mask needs q in [0, 1], got 1.5")]
     [InlineData("salt-pepper:-1", "salt-pepper needs p in [0, 1], got -1")]
     [InlineData("jpeg:0", "jpeg needs a quality from 1 to 100, got 0")]

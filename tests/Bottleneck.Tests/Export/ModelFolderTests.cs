@@ -79,14 +79,49 @@ public class ModelFolderTests
     {
         using var folder = new TempFolder();
         using var _ = Saved(folder);
-        // Rewrite model.json with a wider bottleneck and no hash: the stored weights no longer fit.
+        // Rewrite model.json with a wider bottleneck: the stored weights (whose hash still matches) no longer fit.
         var path = folder[ModelFolder.ModelFile];
         var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         manifest["spec"]!["bottleneck"] = 4;
-        manifest["weights"]!.AsObject().Remove("sha256");
         File.WriteAllText(path, manifest.ToJsonString());
         var e = Assert.Throws<BadInputException>(() => ModelFolder.Load(folder.Path));
         Assert.Contains("tensor 'encoder.3.weight' has shape [3, 8], expected [4, 8]", e.Message);
+    }
+
+    [Theory]
+    [InlineData("\"format_version\": 1", "\"format_version\": 1, \"format_version\": 1", ": not valid JSON: ")]
+    [InlineData("\"format_version\": 1", "\"format_version\": 1e30", ": field 'format_version': expected 1, found 1e30")]
+    [InlineData("\"format_version\": 1", "\"format_version\": 1.5", ": field 'format_version': expected 1, found 1.5")]
+    [InlineData("\"sha256\": \"", "\"sha256\": 7, \"was\": \"", ": field 'weights.sha256': expected the weights' SHA-256 as 64 hex digits, found 7")]
+    [InlineData("\"sha256\": \"", "\"sha256\": \"xyz", ": field 'weights.sha256': expected the weights' SHA-256 as 64 hex digits")]
+    [InlineData("\"sha256\": \"", "\"was\": \"", ": field 'weights.sha256': expected the weights' SHA-256 as 64 hex digits, found nothing")]
+    public void A_malformed_model_json_is_reported_with_its_field(string find, string replacement, string expected)
+    {
+        using var folder = new TempFolder();
+        using var _ = Saved(folder);
+        var path = folder[ModelFolder.ModelFile];
+        var text = File.ReadAllText(path);
+        Assert.Contains(find, text);
+        File.WriteAllText(path, text.Replace(find, replacement));
+        var e = Assert.Throws<BadInputException>(() => ModelFolder.Load(folder.Path));
+        Assert.StartsWith(path + expected, e.Message);
+    }
+
+    [Fact]
+    public void Another_models_weights_are_refused_even_when_model_json_has_no_hash()
+    {
+        using var folder = new TempFolder();
+        using var _ = Saved(folder);
+        random.manual_seed(2);
+        using (var other = ModelFactory.Create(Spec)) ModelFolder.Save(other, folder["other"]);
+        File.Copy(folder[$"other/{ModelFolder.WeightsFile}"], folder[ModelFolder.WeightsFile], overwrite: true);
+
+        // With the hash, the swap is seen; without it, the same-shaped weights used to load as if they were this model's.
+        Assert.Contains("does not match model.json", Assert.Throws<BadInputException>(() => ModelFolder.Load(folder.Path)).Message);
+        var manifest = JsonNode.Parse(File.ReadAllText(folder[ModelFolder.ModelFile]))!.AsObject();
+        manifest["weights"]!.AsObject().Remove("sha256");
+        File.WriteAllText(folder[ModelFolder.ModelFile], manifest.ToJsonString());
+        Assert.Contains("field 'weights.sha256': expected the weights' SHA-256", Assert.Throws<BadInputException>(() => ModelFolder.Load(folder.Path)).Message);
     }
 
     [Fact]
