@@ -29,9 +29,9 @@ public static class TrainingSummary
         if (result.Test is { } m)
         {
             var on = (string?)result.Metrics["evaluated_on"] ?? "test";
-            table.AddRow($"{on} BCE (mean per pixel)", m.Bce.ToString("F5", CultureInfo.InvariantCulture));
-            table.AddRow($"{on} MSE (mean per pixel)", m.Mse.ToString("F5", CultureInfo.InvariantCulture));
-            table.AddRow($"{on} PSNR", m.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
+            if (m.InUnitRange) table.AddRow($"{on} BCE (mean per pixel)", m.Bce.ToString("F5", CultureInfo.InvariantCulture));
+            table.AddRow($"{on} MSE (mean per {(m.InUnitRange ? "pixel" : "value")})", m.Mse.ToString("F5", CultureInfo.InvariantCulture));
+            if (m.InUnitRange) table.AddRow($"{on} PSNR", m.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
         }
         // The family's own figures (a VAE's ELBO, a VQ-VAE's perplexity): every top-level number metrics.json gives a unit for.
         if (result.Metrics["units"] is JsonObject units)

@@ -27,8 +27,10 @@ public static class DecodeCommand
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var codesPath = parsed.GetRequiredValue(codes);
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
-            var decoded = Codes.Decode(m, ArrayFiles.Read(codesPath), codesPath);
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
+            // Written in the units of the data that was encoded: a folder's scaler is undone, as encode applied it.
+            var decoded = trained.Unscale(Codes.Decode(m, ArrayFiles.Read(codesPath), codesPath));
             var path = parsed.GetRequiredValue(output);
             ArrayFiles.Write(path, decoded);
             Console.WriteLine($"wrote {decoded.Count:N0} reconstructions of {decoded.SampleLength} values to {path}");

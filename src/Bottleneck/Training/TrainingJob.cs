@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
+using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.Export;
 using Bottleneck.IO;
@@ -54,6 +55,9 @@ public sealed class TrainingJob
     /// <summary>Layer-wise pretraining (§4.4) to run on the fresh model before training it end to end; ignored on resume.</summary>
     public LayerwisePretraining? Pretraining { get; init; }
 
+    /// <summary>The per-column scaler <see cref="Train"/> already went through (tabular data), saved as data.scaler; null for none.</summary>
+    public FeatureScaler? Scaler { get; init; }
+
     /// <summary>Folder, inside the output folder, that holds the state of the last completed epoch.</summary>
     public const string ResumeFolder = "resume";
 
@@ -66,6 +70,7 @@ public sealed class TrainingJob
         if (Validation is not null) CheckData(Validation, Options.Loss);
         if (Test is not null) CheckData(Test, Options.Loss);
 
+        trainingRange = TrainingRange.Of(Train);
         random.manual_seed(Options.Seed);
         var checkpointDirectory = Path.Combine(OutputDirectory, "checkpoint");
         var resumeDirectory = Path.Combine(OutputDirectory, ResumeFolder);
@@ -176,13 +181,19 @@ public sealed class TrainingJob
         return manifest;
     }
 
+    // The training data's range after scaling, measured once: every later model.json records it (data.range).
+    TrainingRange? trainingRange;
+
     Dictionary<string, JsonNode?> BaseManifest(int epochsRun) => new()
     {
         ["data"] = new JsonObject
         {
             ["name"] = DataName,
             ["sample_shape"] = new JsonArray(Train.SampleShape.Select(d => (JsonNode)d).ToArray()),
-            ["scaling"] = Train.IsBytes ? "x / 255" : "none",
+            ["scaling"] = Scaler is { } s ? $"{s.Kind.ToString().ToLowerInvariant()}, per column, fitted on the training rows (data.scaler)"
+                : Train.IsBytes ? "x / 255" : "none",
+            [TrainedModel.ScalerField] = Scaler is null ? null : JsonSerializer.SerializeToNode(Scaler, ModelSpec.Json),
+            [TrainingRange.Field] = trainingRange?.ToJson(),
         },
         ["training"] = new JsonObject
         {
@@ -235,10 +246,10 @@ public sealed class TrainingJob
             metrics["evaluated_on"] = evaluatedOn;
             metrics[evaluatedOn == "test" ? "test" : "validation"] = new JsonObject
             {
-                ["bce"] = measured.Bce,
+                ["bce"] = measured.InUnitRange ? measured.Bce : null,   // a cross-entropy only of data in [0, 1]
                 ["mse"] = measured.Mse,
                 ["mae"] = measured.Mae,
-                ["psnr"] = measured.Psnr,
+                ["psnr"] = measured.InUnitRange ? measured.Psnr : null,
                 ["samples"] = measured.Samples,
                 ["per_sample_mse_std"] = std,
             };

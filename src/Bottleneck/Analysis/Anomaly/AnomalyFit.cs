@@ -95,6 +95,7 @@ public static class AnomalyFit
             Options = options,
             OutputDirectory = request.OutputDirectory,
             Checkpoint = false,
+            Scaler = scaler,
         };
         var result = job.Run(observer, cancel);
 

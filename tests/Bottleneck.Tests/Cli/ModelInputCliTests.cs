@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Data;
+using Xunit;
+
+namespace Bottleneck.Tests.Cli;
+
+/// <summary>
+/// Commands that feed data to a saved model see it as the model was trained on it: a detector's scaler applied by
+/// evaluate, encode and decode, and data on another scale (0..255 pixels for a model trained on x / 255) refused.
+/// </summary>
+public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
+{
+    /// <summary>A detector fitted on a table with columns in the thousands, and a model trained on 8-bit images.</summary>
+    public sealed class Runs : IDisposable
+    {
+        public TempFolder Folder { get; } = new();
+        public CliRunner.Result Fit { get; }
+        public CliRunner.Result Train { get; }
+
+        public Runs()
+        {
+            Folder.Write("table.csv", Table(400, seed: 1, withLabel: false));
+            Folder.Write("labelled.csv", Table(50, seed: 2, withLabel: true));
+            Folder.Write("spec.json", """{ "name": "t", "encoder": [8], "bottleneck": 2, "output_activation": "linear" }""");
+            Fit = CliRunner.Run(Folder.Path, "anomaly", "fit", "--data", "table.csv", "--model", "spec.json", "--epochs", "30", "--batch-size", "32", "--seed", "1", "--out", "detector");
+
+            var pixels = new byte[120 * 8 * 8];
+            for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(i * 37 % 256);
+            NpyFile.Write(Folder["images.npy"], NumericArray.FromBytes([120, 8, 8], pixels));
+            NpyFile.Write(Folder["pixels-as-floats.npy"], NumericArray.FromFloats([120, 8, 8], pixels.Select(p => (float)p).ToArray()));
+            Train = CliRunner.Run(Folder.Path, "train", "--data", "images.npy", "--model", "basic", "--epochs", "1", "--seed", "1", "--out", "images");
+        }
+
+        /// <summary>Rows of four readings on very different scales: around 1,000, around 0.01, about 1, and tens.</summary>
+        static string Table(int rows, int seed, bool withLabel)
+        {
+            var random = new Random(seed);
+            var text = new StringBuilder("a,b,c,d" + (withLabel ? ",label" : "") + "\n");
+            for (int i = 0; i < rows; i++)
+            {
+                double u = random.NextDouble(), v = random.NextDouble();
+                text.Append(CultureInfo.InvariantCulture, $"{1000 + 300 * u:F3},{0.01 * v:F6},{u + v:F4},{50 * (u - v):F3}");
+                if (withLabel) text.Append(CultureInfo.InvariantCulture, $",{i % 2}");
+                text.Append('\n');
+            }
+            return text.ToString();
+        }
+
+        public void Dispose() => Folder.Dispose();
+    }
+
+    readonly Runs runs;
+    readonly TempFolder folder;
+
+    public ModelInputCliTests(Runs runs)
+    {
+        this.runs = runs;
+        folder = runs.Folder;
+    }
+
+    CliRunner.Result Run(params string[] args) => CliRunner.Run(folder.Path, args);
+
+    [Fact]
+    public void Evaluate_scores_a_detector_in_its_scaled_units_as_anomaly_score_does()
+    {
+        Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
+        var evaluated = Run("evaluate", "--model", "detector", "--data", "table.csv", "--split", "train", "--json");
+        Assert.True(evaluated.ExitCode == 0, evaluated.Stderr);
+        var figures = JsonNode.Parse(evaluated.Stdout)!;
+        // The same rows scored by the detector (its own scaler path), averaged in float64: evaluate's MSE per value.
+        using var detector = AnomalyDetector.Load(folder["detector"]);
+        var table = CsvTable.Read(folder["table.csv"]);
+        using var rows = new Dataset("rows", TorchSharp.torch.tensor(table.Features.Floats!, [400, 4]));
+        double expected = detector.Scores(rows).Average();
+        Assert.Equal(expected, (double)figures["mse"]!, 4);
+        Assert.InRange((double)figures["mse"]!, 0, 5);   // standardised units; fed unscaled, columns in the thousands gave ~10⁵
+        // Standardised data lies outside [0, 1]: no BCE, no PSNR, rather than a negative cross-entropy.
+        Assert.Null(figures["bce"]);
+        Assert.Null(figures["psnr"]);
+    }
+
+    [Fact]
+    public void Encode_scales_and_decode_gives_rows_back_in_the_datas_units()
+    {
+        Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
+        var encoded = Run("encode", "--model", "detector", "--data", "table.csv", "--split", "train", "--out", "codes.npy");
+        Assert.True(encoded.ExitCode == 0, encoded.Stderr);
+        var decoded = Run("decode", "--model", "detector", "--codes", "codes.npy", "--out", "decoded.npy");
+        Assert.True(decoded.ExitCode == 0, decoded.Stderr);
+        var original = CsvTable.Read(folder["table.csv"]).Features.ToFloats();
+        var restored = NpyFile.Read(folder["decoded.npy"]).ToFloats();
+        // Column a is 1000..1300 in the file: un-scaled reconstructions land there too, not near 0 (standardised units).
+        double meanA = Enumerable.Range(0, 400).Average(i => (double)restored[i * 4]);
+        double trueMeanA = Enumerable.Range(0, 400).Average(i => (double)original[i * 4]);
+        Assert.InRange(meanA, trueMeanA - 150, trueMeanA + 150);   // within half the column's spread of 300; left scaled it would be near 0
+    }
+
+    [Fact]
+    public void Pixels_as_0_to_255_floats_are_refused_by_a_model_trained_on_x_over_255()
+    {
+        Assert.True(runs.Train.ExitCode == 0, runs.Train.Stderr);
+        var manifest = JsonNode.Parse(File.ReadAllText(folder["images/model.json"]))!;
+        Assert.Equal(0.0, (double)manifest["data"]!["range"]![0]!);
+        Assert.Equal(1.0, (double)manifest["data"]!["range"]![1]!);
+        var expected = "pixels-as-floats.npy: values span [0, 255] as read, but the model in images was trained on [0, 1] and accepts [-1, 2]";
+        CliRunner.AssertBadInput(Run("evaluate", "--model", "images", "--data", "pixels-as-floats.npy"), expected);
+        CliRunner.AssertBadInput(Run("encode", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-codes.npy"), expected);
+        Assert.False(File.Exists(folder["pixel-codes.npy"]));
+        CliRunner.AssertBadInput(Run("reconstruct", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixels.png"), expected);
+        Assert.False(File.Exists(folder["pixels.png"]));
+        // The same pixels as bytes are what the model was trained on.
+        var bytes = Run("evaluate", "--model", "images", "--data", "images.npy", "--json");
+        Assert.True(bytes.ExitCode == 0, bytes.Stderr);
+        Assert.NotNull(JsonNode.Parse(bytes.Stdout)!["bce"]);
+    }
+}
