@@ -131,7 +131,9 @@ public sealed class TrainingJob
 
         var evaluation = pairs.Test ?? pairs.Validation;
         ReconstructionMetrics? measured = evaluation is null ? null : ReconstructionMetrics.Evaluate(model, evaluation, Options.Corrupt);
-        if (evaluation is not null && ImageShape.Of(evaluation.SampleShape) is { } shape)
+        // Rows scaled per column are tabular: a row of 16 readings is no 4×4 picture, so they get no image figures.
+        var pictures = Scaler is null && evaluation is not null ? ImageShape.Of(evaluation.SampleShape) : null;
+        if (evaluation is not null && pictures is { } shape)
             ReconstructionGrid.Save(Path.Combine(OutputDirectory, "reconstructions.png"), model, evaluation, shape,
                 Math.Min(GridImages, evaluation.Count), $"{spec.Name} on {DataName}: originals and reconstructions");
 
@@ -141,7 +143,7 @@ public sealed class TrainingJob
         {
             var denoising = DenoisingMetrics.Measure(model, evaluation).ToJson(noise.Name);
             denoising["fixed_noise"] = Options.FixedNoise || !noise.IsRandom;
-            if (ImageShape.Of(evaluation.SampleShape) is { } image)
+            if (pictures is { } image)
             {
                 DenoisingGrid.Save(Path.Combine(OutputDirectory, "denoising.png"), model, evaluation, image, Math.Min(GridImages, evaluation.Count),
                     $"{spec.Name} on {DataName} ({noise.Name}): clean, corrupted, denoised", noise is JpegCorruption ? "JPEG" : "Noisy");
