@@ -18,7 +18,8 @@ public static class DecodeCommand
         var count = new Option<int>("--count") { Description = "How many images --png draws", DefaultValueFactory = _ => 10 };
         var threads = SharedOptions.Threads();
         var command = new Command("decode", """
-            Decode codes back into samples: x̂ = g(h).
+            Decode codes back into samples: x̂ = g(h). A .csv from 'encode' may carry its label column; the output .csv
+            keeps it. A model trained on scaled data (a CSV's per-column scaler) gives its samples back in the data's units.
 
             Example:
               bottleneck decode --model runs/basic --codes codes.npy --out decoded.npy --png decoded.png
@@ -30,9 +31,11 @@ public static class DecodeCommand
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var m = trained.Model;
             // Written in the units of the data that was encoded: a folder's scaler is undone, as encode applied it.
-            var decoded = trained.Unscale(Codes.Decode(m, ArrayFiles.Read(codesPath), codesPath));
+            // A CSV from encode carries a label column: read it as labels, not as a value of the codes, and pass it on.
+            var (codeValues, labels) = ArrayFiles.ReadLabelled(codesPath);
+            var decoded = trained.Unscale(Codes.Decode(m, codeValues, codesPath));
             var path = parsed.GetRequiredValue(output);
-            ArrayFiles.Write(path, decoded);
+            ArrayFiles.Write(path, decoded, labels);
             Console.WriteLine($"wrote {decoded.Count:N0} reconstructions of {decoded.SampleLength} values to {path}");
             if (parsed.GetValue(png) is { } picture)
             {

@@ -99,6 +99,20 @@ public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
     }
 
     [Fact]
+    public void Decode_reads_the_label_column_that_encode_wrote_and_keeps_it()
+    {
+        Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
+        var encoded = Run("encode", "--model", "detector", "--data", "labelled.csv", "--label-column", "label", "--split", "train", "--out", "labelled-codes.csv");
+        Assert.True(encoded.ExitCode == 0, encoded.Stderr);
+        Assert.Equal("h0,h1,label", File.ReadLines(folder["labelled-codes.csv"]).First());
+        var decoded = Run("decode", "--model", "detector", "--codes", "labelled-codes.csv", "--out", "labelled-decoded.csv");
+        Assert.True(decoded.ExitCode == 0, decoded.Stderr + decoded.Stdout);   // was: codes have shape [50, 3]
+        var table = CsvTable.Read(folder["labelled-decoded.csv"], new CsvReadOptions { LabelColumn = "label" });
+        Assert.Equal([50, 4], table.Features.Shape);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => i % 2).ToArray(), table.Labels);
+    }
+
+    [Fact]
     public void Pixels_as_0_to_255_floats_are_refused_by_a_model_trained_on_x_over_255()
     {
         Assert.True(runs.Train.ExitCode == 0, runs.Train.Stderr);
