@@ -226,9 +226,11 @@ public sealed class TrainingJob
             ["best_epoch"] = training.BestEpoch,
             ["stop_reason"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(training.StopReason.ToString()),
             ["restored_best_weights"] = training.RestoredBestWeights,
-            ["final_loss"] = last?.Loss,
-            ["final_val_loss"] = last?.ValLoss,
-            ["best_monitored_loss"] = training.History.Best?.Monitored,
+            // A diverged run's last loss may be infinite or NaN, which JSON cannot hold: null then, and stop_reason says why.
+            ["final_loss"] = Finite(last?.Loss),
+            ["final_val_loss"] = Finite(last?.ValLoss),
+            // The trainer's best epoch, not the history's minimum: a NaN epoch would sort below every number.
+            ["best_monitored_loss"] = Finite(training.History.Epochs.FirstOrDefault(e => e.Epoch == training.BestEpoch)?.Monitored),
             ["train_seconds"] = Math.Round(training.TrainSeconds, 3),
             ["samples_per_second"] = Math.Round(training.SamplesPerSecond, 1),
             ["units"] = new JsonObject
@@ -263,6 +265,8 @@ public sealed class TrainingJob
         }
         return metrics;
     }
+
+    static double? Finite(double? value) => value is double v && double.IsFinite(v) ? v : null;
 
     /// <summary>Mean code activation over a dataset: the figure sparsity penalties push down (§3.3.4).</summary>
     public static double MeanActivation(Autoencoder model, Dataset data, int batchSize = 1000)
