@@ -83,6 +83,25 @@ public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
     }
 
     [Fact]
+    public void Errors_measures_the_same_scaled_errors_as_evaluate_and_refuses_data_on_another_scale()
+    {
+        Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
+        var errors = Run("errors", "--model", "detector", "--data", "table.csv", "--split", "train", "--json", "--out", "errors");
+        Assert.True(errors.ExitCode == 0, errors.Stderr);
+        var evaluated = Run("evaluate", "--model", "detector", "--data", "table.csv", "--split", "train", "--json");
+        Assert.Equal((double)JsonNode.Parse(evaluated.Stdout)!["mse"]!, (double)JsonNode.Parse(errors.Stdout)!["all"]!["mean"]!, 5);
+
+        Assert.True(runs.Train.ExitCode == 0, runs.Train.Stderr);
+        const string expected = "pixels-as-floats.npy: values span [0, 255] as read";
+        CliRunner.AssertBadInput(Run("errors", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-errors"), expected);
+        CliRunner.AssertBadInput(Run("worst", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-worst"), expected);
+        CliRunner.AssertBadInput(Run("map", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-map.png"), expected);
+        Assert.False(Directory.Exists(folder["pixel-errors"]));
+        Assert.False(Directory.Exists(folder["pixel-worst"]));
+        Assert.False(File.Exists(folder["pixel-map.png"]));
+    }
+
+    [Fact]
     public void Encode_scales_and_decode_gives_rows_back_in_the_datas_units()
     {
         Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
