@@ -83,7 +83,7 @@ public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
     }
 
     [Fact]
-    public void Errors_measures_the_same_scaled_errors_as_evaluate_and_refuses_data_on_another_scale()
+    public void Errors_measures_the_same_scaled_errors_as_evaluate_and_every_analysis_refuses_data_on_another_scale()
     {
         Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
         var errors = Run("errors", "--model", "detector", "--data", "table.csv", "--split", "train", "--json", "--out", "errors");
@@ -96,9 +96,13 @@ public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
         CliRunner.AssertBadInput(Run("errors", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-errors"), expected);
         CliRunner.AssertBadInput(Run("worst", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-worst"), expected);
         CliRunner.AssertBadInput(Run("map", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-map.png"), expected);
+        CliRunner.AssertBadInput(Run("compare", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-compare.png"), expected);
+        // Diagnose splits a file without a test part in two, and names the half it checked.
+        CliRunner.AssertBadInput(Run("diagnose", "--model", "images", "--data", "pixels-as-floats.npy"), "pixels-as-floats.npy[train split]: values span [0, 255] as read");
         Assert.False(Directory.Exists(folder["pixel-errors"]));
         Assert.False(Directory.Exists(folder["pixel-worst"]));
         Assert.False(File.Exists(folder["pixel-map.png"]));
+        Assert.False(File.Exists(folder["pixel-compare.png"]));
     }
 
     [Fact]
