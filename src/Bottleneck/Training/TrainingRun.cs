@@ -35,9 +35,11 @@ public static class TrainingRun
             using var extraData = extra;
             // Tabular data is scaled as anomaly fit scales it: a per-column scaler fitted on the training rows only. A table
             // already within [0, 1] (pixels written out as a CSV) is left as it is, as a sigmoid output and BCE expect.
-            var scalerKind = TabularScaling.Choose(recipe.Scaler,
+            // A model trained further keeps the scaling it was trained with (or none); only a fresh model gets a new one.
+            var (inherits, inherited) = recipe.StartFrom is { } startFolder ? (true, FolderScaler(startFolder, recipe.Scaler)) : (false, null);
+            var scalerKind = inherits ? inherited?.Kind : TabularScaling.Choose(recipe.Scaler,
                 TabularScaling.IsTable(recipe.Data) && fit.Range() is var (min, max) && (min < 0 || max > 1) ? ScalerKind.Standard : null);
-            var scaler = scalerKind is ScalerKind kind ? FeatureScaler.Fit(fit, kind) : null;
+            var scaler = inherits ? inherited : scalerKind is ScalerKind kind ? FeatureScaler.Fit(fit, kind) : null;
             using var scaledFit = scaler is null ? null : TabularScaling.Apply(scaler, fit);
             using var scaledValidation = scaler is null ? null : TabularScaling.Apply(scaler, validate);
             using var scaledTest = scaler is null ? null : TabularScaling.Apply(scaler, data.Test);
@@ -47,7 +49,9 @@ public static class TrainingRun
                 options = options with { Loss = new ReconstructionLoss(LossKind.Mse) };
                 notes.Add($"loss: mse (the data is {scalerKind.ToString()!.ToLowerInvariant()}-scaled per column, not probabilities in [0, 1]; give --loss to choose)");
             }
-            if (scaler is not null)
+            if (inherited is not null)
+                notes.Add($"scaler: the model folder's {scalerKind.ToString()!.ToLowerInvariant()} scaler, as it was trained with");
+            else if (scaler is not null)
                 notes.Add($"scaler: {scalerKind.ToString()!.ToLowerInvariant()}, per column, fitted on the {fit.Count:N0} training rows and saved in model.json (data.scaler)");
             var job = new TrainingJob
             {
@@ -73,5 +77,14 @@ public static class TrainingRun
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The scaler of the model folder a run starts from; --scaler cannot change it.</summary>
+    static FeatureScaler? FolderScaler(string folder, string? requested)
+    {
+        using var start = TrainedModel.Load(folder);
+        if (requested is not null)
+            throw new BadInputException($"--scaler: a model trained further keeps the scaling it was trained with ({start.Scaling}); leave out --scaler");
+        return start.Scaler;
     }
 }

@@ -76,6 +76,29 @@ public class TabularTrainingTests
     }
 
     [Fact]
+    public void A_model_trained_further_keeps_its_folders_scaler_instead_of_fitting_a_new_one()
+    {
+        using var folder = new TempFolder();
+        var first = TrainingRun.Execute(Recipe(folder, Presets.Get("basic"), preset: true), resume: false);
+        first.Model.Dispose();
+        using var original = TrainedModel.Load(folder["run"]);
+        // Other rows, with another mean: a scaler fitted on them would differ.
+        var other = folder.Write("other.csv", Csv(Rows().Skip(30).Select(r => r.Select(v => v * 1.5).ToArray()).ToArray()));
+        var recipe = Recipe(folder, original.Model.Spec, preset: false) with { Data = other, StartFrom = folder["run"], OutputDirectory = folder["further"] };
+        var notes = new List<string>();
+        var further = TrainingRun.Execute(recipe, resume: false, null, default, out var data, notes);
+        data.Dispose();
+        further.Model.Dispose();
+        using var continued = TrainedModel.Load(folder["further"]);
+        Assert.Equal(original.Scaler!.Offset, continued.Scaler!.Offset);
+        Assert.Equal(original.Scaler.Scale, continued.Scaler.Scale);
+        Assert.Contains(notes, n => n.StartsWith("scaler: the model folder's standard scaler"));
+
+        var e = Assert.Throws<BadInputException>(() => TrainingRun.Execute(recipe with { Scaler = "minmax", OutputDirectory = folder["again"] }, resume: false));
+        Assert.StartsWith("--scaler: a model trained further keeps the scaling it was trained with", e.Message);
+    }
+
+    [Fact]
     public void A_spec_file_that_insists_on_a_sigmoid_is_refused_for_standardised_data()
     {
         using var folder = new TempFolder();
