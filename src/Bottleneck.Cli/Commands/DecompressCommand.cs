@@ -42,8 +42,10 @@ public static class DecompressCommand
             if (extension is not (".npy" or ".csv")) throw new BadInputException($"--out: {outPath}: expected a .npy or .csv file name");
             var modelDirectory = parsed.GetRequiredValue(model);
             var file = CodeFile.Read(codesPath);
-            using var m = ModelSource.Trained(modelDirectory);
+            using var trained = ModelSource.TrainedWithInput(modelDirectory);
+            var m = trained.Model;
             LoadedData? loaded = null;
+            Dataset? prepared = null;
             try
             {
                 Dataset? original = null;
@@ -63,8 +65,11 @@ public static class DecompressCommand
                         if (n < original.Count) original = original.Slice(0, n);
                     }
                 }
+                // Measured against the original as the model sees it (the folder's scaler), as compress measured it.
+                if (original is not null) original = prepared = trained.Prepare(original);
                 var (decoded, report) = CodeCompression.Decompress(m, CompressCommand.WeightsHash(modelDirectory), file, codesPath, original);
-                ArrayFiles.Write(outPath, decoded);
+                // Written in the data's own units: a folder's scaler is undone, as decode does.
+                ArrayFiles.Write(outPath, trained.Unscale(decoded));
                 if (parsed.GetValue(png) is { } picture)
                 {
                     var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--png: the model's samples ({decoded.SampleLength} values) are not images");
@@ -89,6 +94,7 @@ public static class DecompressCommand
             }
             finally
             {
+                prepared?.Dispose();
                 loaded?.Dispose();
             }
             return CommandRunner.Success;

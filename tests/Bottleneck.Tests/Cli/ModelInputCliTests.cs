@@ -122,6 +122,22 @@ public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
     }
 
     [Fact]
+    public void Compress_and_decompress_measure_in_the_models_units_and_restore_the_datas()
+    {
+        Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
+        var evaluated = JsonNode.Parse(Run("evaluate", "--model", "detector", "--data", "table.csv", "--split", "train", "--json").Stdout)!;
+        var compressed = Run("compress", "--model", "detector", "--data", "table.csv", "--split", "train", "--out", "table.bnc", "--json");
+        Assert.True(compressed.ExitCode == 0, compressed.Stderr);
+        var restored = Run("decompress", "--model", "detector", "--codes", "table.bnc", "--data", "table.csv", "--split", "train", "--out", "restored.npy", "--json");
+        Assert.True(restored.ExitCode == 0, restored.Stderr);
+        Assert.Equal((double)evaluated["mse"]!, (double)JsonNode.Parse(compressed.Stdout)!["mse"]!, 5);
+        Assert.Equal((double)evaluated["mse"]!, (double)JsonNode.Parse(restored.Stdout)!["mse"]!, 5);
+        var values = NpyFile.Read(folder["restored.npy"]).ToFloats();
+        double meanA = Enumerable.Range(0, 400).Average(i => (double)values[i * 4]);
+        Assert.InRange(meanA, 1000, 1300);   // column a's own units, not standardised ones near 0
+    }
+
+    [Fact]
     public void Decode_reads_the_label_column_that_encode_wrote_and_keeps_it()
     {
         Assert.True(runs.Fit.ExitCode == 0, runs.Fit.Stderr);
