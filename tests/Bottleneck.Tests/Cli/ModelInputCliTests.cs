@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis.Anomaly;
@@ -99,6 +100,21 @@ public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
         CliRunner.AssertBadInput(Run("compare", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-compare.png"), expected);
         // Diagnose splits a file without a test part in two, and names the half it checked.
         CliRunner.AssertBadInput(Run("diagnose", "--model", "images", "--data", "pixels-as-floats.npy"), "pixels-as-floats.npy[train split]: values span [0, 255] as read");
+        CliRunner.AssertBadInput(Run("interpolate", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-path.png"), expected);
+        CliRunner.AssertBadInput(Run("manifold", "--model", "images", "--dims", "0,1", "--data", "pixels-as-floats.npy", "--out", "pixel-manifold.png"),
+            expected);
+        // probe needs labels and a test part: the same pixels as an .npz in Keras's layout.
+        var npz = folder["pixels.npz"];
+        if (!File.Exists(npz))
+        {
+            using var zip = ZipFile.Open(npz, ZipArchiveMode.Create);
+            foreach (var part in new[] { "x_train", "x_test" }) zip.CreateEntryFromFile(folder["pixels-as-floats.npy"], part + ".npy");
+            NpyFile.Write(folder["labels.npy"], NumericArray.FromBytes([120], Enumerable.Range(0, 120).Select(i => (byte)(i % 3)).ToArray()));
+            foreach (var part in new[] { "y_train", "y_test" }) zip.CreateEntryFromFile(folder["labels.npy"], part + ".npy");
+        }
+        CliRunner.AssertBadInput(Run("probe", "--model", "images", "--data", "pixels.npz", "--labels", "30"), "pixels.npz");
+        Assert.False(File.Exists(folder["pixel-path.png"]));
+        Assert.False(File.Exists(folder["pixel-manifold.png"]));
         Assert.False(Directory.Exists(folder["pixel-errors"]));
         Assert.False(Directory.Exists(folder["pixel-worst"]));
         Assert.False(File.Exists(folder["pixel-map.png"]));
