@@ -103,6 +103,8 @@ public class ModelInputCliTests : IClassFixture<ModelInputCliTests.Runs>
         CliRunner.AssertBadInput(Run("interpolate", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-path.png"), expected);
         CliRunner.AssertBadInput(Run("manifold", "--model", "images", "--dims", "0,1", "--data", "pixels-as-floats.npy", "--out", "pixel-manifold.png"),
             expected);
+        CliRunner.AssertBadInput(Run("lr-find", "--model", "images", "--data", "pixels-as-floats.npy", "--out", "pixel-lr"), expected);
+        Assert.False(Directory.Exists(folder["pixel-lr"]));
         // probe needs labels and a test part: the same pixels as an .npz in Keras's layout.
         var npz = folder["pixels.npz"];
         if (!File.Exists(npz))
