@@ -12,11 +12,22 @@ public static class TrainingSummary
     /// <summary>The unit before the explanation: "nats per image" of "nats per image: BCE summed over pixels ...".</summary>
     static string ShortUnit(JsonNode? unit) => ((string?)unit ?? "").Split(':')[0];
 
+    /// <summary>The line on stderr after a run that diverged: what happened, which weights were kept, what to try.</summary>
+    static string DivergedAdvice(TrainingJobResult result)
+    {
+        var t = result.Training;
+        var kept = t.BestEpoch > 0 ? $"the weights of epoch {t.BestEpoch}, the best before it" : "the starting weights (no epoch improved)";
+        var lr = t.History.Epochs.LastOrDefault()?.LearningRate ?? 0;
+        return $"training diverged in epoch {t.EpochsRun} (the loss became non-finite or over {Trainer.ExplosionFactor:G0}× its first value); " +
+               $"the saved model holds {kept}. Try a lower --lr (this run used {lr.ToString("G3", CultureInfo.InvariantCulture)}), e.g. a tenth of it, or 'bottleneck lr-find'";
+    }
+
     public static void Print(TrainingJobResult result, string outputDirectory, bool json)
     {
         if (json)
         {
             Console.WriteLine(FiniteJson.Serialize(result.Metrics, "--json"));
+            if (result.Training.StopReason == StopReason.Diverged) Console.Error.WriteLine(DivergedAdvice(result));
             return;
         }
         var t = result.Training;
@@ -30,9 +41,9 @@ public static class TrainingSummary
         if (result.Test is { } m)
         {
             var on = (string?)result.Metrics["evaluated_on"] ?? "test";
-            table.AddRow($"{on} BCE (mean per pixel)", m.Bce.ToString("F5", CultureInfo.InvariantCulture));
-            table.AddRow($"{on} MSE (mean per pixel)", m.Mse.ToString("F5", CultureInfo.InvariantCulture));
-            table.AddRow($"{on} PSNR", m.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
+            if (m.InUnitRange) table.AddRow($"{on} BCE (mean per pixel)", m.Bce.ToString("F5", CultureInfo.InvariantCulture));
+            table.AddRow($"{on} MSE (mean per {(m.InUnitRange ? "pixel" : "value")})", m.Mse.ToString("F5", CultureInfo.InvariantCulture));
+            if (m.InUnitRange) table.AddRow($"{on} PSNR", m.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
         }
         // The family's own figures (a VAE's ELBO, a VQ-VAE's perplexity): every top-level number metrics.json gives a unit for.
         if (result.Metrics["units"] is JsonObject units)
@@ -50,7 +61,6 @@ public static class TrainingSummary
         AnsiConsole.Write(table);
         if (t.StopReason == StopReason.Interrupted)
             AnsiConsole.MarkupLine("[yellow]Interrupted: the model holds the weights trained so far; the best epoch's model is in checkpoint/.[/]");
-        if (t.StopReason == StopReason.Diverged)
-            AnsiConsole.MarkupLine("[red]The loss stopped being finite; the saved model holds the best weights before that. Try a lower --lr.[/]");
+        if (t.StopReason == StopReason.Diverged) Console.Error.WriteLine(DivergedAdvice(result));
     }
 }

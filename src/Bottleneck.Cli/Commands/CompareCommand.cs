@@ -45,15 +45,18 @@ public static class CompareCommand
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             var outPath = parsed.GetValue(output)!;
             OutputPath.CheckFile(outPath);
-            using var ae = ModelSource.Trained(parsed.GetRequiredValue(model));
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var ae = trained.Model;
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
-            var test = loaded.Test ?? loaded.Train;
             var evaluatedOn = loaded.Test is null ? "train" : "test";
-            DataFit.Check(ae, loaded.Train);
-            TrainingJob.CheckData(test, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            TrainingJob.CheckData(loaded.Test ?? loaded.Train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            // PCA and the autoencoder both see the data as the autoencoder was trained on it (the folder's scaler).
+            using var trainData = trained.Prepare(loaded.Train);
+            using var testData = loaded.Test is null ? null : trained.Prepare(loaded.Test);
+            var test = testData ?? trainData;
             int k = checked((int)ae.CodeShape.Aggregate(1L, (a, b) => a * b));
 
-            using var pca = parsed.GetValue(pcaFolder) is { } folder ? PcaFolder.Load(folder) : Pca.FitCovariance(loaded.Train, CheckedComponents(k, loaded.Train));
+            using var pca = parsed.GetValue(pcaFolder) is { } folder ? PcaFolder.Load(folder) : Pca.FitCovariance(trainData, CheckedComponents(k, trainData));
             if (pca.Dimension != test.SampleSize)
                 throw new BadInputException($"--pca: the PCA takes samples of {pca.Dimension} values, but {test.Name} has {test.SampleSize}");
             using var pcaModel = pca.ToAutoencoder();

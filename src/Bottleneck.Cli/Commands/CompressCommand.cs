@@ -35,11 +35,12 @@ public static class CompressCommand
             var path = parsed.GetRequiredValue(output);
             OutputPath.CheckFile(path);
             var modelDirectory = parsed.GetRequiredValue(model);
-            using var m = ModelSource.Trained(modelDirectory);
-            var data = selection.Load(parsed, out var loaded);
+            using var trained = ModelSource.TrainedWithInput(modelDirectory);
+            var m = trained.Model;
+            var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            DataFit.Check(m, data);
-            TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
             var report = CodeCompression.Compress(m, WeightsHash(modelDirectory), data, chosen, path);
             if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, data.IsBytes).ToJsonString());
             else CompressionTable.Print(report, data.IsBytes, Path.GetFileName(path));

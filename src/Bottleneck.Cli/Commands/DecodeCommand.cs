@@ -19,7 +19,8 @@ public static class DecodeCommand
         var count = new Option<int>("--count") { Description = "How many images --png draws", DefaultValueFactory = _ => 10 };
         var threads = SharedOptions.Threads();
         var command = new Command("decode", """
-            Decode codes back into samples: x̂ = g(h).
+            Decode codes back into samples: x̂ = g(h). A .csv from 'encode' may carry its label column; the output .csv
+            keeps it. A model trained on scaled data (a CSV's per-column scaler) gives its samples back in the data's units.
 
             Example:
               bottleneck decode --model runs/basic --codes codes.npy --out decoded.npy --png decoded.png
@@ -34,11 +35,15 @@ public static class DecodeCommand
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             var picture = parsed.GetValue(png);
             if (picture is not null) OutputPath.CheckFile(picture, "--png");
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
             ImageShape? shape = picture is null ? null : ImageShape.Of(m.InputShape)
                 ?? throw new BadInputException($"--png: the model's samples ({m.InputShape.Length}-D, {m.InputShape.Aggregate(1L, (a, b) => a * b)} values) are not images");
-            var decoded = Codes.Decode(m, ArrayFiles.Read(codesPath), codesPath);
-            ArrayFiles.Write(path, decoded);
+            // Written in the units of the data that was encoded: a folder's scaler is undone, as encode applied it.
+            // A CSV from encode carries a label column: read it as labels, not as a value of the codes, and pass it on.
+            var (codeValues, labels) = ArrayFiles.ReadLabelled(codesPath);
+            var decoded = trained.Unscale(Codes.Decode(m, codeValues, codesPath));
+            ArrayFiles.Write(path, decoded, labels);
             Console.WriteLine($"wrote {decoded.Count:N0} reconstructions of {decoded.SampleLength} values to {path}");
             if (picture is not null && shape is { } image)
             {

@@ -43,10 +43,12 @@ public static class DecompressCommand
             if (parsed.GetValue(png) is { } pngPath) OutputPath.CheckFile(pngPath, "--png");
             var modelDirectory = parsed.GetRequiredValue(model);
             var file = CodeFile.Read(codesPath);
-            using var m = ModelSource.Trained(modelDirectory);
+            using var trained = ModelSource.TrainedWithInput(modelDirectory);
+            var m = trained.Model;
             if (parsed.GetValue(png) is not null && ImageShape.Of(m.InputShape) is null)
                 throw new BadInputException($"--png: the model's samples ({m.InputShape.Aggregate(1L, (a, b) => a * b)} values) are not images");
             LoadedData? loaded = null;
+            Dataset? prepared = null;
             try
             {
                 Dataset? original = null;
@@ -60,8 +62,11 @@ public static class DecompressCommand
                         if (n < original.Count) original = original.Slice(0, n);
                     }
                 }
+                // Measured against the original as the model sees it (the folder's scaler), as compress measured it.
+                if (original is not null) original = prepared = trained.Prepare(original);
                 var (decoded, report) = CodeCompression.Decompress(m, CompressCommand.WeightsHash(modelDirectory), file, codesPath, original);
-                ArrayFiles.Write(outPath, decoded);
+                // Written in the data's own units: a folder's scaler is undone, as decode does.
+                ArrayFiles.Write(outPath, trained.Unscale(decoded));
                 if (parsed.GetValue(png) is { } picture)
                 {
                     var shape = ImageShape.Of(m.InputShape)!.Value;   // checked above, before anything was written
@@ -86,6 +91,7 @@ public static class DecompressCommand
             }
             finally
             {
+                prepared?.Dispose();
                 loaded?.Dispose();
             }
             return CommandRunner.Success;

@@ -51,17 +51,18 @@ public static class DiagnoseCommand
                 Seed = parsed.GetValue(seed),
             };
             options.Validate();
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             // Without a test part, the second half of the training data stands in for held-out samples.
-            var (train, test) = loaded.Test is { } t ? (loaded.Train, t) : loaded.Train.SplitLast(0.5);
-            foreach (var part in new[] { train, test })
-            {
-                DataFit.Check(m, part);
+            var (rawTrain, rawTest) = loaded.Test is { } t ? (loaded.Train, t) : loaded.Train.SplitLast(0.5);
+            foreach (var part in new[] { rawTrain, rawTest })
                 TrainingJob.CheckData(part, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
-            }
+            // Diagnosed on the data as the model was trained on it: the folder's scaler, its training range.
+            using var train = trained.Prepare(rawTrain);
+            using var test = trained.Prepare(rawTest);
             var report = TrivialSolutionCheck.Run(m, train, test, options);
-            if (loaded.Test is null) { train.Dispose(); test.Dispose(); }
+            if (loaded.Test is null) { rawTrain.Dispose(); rawTest.Dispose(); }
 
             if (parsed.GetValue(json)) Console.WriteLine(Json(report, m, loaded.Name).ToJsonString());
             else Print(report, m, loaded.Name);

@@ -29,11 +29,11 @@ public static class EncodeCommand
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var path = parsed.GetRequiredValue(output);
             ArrayFiles.CheckOutput(path);
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var data = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            DataFit.Check(m, data);
-            var codes = Codes.Encode(m, data);
+            using var prepared = trained.Prepare(data);
+            var codes = Codes.Encode(trained.Model, prepared);
             ArrayFiles.Write(path, codes, data.Labels, "h");
             Console.WriteLine($"wrote {codes.Count:N0} codes of {codes.SampleLength} values to {path} " +
                               $"({data.SampleSize} → {codes.SampleLength}: compression {(double)data.SampleSize / codes.SampleLength:0.##}×)");

@@ -45,11 +45,12 @@ public static class ErrorsCommand
             var kind = SampleErrors.Parse(parsed.GetValue(error)!);
             int binCount = parsed.GetValue(bins);
             if (binCount < 1) throw new BadInputException($"--bins: expected at least 1, got {binCount}");
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
-            var data = selection.Load(parsed, out var loaded);
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
+            var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            DataFit.Check(m, data);
-            TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
 
             var errors = SampleErrors.Measure(m, data, kind);
             var summary = ErrorSummary.Of(errors);

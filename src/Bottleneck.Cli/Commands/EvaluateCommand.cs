@@ -40,11 +40,13 @@ public static class EvaluateCommand
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var corruption = parsed.GetValue(noise) is { } n ? Corruption.Parse(n, "--noise") : null;
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
-            var data = selection.Load(parsed, out var loaded);
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
+            var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            DataFit.Check(m, data);
-            TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            // Scored as the model sees data: through the folder's scaler, so the figures are in the units it was trained in.
+            using var data = trained.Prepare(raw);
             if (corruption is not null && data.Range() is var (min, max) && (min < 0 || max > 1))
                 throw new BadInputException($"--noise {corruption.Name}: {data.Name} spans [{min:G4}, {max:G4}], but corruptions work on data scaled to [0, 1] (images)");
             // The same generator seed as a training run's noisy test copy, so both score the very same noisy images.
@@ -58,7 +60,8 @@ public static class EvaluateCommand
             {
                 var result = new JsonObject
                 {
-                    ["bce"] = r.Bce, ["mse"] = r.Mse, ["mae"] = r.Mae, ["psnr"] = r.Psnr, ["samples"] = r.Samples,
+                    // BCE and PSNR are figures only for data in [0, 1]; for other data they are null, not a misleading number.
+                    ["bce"] = r.InUnitRange ? r.Bce : null, ["mse"] = r.Mse, ["mae"] = r.Mae, ["psnr"] = r.InUnitRange ? r.Psnr : null, ["samples"] = r.Samples,
                     ["data"] = data.Name, ["model"] = m.Spec.Name,
                 };
                 foreach (var (name, value) in figures) result[name] = value;
@@ -70,10 +73,11 @@ public static class EvaluateCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("data", Markup.Escape(data.Name));
             table.AddRow("samples", r.Samples.ToString("N0", CultureInfo.InvariantCulture));
-            table.AddRow("BCE (mean per pixel)", r.Bce.ToString("F5", CultureInfo.InvariantCulture));
+            const string outside = "n/a (data outside [0, 1])";
+            table.AddRow("BCE (mean per pixel)", r.InUnitRange ? r.Bce.ToString("F5", CultureInfo.InvariantCulture) : outside);
             table.AddRow("MSE (mean per pixel)", r.Mse.ToString("F5", CultureInfo.InvariantCulture));
             table.AddRow("MAE (mean per pixel)", r.Mae.ToString("F5", CultureInfo.InvariantCulture));
-            table.AddRow("PSNR", r.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB");
+            table.AddRow("PSNR", r.InUnitRange ? r.Psnr.ToString("F2", CultureInfo.InvariantCulture) + " dB" : outside);
             foreach (var (name, value) in figures)
             {
                 var unit = m.FigureUnits.TryGetValue(name, out var u) ? $" ({u.Split(':')[0]})" : "";

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
+using Bottleneck.Export;
 using Bottleneck.Models;
 using Bottleneck.Render;
 using Bottleneck.Training;
@@ -54,17 +55,23 @@ public static class InterpolateCommand
             if (pairCount < 0) throw new BadInputException($"--pairs: expected 0 or more, got {pairCount}");
             bool spherical = parsed.GetValue(slerp);
             var loadedModels = new List<(string Name, Autoencoder Model)>();
+            var inputs = new List<TrainedModel>();
             try
             {
                 foreach (var path in parsed.GetRequiredValue(models))
                 {
-                    var m = ModelSource.Trained(path);
-                    loadedModels.Add((RowName(path, loadedModels), m));
+                    var trained = ModelSource.TrainedWithInput(path);
+                    inputs.Add(trained);
+                    var m = trained.Model;
+                    loadedModels.Add((RowName(path, loadedModels), m));   // disposed below, with the others
+                    if (trained.Scaler is not null)
+                        throw new BadInputException($"--model: {path} was trained on tabular data scaled per column; its samples are not images");
                     LatentInterpolation.CheckContinuous(m);
                 }
                 var data = selection.Load(parsed, out var loaded);
                 using var owned = loaded;
-                foreach (var (_, m) in loadedModels) DataFit.Check(m, data);
+                // Each model's training range is checked (0..255 floats are refused); image models have no scaler to apply.
+                foreach (var trained in inputs) trained.Prepare(data).Dispose();
                 int a = Pick(data, parsed.GetValue(from), parsed.GetValue(fromLabel), "--from", 0);
                 int b = Pick(data, parsed.GetValue(to), parsed.GetValue(toLabel), "--to", 1);
                 var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");

@@ -83,7 +83,12 @@ public static class LrFindCommand
             using var limited = parsed.GetValue(limit) is int n && n < train.Count ? train.Slice(0, n) : null;
             train = limited ?? train;
             random.manual_seed(finder.Seed);
-            using var network = ModelSource.IsTrainedFolder(modelArgument) ? ModelFolder.Load(modelArgument) : ModelFactory.Create(spec.WithInputShape(train.SampleShape));
+            // A trained model sweeps on the data as it was trained on it: the folder's scaler, its training range.
+            using var trained = ModelSource.IsTrainedFolder(modelArgument) ? ModelSource.TrainedWithInput(modelArgument) : null;
+            using var prepared = trained?.Prepare(train);
+            train = prepared ?? train;
+            using var fresh = trained is null ? ModelFactory.Create(spec.WithInputShape(train.SampleShape)) : null;
+            var network = trained?.Model ?? fresh!;
 
             var result = Interruptible.Run(cancel => WithProgress((progress) => finder.Run(network, train, progress, cancel)));
             Directory.CreateDirectory(output);

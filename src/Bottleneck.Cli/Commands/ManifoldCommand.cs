@@ -46,7 +46,8 @@ public static class ManifoldCommand
             int n = parsed.GetValue(grid);
             ManifoldAxes.Levels(n);   // validates --grid before loading anything
             var modelPath = parsed.GetRequiredValue(model);
-            using var m = ModelSource.Trained(modelPath);
+            using var trained = ModelSource.TrainedWithInput(modelPath);
+            var m = trained.Model;
             LatentInterpolation.CheckContinuous(m);
             var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--model: the model's samples ([{string.Join(", ", m.InputShape)}]) are not images");
             int k = checked((int)m.CodeShape.Aggregate(1L, (a, b) => a * b));
@@ -62,7 +63,8 @@ public static class ManifoldCommand
                 DataFit.Check(m, loaded.Train);
                 int count = parsed.GetValue(limit) ?? DefaultCodeSamples;
                 if (count < 2) throw new BadInputException($"--limit: the quantiles need at least 2 samples, got {count}");
-                using var codes = loaded.Train.Slice(0, Math.Min(count, loaded.Train.Count));
+                using var samples = loaded.Train.Slice(0, Math.Min(count, loaded.Train.Count));
+                using var codes = trained.Prepare(samples);   // as the model was trained: its training range enforced
                 axes = ManifoldAxes.FromCodes(m, codes, n, first, second);
             }
             else if (m is VariationalAutoencoder) axes = ManifoldAxes.Prior(k, n, first, second);

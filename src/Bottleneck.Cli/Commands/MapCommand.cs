@@ -43,11 +43,12 @@ public static class MapCommand
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             int k = parsed.GetValue(neighbours);
             if (k < 1) throw new BadInputException($"--k: expected at least 1 neighbour, got {k}");
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
-            var data = selection.Load(parsed, out var loaded);
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
+            var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            DataFit.Check(m, data);
-            TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
             if (data.Labels is not null && k >= data.Count)
                 throw new BadInputException($"--k: {k} neighbours need more than {k} samples, {data.Name} has {data.Count}");
 

@@ -52,7 +52,8 @@ public static class ProbeCommand
                 throw new BadInputException($"--components: expected a positive number of components, got {given}");
             var options = SharedOptions.DataOptions(parsed, fashion, header, label);
 
-            using var encoder = parsed.GetValue(model) is { } folder ? ModelSource.Trained(folder) : null;
+            using var trained = parsed.GetValue(model) is { } folder ? ModelSource.TrainedWithInput(folder) : null;
+            var encoder = trained?.Model;
             using var source = DataSource.Load(parsed.GetRequiredValue(data), options);
             using var transferred = parsed.GetValue(transfer) is { } other ? DataSource.Load(other, options) : null;
             var target = transferred ?? source;
@@ -62,6 +63,10 @@ public static class ProbeCommand
                 DataFit.Check(encoder, source.Train);
                 DataFit.Check(encoder, target.Train);
             }
+            // The encoder sees the data as it was trained on it (the folder's scaler); raw pixels and PCA see it as read.
+            // Prepared before any probe runs, so that data on another scale is refused before any work.
+            using var trainInput = trained?.Prepare(target.Train);
+            using var testInput = trained?.Prepare(targetTest);
             if (target.Train.SampleSize != source.Train.SampleSize)
                 throw new BadInputException($"--transfer-data: {target.Name} has samples of {target.Train.SampleSize} values, but {source.Name} has {source.Train.SampleSize}");
             int k = parsed.GetValue(components) ?? (encoder is null ? 32 : checked((int)encoder.CodeShape.Aggregate(1L, (a, b) => a * b)));
@@ -88,8 +93,9 @@ public static class ProbeCommand
                 using var inDomain = Pca.FitCovariance(target.Train, k);
                 Probe($"PCA-{k}", target.Name, (d, i) => FeatureProbe.PcaCodes(inDomain, d, i));
             }
-            if (encoder is not null)
-                Probe($"encoder ({encoder.Spec.Name})", source.Name, (d, i) => FeatureProbe.EncoderCodes(encoder, d, i));
+            if (trained is not null)
+                Probe($"encoder ({trained.Model.Spec.Name})", source.Name,
+                    (d, i) => FeatureProbe.EncoderCodes(trained.Model, d == target.Train ? trainInput! : testInput!, i));
 
             var counts = new int[classes];
             foreach (var l in trainLabels) counts[l]++;

@@ -29,11 +29,14 @@ public static class ReconstructCommand
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var n = parsed.GetValue(count);
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
-            var data = selection.Load(parsed, out var loaded);
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
+            var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            DataFit.Check(m, data);
-            var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
+            if (trained.Scaler is not null)
+                throw new BadInputException($"--model: {trained.Directory} was trained on tabular data scaled per column ({trained.Scaling}); its samples are not images (use 'bottleneck errors' or 'evaluate')");
+            using var data = trained.Prepare(raw);
+            var shape = ImageShape.Of(raw.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
             var path = parsed.GetValue(output)!;
             OutputPath.CheckFile(path);
             var drawn = FigureCount.Capped("reconstruct", n, data.Count);

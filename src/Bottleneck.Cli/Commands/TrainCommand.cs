@@ -20,7 +20,8 @@ public static class TrainCommand
         var optimizer = new Option<string>("--optimizer") { Description = "adam, sgd or rmsprop", DefaultValueFactory = _ => "adam" };
         var lr = new Option<double>("--lr") { Description = "Learning rate", DefaultValueFactory = _ => 1e-3 };
         var momentum = new Option<double>("--momentum") { Description = "Momentum for sgd", DefaultValueFactory = _ => 0.0 };
-        var loss = new Option<string>("--loss") { Description = "bce, mse, mae or huber (losses are reported as means per element)", DefaultValueFactory = _ => "bce" };
+        var loss = new Option<string?>("--loss") { Description = "bce, mse, mae or huber (losses are reported as means per element); default bce, or mse for scaled tabular data" };
+        var scaler = new Option<string?>("--scaler") { Description = "Per-column scaling fitted on the training rows and saved with the model: standard (default for a .csv/.tsv with values outside [0, 1]), minmax, or none (default otherwise)" };
         var huberDelta = new Option<double>("--huber-delta") { Description = "δ of the Huber loss", DefaultValueFactory = _ => 1.0 };
         var valSplit = new Option<double?>("--val-split") { Description = "Hold out the last fraction of the training data for validation, as Keras does (default 0.1)" };
         var valData = new Option<string?>("--val-data") { Description = "Validate on this dataset's test part instead (the chapter validates on the test set)" };
@@ -64,12 +65,13 @@ public static class TrainCommand
               bottleneck train --data mnist --model conv --epochs 10 --out runs/conv
               bottleneck train --data mnist --model denoise --noise gaussian:0.5 --out runs/denoise
               bottleneck train --data mnist --model vae --epochs 20 --out runs/vae   # a VAE's loss is in nats per image
+              bottleneck train --data sensors.csv --model basic --out runs/sensors   # standardised per column, linear output, MSE
               bottleneck train --resume runs/deep-bn            # after Ctrl-C: go on from the last completed epoch
               bottleneck train --data mnist --model deep --pretrain layerwise --pretrain-epochs 5 --epochs 10 --out runs/deep-pretrained
             """);
         foreach (var o in new Option[] { data, model, resume, epochs, batchSize, optimizer, lr, momentum, loss, huberDelta, valSplit, valData,
                      noValidation, patience, minDelta, noEarlyStopping, noRestore, reduceLr, lrFactor, lrPatience, minLr, noCheckpoint,
-                     pretrain, pretrainEpochs, noShuffle, noise, fixedNoise, limit, outDir, seed, threads, json, fashion, header, label })
+                     scaler, pretrain, pretrainEpochs, noShuffle, noise, fixedNoise, limit, outDir, seed, threads, json, fashion, header, label })
             command.Options.Add(o);
 
         command.SetAction(CommandRunner.Guard("train", parsed =>
@@ -106,7 +108,9 @@ public static class TrainCommand
                     Optimizer = parsed.GetValue(optimizer)!,
                     LearningRate = parsed.GetValue(lr),
                     Momentum = parsed.GetValue(momentum),
-                    Loss = parsed.GetValue(loss)!,
+                    Loss = parsed.GetValue(loss),
+                    Scaler = parsed.GetValue(scaler),
+                    SpecIsPreset = Presets.Exists(modelArgument),
                     HuberDelta = parsed.GetValue(huberDelta),
                     Shuffle = !parsed.GetValue(noShuffle),
                     Seed = parsed.GetValue(seed),
@@ -129,7 +133,14 @@ public static class TrainCommand
             }
             recipe.ToOptions();   // every option is checked before any data is read
             OutputPath.CheckFolder(recipe.OutputDirectory, resumeFolder is null ? "--out" : "--resume");
-            var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => TrainingRun.Execute(recipe, resumeFolder is not null, observer, cancel)));
+            var notes = new List<string>();
+            var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer =>
+            {
+                var run = TrainingRun.Execute(recipe, resumeFolder is not null, observer, cancel, out var loaded, notes);
+                loaded.Dispose();
+                return run;
+            }));
+            foreach (var note in notes) Console.Error.WriteLine(note);
             TrainingSummary.Print(result, recipe.OutputDirectory, parsed.GetValue(json));
             return CommandRunner.Success;
         }));

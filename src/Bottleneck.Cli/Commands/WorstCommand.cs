@@ -40,11 +40,12 @@ public static class WorstCommand
             int n = parsed.GetValue(count);
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             var kind = SampleErrors.Parse(parsed.GetValue(error)!);
-            using var m = ModelSource.Trained(parsed.GetRequiredValue(model));
-            var data = selection.Load(parsed, out var loaded);
+            using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
+            var m = trained.Model;
+            var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            DataFit.Check(m, data);
-            TrainingJob.CheckData(data, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
             var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
             var drawn = FigureCount.Capped("worst", n, data.Count);   // the picture's share; worst.csv lists all n
             n = Math.Min(n, data.Count);

@@ -16,6 +16,12 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
     public static double PsnrFromMse(double mse, double max = 1.0) => mse > 0 ? 10 * Math.Log10(max * max / mse) : double.PositiveInfinity;
 
     /// <summary>
+    /// True when every target value lay in [0, 1]. Only then are <see cref="Bce"/> (a cross-entropy of probabilities,
+    /// negative or huge otherwise) and <see cref="Psnr"/> (peak 1) figures at all; reports leave them out otherwise.
+    /// </summary>
+    public bool InUnitRange { get; init; } = true;
+
+    /// <summary>
     /// Runs the model over <paramref name="data"/> in inference mode and measures the reconstructions. When the data is
     /// paired with inputs (<see cref="Dataset.Inputs"/>) or <paramref name="corrupt"/> is given, the model sees the
     /// corrupted input and is scored against the clean data (denoising); the pairing wins.
@@ -26,6 +32,7 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         using var noGrad = no_grad();
         var bce = new ReconstructionLoss(LossKind.Bce);
         double bceSum = 0, mseSum = 0, maeSum = 0;
+        bool inUnitRange = true;
         var perSample = new float[data.Count];
         for (int start = 0; start < data.Count; start += batchSize)
         {
@@ -36,6 +43,7 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
             var pre = model.DecodePreActivation(model.Encode(input)).reshape(count, -1);
             var reconstruction = model.Output.Apply(pre);
             var error = reconstruction - clean;
+            inUnitRange &= clean.min().item<float>() >= 0 && clean.max().item<float>() <= 1;
             var squared = error.square();
             bceSum += bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
             mseSum += squared.sum().to_type(ScalarType.Float64).item<double>();
@@ -44,6 +52,6 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         }
         double elements = (double)data.Count * data.SampleSize;
         double mse = mseSum / elements;
-        return new ReconstructionMetrics(bceSum / elements, mse, maeSum / elements, PsnrFromMse(mse), data.Count, perSample);
+        return new ReconstructionMetrics(bceSum / elements, mse, maeSum / elements, PsnrFromMse(mse), data.Count, perSample) { InUnitRange = inUnitRange };
     }
 }

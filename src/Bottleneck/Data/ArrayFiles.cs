@@ -43,13 +43,29 @@ public static class ArrayFiles
         };
     }
 
+    /// <summary>The name of the label column <see cref="Write"/> adds to a CSV.</summary>
+    public const string LabelColumn = "label";
+
+    /// <summary>
+    /// Reads samples as <see cref="Read"/> does and, from a CSV whose header names a "label" column (as <see cref="Write"/>
+    /// writes one), the labels too; that column is then not a value of the samples.
+    /// </summary>
+    public static (NumericArray Values, int[]? Labels) ReadLabelled(string path)
+    {
+        if (Path.GetExtension(path).ToLowerInvariant() != ".csv" || !File.Exists(path)) return (Read(path), null);
+        var header = File.ReadLines(path).FirstOrDefault() ?? "";
+        bool labelled = header.Split(',').Any(cell => cell.Trim().Trim('"') == LabelColumn);
+        var table = CsvTable.Read(path, new CsvReadOptions { LabelColumn = labelled ? LabelColumn : null });
+        return (table.Features, table.Labels);
+    }
+
     static string ToCsv(NumericArray array, int[]? labels, string columnPrefix)
     {
         var values = array.ToFloats();
         int width = array.SampleLength;
         var text = new StringBuilder();
         text.AppendJoin(',', Enumerable.Range(0, width).Select(j => $"{columnPrefix}{j}"));
-        if (labels is not null) text.Append(",label");
+        if (labels is not null) text.Append(',').Append(LabelColumn);
         text.Append('\n');
         for (int i = 0; i < array.Count; i++)
         {

@@ -34,9 +34,14 @@ public static class ModelSource
     public static bool IsTrainedFolder(string argument) => !IsPresetName(argument) && ModelFolder.IsModelFolder(argument);
 
     /// <summary>A trained model loaded from a folder; presets and specs are refused because they have no weights.</summary>
-    public static Autoencoder Trained(string argument)
+    public static Autoencoder Trained(string argument) => ModelFolder.Load(TrainedFolder(argument));
+
+    /// <summary>A trained model with its folder's scaler and training range (<see cref="TrainedModel"/>), for commands that feed it data.</summary>
+    public static TrainedModel TrainedWithInput(string argument) => TrainedModel.Load(TrainedFolder(argument));
+
+    static string TrainedFolder(string argument)
     {
-        if (ModelFolder.IsModelFolder(argument) || Directory.Exists(argument)) return ModelFolder.Load(argument);
+        if (ModelFolder.IsModelFolder(argument) || Directory.Exists(argument)) return argument;
         if (Presets.Exists(argument) || File.Exists(argument))
             throw new BadInputException($"--model: '{argument}' has no trained weights (expected a folder written by 'bottleneck train')");
         throw new BadInputException($"{argument}: model folder not found");

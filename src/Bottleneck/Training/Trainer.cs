@@ -17,6 +17,18 @@ public sealed class Trainer
     public const int EvaluationBatchSize = 1000;
 
     /// <summary>
+    /// A run has diverged when a loss it reads is NaN or infinite, or exceeds this many times the run's first batch loss
+    /// (a loss that rose a thousandfold is no longer descending: the step size overshoots, as with --lr 1e10).
+    /// </summary>
+    public const double ExplosionFactor = 1e3;
+
+    // The first batch's loss of this run: the reference an exploding loss is measured against.
+    double? firstBatchLoss;
+
+    /// <summary>True when <paramref name="loss"/> is non-finite or more than <see cref="ExplosionFactor"/> times the first batch's.</summary>
+    bool Explodes(double loss) => !double.IsFinite(loss) || firstBatchLoss is > 0 and var first && loss > ExplosionFactor * first;
+
+    /// <summary>
     /// Trains <paramref name="model"/> on <paramref name="train"/>, validating on <paramref name="validation"/> when
     /// given. Cancelling <paramref name="cancel"/> stops after the current batch and keeps the weights trained so far.
     /// </summary>
@@ -34,6 +46,7 @@ public sealed class Trainer
         var best = double.PositiveInfinity;
         var bestEpoch = 0;
         Dictionary<string, Tensor>? bestWeights = null;
+        firstBatchLoss = null;
         var stop = StopReason.Completed;
         var stopping = options.EarlyStopping?.Start();
         var schedule = options.ReduceLr?.Start();
@@ -54,6 +67,8 @@ public sealed class Trainer
             if (resume.BestWeights is not null && options.EarlyStopping?.RestoreBestWeights == true)
                 bestWeights = new Dictionary<string, Tensor>(resume.BestWeights);   // the trainer owns them from here on
         }
+        // A run that diverges before any epoch improved goes back to the weights it started from.
+        bestWeights ??= Snapshot(model);
         var clock = Stopwatch.StartNew();
         long samplesSeen = 0;
         double trainingSeconds = 0;
@@ -69,27 +84,30 @@ public sealed class Trainer
                 // run resumed at an epoch boundary continues exactly as the uninterrupted run would have.
                 random.manual_seed(EpochSeed(options.Seed, epoch, 1));
                 using var shuffling = new Generator((ulong)EpochSeed(options.Seed, epoch, 2));
-                var (loss, parts, seen, interrupted) = RunEpoch(model, train, options, optimizer, shuffling, epoch, batches, observer, cancel);
+                var (loss, parts, seen, interrupted, diverged) = RunEpoch(model, train, options, optimizer, shuffling, epoch, batches, observer, cancel);
                 samplesSeen += seen;
                 trainingSeconds += epochClock.Elapsed.TotalSeconds;
                 if (interrupted) stop = StopReason.Interrupted;
 
-                double? valLoss = validation is null || interrupted ? null : Validate(model, validation, options);
+                double? valLoss = validation is null || interrupted || diverged ? null : Validate(model, validation, options);
                 var record = new EpochRecord(epoch, loss, valLoss, learningRate, epochClock.Elapsed.TotalSeconds) { Parts = parts };
                 history.Add(record);
                 var events = new List<string>();
 
-                if (!double.IsFinite(record.Monitored))
+                if (diverged || Explodes(record.Loss) || !double.IsFinite(record.Monitored))
                 {
                     stop = StopReason.Diverged;
-                    events.Add("loss is not finite: stopping (try a lower --lr)");
+                    events.Add($"loss diverged ({record.Loss:G3}; first batch {firstBatchLoss:G3}): stopping and keeping the weights of " +
+                               (bestEpoch > 0 ? $"epoch {bestEpoch}" : "the start") + $" (try a lower --lr than {learningRate:G3})");
                 }
                 else if (!interrupted && record.Monitored < best)
                 {
                     events.Add(best == double.PositiveInfinity ? $"{MonitorName(validation)} {record.Monitored:F5}" : $"{MonitorName(validation)} improved from {best:F5} to {record.Monitored:F5}");
                     best = record.Monitored;
                     bestEpoch = epoch;
-                    if (options.EarlyStopping?.RestoreBestWeights == true) { DisposeAll(bestWeights); bestWeights = Snapshot(model); }
+                    // The best weights are kept whatever the callbacks: a later divergence falls back to them.
+                    DisposeAll(bestWeights);
+                    bestWeights = Snapshot(model);
                     options.OnImproved?.Invoke(record);
                 }
                 if (!interrupted && stop == StopReason.Completed)
@@ -110,14 +128,17 @@ public sealed class Trainer
                         }
                     }
                 }
-                if (!interrupted) options.OnEpochEnd?.Invoke(record, optimizer);
+                // A diverged epoch's weights are not worth resuming from; the resume state stays at the last good epoch.
+                if (!interrupted && stop != StopReason.Diverged) options.OnEpochEnd?.Invoke(record, optimizer);
                 observer?.EpochCompleted(record, events);
             }
 
             // Keras 3 restores the best weights at the end whenever the best epoch was not the last; so do we, except
             // after Ctrl-C, where the user asked to keep what was trained.
+            // After divergence the best weights come back whatever the options said.
             bool restored = false;
-            if (bestWeights is not null && stop != StopReason.Interrupted && bestEpoch != history.Epochs.Count)
+            bool restore = options.EarlyStopping?.RestoreBestWeights == true || stop == StopReason.Diverged;
+            if (restore && bestWeights is not null && stop != StopReason.Interrupted && bestEpoch != history.Epochs.Count)
             {
                 Restore(model, bestWeights);
                 restored = true;
@@ -131,7 +152,7 @@ public sealed class Trainer
         }
     }
 
-    (double Loss, Dictionary<string, double> Parts, long Seen, bool Interrupted) RunEpoch(Autoencoder model, Dataset train,
+    (double Loss, Dictionary<string, double> Parts, long Seen, bool Interrupted, bool Diverged) RunEpoch(Autoencoder model, Dataset train,
         TrainingOptions options, optim.Optimizer optimizer, Generator shuffling, int epoch, int batches,
         ITrainingObserver? observer, CancellationToken cancel)
     {
@@ -142,7 +163,7 @@ public sealed class Trainer
         var lossSum = zeros(1, dtype: ScalarType.Float64);
         var partSums = new Dictionary<string, Tensor>();
         long seen = 0;
-        bool interrupted = false;
+        bool interrupted = false, diverged = false;
         for (int b = 0; b < batches; b++)
         {
             int start = b * options.BatchSize, count = Math.Min(options.BatchSize, train.Count - start);
@@ -169,12 +190,16 @@ public sealed class Trainer
             }
             seen += count;
             ScalarCollection.AfterStep(b + 1);
+            // The first batch's loss is read once, as the reference; later losses only where progress reads them anyway.
+            if (firstBatchLoss is null) firstBatchLoss = lossSum.item<double>() / seen;
             bool read = observer is not null && ((b + 1) % options.ProgressEveryBatches == 0 || b + 1 == batches);
-            observer?.BatchCompleted(epoch, b + 1, batches, read ? lossSum.item<double>() / seen : null);
+            double? running = read ? lossSum.item<double>() / seen : null;
+            observer?.BatchCompleted(epoch, b + 1, batches, running);
             if (cancel.IsCancellationRequested) { interrupted = true; break; }
+            if (running is double r && Explodes(r)) { diverged = true; break; }
         }
         var parts = partSums.ToDictionary(p => p.Key, p => p.Value.item<double>() / seen);
-        return (lossSum.item<double>() / seen, parts, seen, interrupted);
+        return (lossSum.item<double>() / seen, parts, seen, interrupted, diverged);
     }
 
     /// <summary>The mean training objective over <paramref name="data"/> with the model in inference mode (Keras's val_loss).</summary>

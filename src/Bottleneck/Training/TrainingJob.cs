@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
+using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.Export;
 using Bottleneck.IO;
@@ -54,6 +55,9 @@ public sealed class TrainingJob
     /// <summary>Layer-wise pretraining (§4.4) to run on the fresh model before training it end to end; ignored on resume.</summary>
     public LayerwisePretraining? Pretraining { get; init; }
 
+    /// <summary>The per-column scaler <see cref="Train"/> already went through (tabular data), saved as data.scaler; null for none.</summary>
+    public FeatureScaler? Scaler { get; init; }
+
     /// <summary>Folder, inside the output folder, that holds the state of the last completed epoch.</summary>
     public const string ResumeFolder = "resume";
 
@@ -75,6 +79,7 @@ public sealed class TrainingJob
         if (Validation is not null) CheckData(Validation, Options.Loss);
         if (Test is not null) CheckData(Test, Options.Loss);
 
+        trainingRange = TrainingRange.Of(Train);
         random.manual_seed(Options.Seed);
         var checkpointDirectory = Path.Combine(OutputDirectory, "checkpoint");
         var resumeDirectory = Path.Combine(OutputDirectory, ResumeFolder);
@@ -140,7 +145,9 @@ public sealed class TrainingJob
 
         var evaluation = pairs.Test ?? pairs.Validation;
         ReconstructionMetrics? measured = evaluation is null ? null : ReconstructionMetrics.Evaluate(model, evaluation, Options.Corrupt);
-        if (evaluation is not null && ImageShape.Of(evaluation.SampleShape) is { } shape)
+        // Rows scaled per column are tabular: a row of 16 readings is no 4×4 picture, so they get no image figures.
+        var pictures = Scaler is null && evaluation is not null ? ImageShape.Of(evaluation.SampleShape) : null;
+        if (evaluation is not null && pictures is { } shape)
             ReconstructionGrid.Save(Path.Combine(OutputDirectory, "reconstructions.png"), model, evaluation, shape,
                 Math.Min(GridImages, evaluation.Count), $"{spec.Name} on {DataName}: originals and reconstructions");
 
@@ -150,7 +157,7 @@ public sealed class TrainingJob
         {
             var denoising = DenoisingMetrics.Measure(model, evaluation).ToJson(noise.Name);
             denoising["fixed_noise"] = Options.FixedNoise || !noise.IsRandom;
-            if (ImageShape.Of(evaluation.SampleShape) is { } image)
+            if (pictures is { } image)
             {
                 DenoisingGrid.Save(Path.Combine(OutputDirectory, "denoising.png"), model, evaluation, image, Math.Min(GridImages, evaluation.Count),
                     $"{spec.Name} on {DataName} ({noise.Name}): clean, corrupted, denoised", noise is JpegCorruption ? "JPEG" : "Noisy");
@@ -207,13 +214,19 @@ public sealed class TrainingJob
         return manifest;
     }
 
+    // The training data's range after scaling, measured once: every later model.json records it (data.range).
+    TrainingRange? trainingRange;
+
     Dictionary<string, JsonNode?> BaseManifest(int epochsRun) => new()
     {
         ["data"] = new JsonObject
         {
             ["name"] = DataName,
             ["sample_shape"] = new JsonArray(Train.SampleShape.Select(d => (JsonNode)d).ToArray()),
-            ["scaling"] = Train.IsBytes ? "x / 255" : "none",
+            ["scaling"] = Scaler is { } s ? $"{s.Kind.ToString().ToLowerInvariant()}, per column, fitted on the training rows (data.scaler)"
+                : Train.IsBytes ? "x / 255" : "none",
+            [TrainedModel.ScalerField] = Scaler is null ? null : JsonSerializer.SerializeToNode(Scaler, ModelSpec.Json),
+            [TrainingRange.Field] = trainingRange?.ToJson(),
         },
         ["training"] = new JsonObject
         {
@@ -244,9 +257,11 @@ public sealed class TrainingJob
             ["best_epoch"] = training.BestEpoch,
             ["stop_reason"] = JsonNamingPolicy.SnakeCaseLower.ConvertName(training.StopReason.ToString()),
             ["restored_best_weights"] = training.RestoredBestWeights,
-            ["final_loss"] = last?.Loss,
-            ["final_val_loss"] = last?.ValLoss,
-            ["best_monitored_loss"] = training.History.Best?.Monitored,
+            // A diverged run's last loss may be infinite or NaN, which JSON cannot hold: null then, and stop_reason says why.
+            ["final_loss"] = Finite(last?.Loss),
+            ["final_val_loss"] = Finite(last?.ValLoss),
+            // The trainer's best epoch, not the history's minimum: a NaN epoch would sort below every number.
+            ["best_monitored_loss"] = Finite(training.History.Epochs.FirstOrDefault(e => e.Epoch == training.BestEpoch)?.Monitored),
             ["train_seconds"] = Math.Round(training.TrainSeconds, 3),
             ["samples_per_second"] = Math.Round(training.SamplesPerSecond, 1),
             ["units"] = new JsonObject
@@ -266,10 +281,10 @@ public sealed class TrainingJob
             metrics["evaluated_on"] = evaluatedOn;
             metrics[evaluatedOn == "test" ? "test" : "validation"] = new JsonObject
             {
-                ["bce"] = measured.Bce,
+                ["bce"] = measured.InUnitRange ? measured.Bce : null,   // a cross-entropy only of data in [0, 1]
                 ["mse"] = measured.Mse,
                 ["mae"] = measured.Mae,
-                ["psnr"] = measured.Psnr,
+                ["psnr"] = measured.InUnitRange ? measured.Psnr : null,
                 ["samples"] = measured.Samples,
                 ["per_sample_mse_std"] = std,
             };
@@ -281,6 +296,8 @@ public sealed class TrainingJob
         }
         return metrics;
     }
+
+    static double? Finite(double? value) => value is double v && double.IsFinite(v) ? v : null;
 
     /// <summary>Mean code activation over a dataset: the figure sparsity penalties push down (§3.3.4).</summary>
     public static double MeanActivation(Autoencoder model, Dataset data, int batchSize = 1000)

@@ -34,7 +34,14 @@ public sealed record TrainingRecipe
     public string Optimizer { get; init; } = "adam";
     public double LearningRate { get; init; } = 1e-3;
     public double Momentum { get; init; }
-    public string Loss { get; init; } = "bce";
+    /// <summary>The loss; null chooses MSE when a scaler is fitted (tabular data), BCE otherwise.</summary>
+    public string? Loss { get; init; } = "bce";
+
+    /// <summary>"standard", "minmax" or "none"; null chooses standard for a CSV or TSV file with values outside [0, 1], none for everything else.</summary>
+    public string? Scaler { get; init; }
+
+    /// <summary>True when <see cref="Spec"/> is a preset, whose sigmoid output may become linear for standardised data.</summary>
+    public bool SpecIsPreset { get; init; }
     public double HuberDelta { get; init; } = 1.0;
     public bool Shuffle { get; init; } = true;
     public long Seed { get; init; } = 42;
@@ -78,7 +85,8 @@ public sealed record TrainingRecipe
             Optimizer = Optimizers.Parse(Optimizer),
             LearningRate = LearningRate,
             Momentum = Momentum,
-            Loss = ReconstructionLoss.Parse(Loss, HuberDelta),
+            // Without --loss the run's data decides (TrainingRun); BCE stands in until it is read.
+            Loss = ReconstructionLoss.Parse(Loss ?? "bce", HuberDelta),
             Shuffle = Shuffle,
             Seed = Seed,
             EarlyStopping = Patience is int p ? new EarlyStopping(p, MinDelta, RestoreBestWeights) : null,
@@ -89,6 +97,7 @@ public sealed record TrainingRecipe
             Corrupt = noise is null ? null : clean => noise.Apply(clean),
         };
         options.Validate();
+        Analysis.Anomaly.TabularScaling.Choose(Scaler, null);
         if (Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {Limit}");
         Pretraining();
         return options;

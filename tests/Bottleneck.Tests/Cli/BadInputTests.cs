@@ -98,7 +98,7 @@ public class BadInputTests : IDisposable
     public void Bce_for_data_outside_zero_one_suggests_mse()
     {
         File.WriteAllText(folder["wide.csv"], "a,b\n1,2\n3,4\n5,6\n7,8\n9,10\n11,12\n13,14\n15,16\n17,18\n19,20\n");
-        Fails("--loss bce needs data in [0, 1] (use --loss mse", "train", "--data", "wide.csv", "--model", "basic", "--out", "out");
+        Fails("--loss bce needs data in [0, 1] (use --loss mse", "train", "--data", "wide.csv", "--model", "basic", "--scaler", "none", "--loss", "bce", "--out", "out");
     }
 
     [Fact]

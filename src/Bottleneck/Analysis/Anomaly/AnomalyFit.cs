@@ -60,7 +60,7 @@ public static class AnomalyFit
         request.Training.Validate();
         if (!(request.ValSplit > 0 && request.ValSplit < 1))
             throw new BadInputException($"--val-split: expected a fraction in (0, 1), got {request.ValSplit.ToString(CultureInfo.InvariantCulture)}");
-        ScalerKind? requestedScaler = request.Scaler is null or "none" ? null : FeatureScaler.ParseKind(request.Scaler, "--scaler");
+        TabularScaling.Choose(request.Scaler, null);   // an unknown scaler is refused before any data is read
         var notes = new List<string>();
 
         using var loaded = DataSource.Load(request.Data, request.DataOptions);
@@ -69,14 +69,14 @@ public static class AnomalyFit
         if (classes is null)
             notes.Add($"no --normal-classes or --anomaly-class: all {normal.Fit.Count + normal.Holdout.Count:N0} training samples are taken as normal");
 
-        var scalerKind = request.Scaler is null ? (normal.Fit.IsBytes ? (ScalerKind?)null : ScalerKind.Standard) : requestedScaler;
+        var scalerKind = TabularScaling.Choose(request.Scaler, normal.Fit.IsBytes ? null : ScalerKind.Standard);
         var scaler = scalerKind is ScalerKind kind ? FeatureScaler.Fit(normal.Fit, kind) : null;
         using var fit = scaler?.Transform(normal.Fit, normal.Fit.Name + "[scaled]");
         using var holdout = scaler?.Transform(normal.Holdout, normal.Holdout.Name + "[scaled]");
         var trainOn = fit ?? normal.Fit;
         var holdOut = holdout ?? normal.Holdout;
 
-        var spec = AdaptSpec(request, scalerKind, notes).WithInputShape(trainOn.SampleShape);
+        var spec = TabularScaling.AdaptOutput(request.Spec, scalerKind, request.SpecIsPreset, notes).WithInputShape(trainOn.SampleShape);
         if (spec.Bottleneck >= spec.InputSize && spec.Family == "dense")
             notes.Add($"warning: the code ({spec.Bottleneck}) is not smaller than the input ({spec.InputSize}); such a model can learn the identity and reconstruct anomalies as well as normal data (§3.2)");
         var loss = request.Loss ?? new ReconstructionLoss(normal.Fit.IsBytes ? LossKind.Bce : LossKind.Mse);
@@ -95,6 +95,7 @@ public static class AnomalyFit
             Options = options,
             OutputDirectory = request.OutputDirectory,
             Checkpoint = false,
+            Scaler = scaler,
         };
         var result = job.Run(observer, cancel);
 
@@ -139,20 +140,9 @@ public static class AnomalyFit
         return new AnomalyFitResult(settings, result, errors, notes);
     }
 
-    /// <summary>A preset's sigmoid output cannot reproduce standardised values (negative, beyond 1); a spec that insists is refused.</summary>
-    static ModelSpec AdaptSpec(AnomalyFitRequest request, ScalerKind? scaler, List<string> notes)
-    {
-        var spec = request.Spec;
-        if (scaler != ScalerKind.Standard || spec.OutputActivation != "sigmoid") return spec;
-        if (!request.SpecIsPreset)
-            throw new BadInputException($"--model: output_activation 'sigmoid' cannot reproduce standardised data (values below 0 and above 1); use 'linear', or --scaler minmax");
-        notes.Add($"the preset's sigmoid output is replaced by a linear one, since standardised data spans negative values and values above 1 (§2.6)");
-        return spec with { OutputActivation = "linear" };
-    }
-
     static string[]? FeatureNames(AnomalyFitRequest request)
     {
-        if (!request.Data.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) && !request.Data.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!TabularScaling.IsTable(request.Data)) return null;
         using var reader = CsvRowReader.Open(request.Data, new CsvReadOptions
         {
             HasHeader = request.DataOptions.CsvHeader, LabelColumn = request.DataOptions.LabelColumn,

@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Bottleneck.Data;
+using Bottleneck.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -74,6 +77,27 @@ public sealed record FeatureScaler(ScalerKind Kind, float[] Offset, float[] Scal
         using var offset = tensor(Offset);
         using var scale = tensor(Scale);
         return (batch.reshape(batch.shape[0], Width) - offset) / scale;
+    }
+
+    /// <summary>x = x' · scale + offset: values the model produced in the scaled space, back in the data's own units.</summary>
+    public Tensor Invert(Tensor scaled)
+    {
+        using var offset = tensor(Offset);
+        using var scale = tensor(Scale);
+        return scaled.reshape(scaled.shape[0], Width) * scale + offset;
+    }
+
+    /// <summary>Reads a scaler saved in model.json; <paramref name="source"/> and <paramref name="field"/> name it in errors.</summary>
+    /// <exception cref="BadInputException">The node is malformed, or its offsets and scales differ in length, or a scale is not positive and finite.</exception>
+    public static FeatureScaler FromJson(JsonNode node, string source, string field)
+    {
+        FeatureScaler? scaler;
+        try { scaler = node.Deserialize<FeatureScaler>(ModelSpec.Json); }
+        catch (JsonException e) { throw new BadInputException($"{source}: field '{field}' is malformed: {e.Message.Split('\n')[0]}"); }
+        if (scaler?.Offset is null || scaler.Scale is null || scaler.Offset.Length != scaler.Scale.Length ||
+            scaler.Scale.Any(v => !(v > 0) || !float.IsFinite(v)) || scaler.Offset.Any(v => !float.IsFinite(v)))
+            throw new BadInputException($"{source}: field '{field}': expected offset and scale of equal length, scales positive and finite");
+        return scaler;
     }
 
     /// <summary>A new float32 dataset holding <paramref name="data"/>'s samples scaled; labels and class names follow.</summary>
