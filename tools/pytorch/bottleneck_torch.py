@@ -52,7 +52,7 @@ def write_safetensors(path, tensors, metadata=None):
     if metadata:
         header["__metadata__"] = metadata
     for name in sorted(tensors):
-        array = np.ascontiguousarray(tensors[name].detach().cpu().numpy())
+        array = tensors[name].detach().cpu().numpy()  # 0-d stays 0-d (np.ascontiguousarray would make it [1])
         raw = array.astype(array.dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": names[array.dtype], "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
