@@ -17,7 +17,7 @@ public static class ImportCommand
             Import weights trained in PyTorch: a state_dict saved as safetensors, its tensors named as the module the
             README documents for the family (tools/pytorch/bottleneck_torch.py builds it). Every name, dtype and shape
             is checked against the model the spec builds before anything is written; the folder then works with every
-            command (encode, decode, evaluate, export, serve). Pickled checkpoints (.pt, .pth) are refused: loading a
+            command (encode, decode, evaluate, export). Pickled checkpoints (.pt, .pth) are refused: loading a
             pickle runs code from it.
 
             Example:

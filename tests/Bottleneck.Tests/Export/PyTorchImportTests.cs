@@ -119,6 +119,15 @@ public sealed class PyTorchImportTests : IDisposable
         Assert.Equal($"{doubled}: tensor 'decoder.0.bias' has dtype F64, expected F32", e.Message);
     }
 
+    [Fact]
+    public void An_out_path_that_is_a_file_is_refused_and_left_alone()
+    {
+        var path = folder.Write("out", "keep me");
+        var e = Assert.Throws<BadInputException>(() => PyTorchImport.Import(Fixture("deep", "weights.safetensors"), SpecFor("deep", 64), path));
+        Assert.Equal($"--out: {path} is a file (expected a folder for model.json and weights.safetensors)", e.Message);
+        Assert.Equal("keep me", File.ReadAllText(path));
+    }
+
     [Theory]
     [InlineData("model.pt")]
     [InlineData("model.pth")]
@@ -159,6 +168,14 @@ public sealed class PyTorchImportTests : IDisposable
         var source = Fixture("conv-blog", "weights.safetensors");
         CliRunner.Fails(folder, $"bottleneck import: {source}: tensor 'decoder.3.bias' is not a parameter of a 'dense' model with this spec",
             "import", "--weights", source, "--model", "deep", "--out", folder["out"]);
+    }
+
+    [Fact]
+    public void Cli_refuses_a_model_folder_as_the_architecture()
+    {
+        using (var model = ModelFactory.Create(SpecFor("deep", 64))) ModelFolder.Save(model, folder["trained"]);
+        CliRunner.Fails(folder, "bottleneck import: --model: trained is a model folder, which has weights already (expected a preset or a spec .json file)",
+            "import", "--weights", Fixture("deep", "weights.safetensors"), "--model", "trained", "--out", folder["out"]);
     }
 
     [Fact]
