@@ -46,12 +46,13 @@ def read_safetensors(path):
 
 
 def write_safetensors(path, tensors, metadata=None):
-    """Writes name → tensor as the reference writer lays it out (by name within one dtype), header padded to 8 bytes."""
+    """Writes name → tensor as the reference writer lays it out (widest dtype first, then by name, so every tensor is
+    aligned to its element size), header padded with spaces to 8 bytes."""
     names = {np.dtype(v): k for k, v in DTYPES.items()}
     header, chunks, offset = {}, [], 0
     if metadata:
         header["__metadata__"] = metadata
-    for name in sorted(tensors):
+    for name in sorted(tensors, key=lambda n: (-tensors[n].element_size(), n)):
         array = tensors[name].detach().cpu().numpy()  # 0-d stays 0-d (np.ascontiguousarray would make it [1])
         raw = array.astype(array.dtype.newbyteorder("<")).tobytes()
         header[name] = {"dtype": names[array.dtype], "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
