@@ -118,28 +118,12 @@ public static class ModelFolder
         try
         {
             var (tensors, _) = SafeTensorsFile.Read(weightsPath);
-            var byName = tensors.ToDictionary(t => t.Name);
-            var state = model.state_dict();
-            foreach (var name in byName.Keys)
-                if (!state.ContainsKey(name))
-                    throw new BadInputException($"{weightsPath}: tensor '{name}' is not a parameter of a '{spec.Family}' model with this spec");
-            using var noGrad = no_grad();
-            foreach (var (name, target) in state)
-            {
-                if (!byName.TryGetValue(name, out var entry))
-                    throw new BadInputException($"{weightsPath}: tensor '{name}' is missing");
-                var expectedDType = DTypeOf(target);
-                if (entry.DType != expectedDType)
-                    throw new BadInputException($"{weightsPath}: tensor '{name}' has dtype {entry.DType}, expected {expectedDType}");
-                if (!entry.Shape.SequenceEqual(target.shape))
-                    throw new BadInputException($"{weightsPath}: tensor '{name}' has shape [{string.Join(", ", entry.Shape)}], expected [{string.Join(", ", target.shape)}]");
-                if (listing?[name] is JsonObject listed && listed["shape"] is JsonArray listedShape &&
-                    !listedShape.Select(v => (long?)v).SequenceEqual(entry.Shape.Select(v => (long?)v)))
-                    throw new BadInputException($"{manifestPath}: tensor '{name}' is listed with shape {listedShape.ToJsonString()}, but the weights hold [{string.Join(", ", entry.Shape)}]");
-                using var source = FromEntry(entry);
-                target.copy_(source);
-            }
-            model.eval();
+            CopyState(model, tensors, weightsPath);
+            if (listing is not null)
+                foreach (var entry in tensors)
+                    if (listing[entry.Name] is JsonObject listed && listed["shape"] is JsonArray listedShape &&
+                        !listedShape.Select(v => (long?)v).SequenceEqual(entry.Shape.Select(v => (long?)v)))
+                        throw new BadInputException($"{manifestPath}: tensor '{entry.Name}' is listed with shape {listedShape.ToJsonString()}, but the weights hold [{string.Join(", ", entry.Shape)}]");
             return model;
         }
         catch
@@ -147,6 +131,34 @@ public static class ModelFolder
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="tensors"/> (read from <paramref name="source"/>) into <paramref name="model"/>'s state_dict and
+    /// puts the model in eval mode. Every name must be one of the model's and every one of the model's must be there, with
+    /// its dtype and shape; otherwise a <see cref="BadInputException"/> names the tensor and what was expected.
+    /// </summary>
+    internal static void CopyState(Autoencoder model, IReadOnlyList<TensorEntry> tensors, string source)
+    {
+        var byName = tensors.ToDictionary(t => t.Name);
+        var state = model.state_dict();
+        foreach (var name in byName.Keys)
+            if (!state.ContainsKey(name))
+                throw new BadInputException($"{source}: tensor '{name}' is not a parameter of a '{model.Spec.Family}' model with this spec");
+        using var noGrad = no_grad();
+        foreach (var (name, target) in state)
+        {
+            if (!byName.TryGetValue(name, out var entry))
+                throw new BadInputException($"{source}: tensor '{name}' is missing");
+            var expectedDType = DTypeOf(target);
+            if (entry.DType != expectedDType)
+                throw new BadInputException($"{source}: tensor '{name}' has dtype {entry.DType}, expected {expectedDType}");
+            if (!entry.Shape.SequenceEqual(target.shape))
+                throw new BadInputException($"{source}: tensor '{name}' has shape [{string.Join(", ", entry.Shape)}], expected [{string.Join(", ", target.shape)}]");
+            using var value = FromEntry(entry);
+            target.copy_(value);
+        }
+        model.eval();
     }
 
     static string DTypeOf(Tensor t) => t.dtype switch
