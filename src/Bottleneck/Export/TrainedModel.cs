@@ -14,7 +14,7 @@ namespace Bottleneck.Export;
 /// </summary>
 public sealed class TrainedModel : IDisposable
 {
-    TrainedModel(Autoencoder model, FeatureScaler? scaler, TrainingRange? range, string scaling, string directory)
+    internal TrainedModel(Autoencoder model, FeatureScaler? scaler, TrainingRange? range, string scaling, string directory)
     {
         Model = model;
         Scaler = scaler;

@@ -1,0 +1,151 @@
+using System.Text.Json.Nodes;
+using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Export;
+using Bottleneck.Models;
+using Bottleneck.Objectives;
+using Bottleneck.Training;
+using static TorchSharp.torch;
+
+namespace Bottleneck;
+
+/// <summary>How <see cref="AnomalyModel.Fit"/> sets its threshold and scales its rows, besides the training options.</summary>
+public sealed record AnomalyOptions
+{
+    /// <summary>Training, as for <see cref="AutoencoderModel.Fit"/>.</summary>
+    public FitOptions Training { get; init; } = new();
+
+    /// <summary>The threshold is this percentile of the held-out normal rows' errors (§8.4: 95).</summary>
+    public double Percentile { get; init; } = AnomalyThreshold.DefaultPercentile;
+
+    /// <summary>The last fraction of the normal rows, held out of training, on which the threshold is set.</summary>
+    public double Holdout { get; init; } = NormalData.DefaultHoldout;
+
+    /// <summary>"standard" ((x − mean) / std per column, fitted on the training rows), "minmax" or "none".</summary>
+    public string Scaler { get; init; } = "standard";
+}
+
+/// <summary>
+/// The front door for anomaly detection (§8.4), in the manner of PyOD's fit / decision_function / predict /
+/// threshold_: fit an autoencoder on normal rows, score new rows by their reconstruction error, flag those above a
+/// threshold set on held-out normal rows. <see cref="Save"/> writes the folder that <c>bottleneck anomaly score</c>
+/// reads, and <see cref="Load"/> reads one written by <c>bottleneck anomaly fit</c>. Calls are thread-safe (serialised).
+/// </summary>
+public sealed class AnomalyModel : IDisposable
+{
+    readonly object gate = new();
+    readonly Autoencoder model;
+    readonly AnomalySettings settings;
+
+    AnomalyModel(Autoencoder model, AnomalySettings settings) => (this.model, this.settings) = (model, settings);
+
+    /// <summary>Rows scoring above this are anomalies.</summary>
+    public double Threshold => settings.Threshold;
+
+    /// <summary>The percentile of held-out normal errors the threshold was set at.</summary>
+    public double Percentile => settings.Percentile;
+
+    /// <summary>Values in one row.</summary>
+    public int InputSize => (int)model.InputShape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>
+    /// Trains <paramref name="presetOrSpecFile"/> (a dense preset such as <c>basic</c>, or a spec .json file) on
+    /// <paramref name="normalRows"/> (all of one width), scaled per column, with a linear output and mean squared error
+    /// for a preset; then sets the threshold at <see cref="AnomalyOptions.Percentile"/> of the errors of the held-out
+    /// last <see cref="AnomalyOptions.Holdout"/> of the rows.
+    /// </summary>
+    public static AnomalyModel Fit(float[][] normalRows, string presetOrSpecFile, AnomalyOptions? options = null,
+        IProgress<FitProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options ??= new AnomalyOptions();
+        options.Training.Validate();
+        if (!(options.Holdout > 0 && options.Holdout < 1)) throw new BadInputException($"options.Holdout: expected a fraction in (0, 1), got {options.Holdout}");
+        if (!(options.Percentile > 0 && options.Percentile < 100)) throw new BadInputException($"options.Percentile: expected a percentile in (0, 100), got {options.Percentile}");
+        var scalerKind = TabularScaling.Choose(options.Scaler, ScalerKind.Standard);
+        int width = normalRows is { Length: > 0 } && normalRows[0] is { } first ? first.Length : 0;
+        if (normalRows is { Length: > 0 } && width == 0) throw new BadInputException($"{nameof(normalRows)}[0]: expected a row of at least one value");
+        using var all = Rows.ToDataset(normalRows, width, nameof(normalRows), [width]);
+        var (fitPart, holdoutPart) = all.SplitLast(options.Holdout);
+        using (fitPart) using (holdoutPart)
+        {
+            var scaler = scalerKind is ScalerKind kind ? FeatureScaler.Fit(fitPart, kind) : null;
+            using var fit = scaler?.Transform(fitPart, fitPart.Name) ?? fitPart.Slice(0, fitPart.Count);
+            using var holdout = scaler?.Transform(holdoutPart, holdoutPart.Name) ?? holdoutPart.Slice(0, holdoutPart.Count);
+            var spec = TabularScaling.AdaptOutput(ModelSource.Spec(presetOrSpecFile), scalerKind, Presets.Exists(presetOrSpecFile), new List<string>())
+                .WithInputShape([width]);
+            var training = options.Training;
+            var state = random.get_rng_state();
+            int threads = get_num_threads();
+            Autoencoder? model = null;
+            try
+            {
+                set_num_threads(training.Threads);
+                random.manual_seed(training.Seed);
+                model = ModelFactory.Create(spec, presetOrSpecFile);
+                var (train, validation) = fit.SplitLast(training.ValidationSplit);
+                using (train) using (validation)
+                    new Trainer().Fit(model, train, validation, training.ToTraining(new ReconstructionLoss(LossKind.Mse)),
+                        progress is null ? null : new FitObserver(progress), cancel);
+                // §8.4 steps 2-3: errors of held-out normal rows, threshold at their percentile.
+                var errors = AnomalyDetector.ScoresOf(model, null, holdout);
+                double threshold = AnomalyThreshold.From(options.Percentile, null).Apply(errors);
+                return new AnomalyModel(model, new AnomalySettings
+                {
+                    Threshold = threshold, Percentile = options.Percentile, Data = "rows given in memory", Holdout = options.Holdout,
+                    TrainingSamples = fitPart.Count, HoldoutSamples = holdoutPart.Count, HoldoutFlagged = errors.Count(e => e > threshold),
+                    Scaler = scaler,
+                });
+            }
+            catch
+            {
+                model?.Dispose();
+                throw;
+            }
+            finally
+            {
+                set_num_threads(threads);
+                random.set_rng_state(state);
+            }
+        }
+    }
+
+    /// <summary>Loads a folder written by <see cref="Save"/> or <c>bottleneck anomaly fit</c>.</summary>
+    public static AnomalyModel Load(string folder)
+    {
+        var detector = AnomalyDetector.Load(folder);
+        return new AnomalyModel(detector.Model, detector.Settings);
+    }
+
+    /// <summary>Each row's anomaly score: its mean squared reconstruction error after the scaler (PyOD's decision_function).</summary>
+    public double[] Score(float[][] rows)
+    {
+        lock (gate)
+        {
+            using var data = Rows.ToDataset(rows, InputSize, nameof(rows), model.InputShape);
+            int threads = get_num_threads();
+            set_num_threads(1);
+            try { return AnomalyDetector.ScoresOf(model, settings.Scaler, data); }
+            finally { set_num_threads(threads); }
+        }
+    }
+
+    /// <summary>One flag per row: true when its score is above <see cref="Threshold"/>.</summary>
+    public bool[] Predict(float[][] rows) => Score(rows).Select(s => s > Threshold).ToArray();
+
+    /// <summary>Writes the model folder with its threshold and scaler; <c>bottleneck anomaly score --model FOLDER</c> reads it.</summary>
+    public void Save(string folder)
+    {
+        lock (gate)
+        {
+            ModelFolder.Save(model, folder, new Dictionary<string, JsonNode?>
+            {
+                ["data"] = new JsonObject
+                {
+                    ["scaling"] = settings.Scaler is null ? "none" : $"{settings.Scaler.Kind.ToString().ToLowerInvariant()} per column, fitted on the training rows (anomaly.scaler)",
+                },
+                [AnomalySettings.Field] = settings.ToJson(),
+            });
+        }
+    }
+
+    public void Dispose() => model.Dispose();
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Bottleneck.Analysis;
+using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Data;
+using Bottleneck.Export;
+using Bottleneck.Models;
+using Bottleneck.Objectives;
+using Bottleneck.Training;
+using static TorchSharp.torch;
+
+namespace Bottleneck;
+
+/// <summary>
+/// The front door: an autoencoder on plain float rows, without TorchSharp types. Create one from a preset or a spec
+/// file (<c>bottleneck info --model NAME</c> shows its layers), or load a folder written by <c>bottleneck train</c> or
+/// <see cref="Save"/>; then <see cref="Fit"/>, <see cref="Encode"/>, <see cref="Decode"/>, <see cref="Reconstruct"/>
+/// and <see cref="Errors"/>. A loaded folder's scaler and training range are applied to every row given, as the
+/// command line does. Calls on one instance are thread-safe: they are serialised, so concurrent callers wait for each
+/// other. Bad input throws <see cref="BadInputException"/> naming the argument and what was expected.
+/// </summary>
+public sealed class AutoencoderModel : IDisposable
+{
+    readonly object gate = new();
+    TrainedModel trained;   // the model with the scaler and training range its inputs go through
+
+    AutoencoderModel(TrainedModel trained) => this.trained = trained;
+
+    /// <summary>
+    /// A new, untrained model: <paramref name="presetOrSpecFile"/> is a preset name (<c>basic</c>, <c>deep</c>, <c>vae</c>,
+    /// <c>conv</c>, …) or a spec .json file, for samples of <paramref name="sampleShape"/> (one number for rows of that
+    /// many values; [28, 28] for an image). Initial weights come from <paramref name="seed"/>; torch's global generator
+    /// is left as it was.
+    /// </summary>
+    public static AutoencoderModel Create(string presetOrSpecFile, int[] sampleShape, long seed = 42)
+    {
+        if (sampleShape is null || sampleShape.Length == 0 || sampleShape.Any(d => d < 1))
+            throw new BadInputException($"sampleShape: expected one or more positive sizes, got [{string.Join(", ", sampleShape ?? [])}]");
+        var spec = ModelSource.Spec(presetOrSpecFile).WithInputShape(sampleShape.Select(d => (long)d).ToArray());
+        var state = random.get_rng_state();
+        try
+        {
+            random.manual_seed(seed);
+            return new AutoencoderModel(new TrainedModel(ModelFactory.Create(spec, presetOrSpecFile), null, null, "none", ""));
+        }
+        finally { random.set_rng_state(state); }
+    }
+
+    /// <summary>Loads a model folder (written by <see cref="Save"/>, <c>bottleneck train</c> or <c>anomaly fit</c>) with its scaler and training range.</summary>
+    public static AutoencoderModel Load(string folder) => new(TrainedModel.Load(folder));
+
+    /// <summary>Values in one sample (row).</summary>
+    public int InputSize => (int)trained.Model.InputShape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>Values in one code.</summary>
+    public int CodeSize => (int)trained.Model.CodeShape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>
+    /// Trains on <paramref name="rows"/>, validating on their last <see cref="FitOptions.ValidationSplit"/> (with early
+    /// stopping, the best epoch's weights are kept). The loss is binary cross-entropy for a sigmoid output and rows in
+    /// [0, 1] (images), mean squared error otherwise. Reports each epoch to <paramref name="progress"/>; cancelling stops
+    /// after the current batch and keeps what was trained.
+    /// </summary>
+    public FitReport Fit(float[][] rows, FitOptions? options = null, IProgress<FitProgress>? progress = null, CancellationToken cancel = default)
+    {
+        options ??= new FitOptions();
+        options.Validate();
+        lock (gate)
+        {
+            using var given = Rows.ToDataset(rows, InputSize, nameof(rows), trained.Model.InputShape);
+            using var data = trained.Scaler is null ? given.Slice(0, given.Count) : trained.Prepare(given);
+            var loss = LossFor(data);
+            var (train, validation) = data.SplitLast(options.ValidationSplit);
+            using (train) using (validation)
+            {
+                var result = Quietly(options.Threads, () => new Trainer().Fit(trained.Model, train, validation, options.ToTraining(loss),
+                    progress is null ? null : new FitObserver(progress), cancel));
+                trained = new TrainedModel(trained.Model, trained.Scaler, TrainingRange.Of(data), trained.Scaling, trained.Directory);
+                var best = result.History.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch);
+                return new FitReport(result.EpochsRun, result.BestEpoch, best?.ValLoss, result.StopReason.ToString().ToLowerInvariant(), result.SamplesPerSecond);
+            }
+        }
+    }
+
+    /// <summary>h = f(x) for every row: one code of <see cref="CodeSize"/> values per row.</summary>
+    public float[][] Encode(float[][] rows) => WithRows(rows, data => Rows.FromArray(Codes.Encode(trained.Model, data)));
+
+    /// <summary>x̂ = g(h) for every code, in the rows' own units (a folder's scaler is undone).</summary>
+    public float[][] Decode(float[][] codes)
+    {
+        lock (gate)
+        {
+            var array = Rows.ToArray(codes, CodeSize, nameof(codes), trained.Model.CodeShape);
+            return Quietly(1, () => Rows.FromArray(trained.Unscale(Codes.Decode(trained.Model, array, nameof(codes)))));
+        }
+    }
+
+    /// <summary>x̂ = g(f(x)) for every row, in the rows' own units.</summary>
+    public float[][] Reconstruct(float[][] rows) => Decode(Encode(rows));
+
+    /// <summary>Each row's reconstruction error: the mean over its values of (x − x̂)², after the folder's scaler (§8.4).</summary>
+    public float[] Errors(float[][] rows) =>
+        WithRows(rows, data => AnomalyDetector.ScoresOf(trained.Model, null, data).Select(e => (float)e).ToArray());
+
+    /// <summary>
+    /// Writes the model folder: model.json (spec, scaler, training range) and weights.safetensors, whose names are those
+    /// of the equivalent PyTorch module. The command line reads it (<c>bottleneck evaluate --model FOLDER</c>).
+    /// </summary>
+    public void Save(string folder)
+    {
+        lock (gate)
+        {
+            ModelFolder.Save(trained.Model, folder, new Dictionary<string, JsonNode?>
+            {
+                ["data"] = new JsonObject
+                {
+                    ["scaling"] = trained.Scaling,
+                    [TrainedModel.ScalerField] = trained.Scaler is null ? null : JsonSerializer.SerializeToNode(trained.Scaler, ModelSpec.Json),
+                    [TrainingRange.Field] = trained.Range?.ToJson(),
+                },
+            });
+        }
+    }
+
+    public void Dispose() => trained.Model.Dispose();
+
+    T WithRows<T>(float[][] rows, Func<Dataset, T> body)
+    {
+        lock (gate)
+        {
+            using var given = Rows.ToDataset(rows, InputSize, nameof(rows), trained.Model.InputShape);
+            using var data = trained.Prepare(given);
+            return Quietly(1, () => body(data));
+        }
+    }
+
+    ReconstructionLoss LossFor(Dataset data)
+    {
+        var range = TrainingRange.Of(data);
+        bool unit = range.Min >= 0 && range.Max <= 1;
+        if (trained.Model.Output.Kind == ActivationKind.Sigmoid && !unit)
+            throw new BadInputException($"rows: values span [{range.Min:G4}, {range.Max:G4}], but the model's sigmoid output reconstructs values in [0, 1]: " +
+                "scale the rows to [0, 1], or create the model from a spec with a linear output");
+        return new ReconstructionLoss(unit && trained.Model.Output.Kind == ActivationKind.Sigmoid ? LossKind.Bce : LossKind.Mse);
+    }
+
+    // The work runs at `threads` libtorch threads; the caller's thread count and torch's global generator (which the
+    // trainer seeds per epoch for dropout) are put back afterwards, so the front door leaves no process-wide trace.
+    static T Quietly<T>(int threads, Func<T> work)
+    {
+        int previous = get_num_threads();
+        var state = random.get_rng_state();
+        set_num_threads(threads);
+        try { return work(); }
+        finally
+        {
+            set_num_threads(previous);
+            random.set_rng_state(state);
+        }
+    }
+}

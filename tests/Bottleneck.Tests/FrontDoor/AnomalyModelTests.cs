@@ -1,0 +1,78 @@
+using Xunit;
+
+namespace Bottleneck.Tests.FrontDoor;
+
+/// <summary>Anomaly detection through the front door: PyOD's fit / decision_function / predict / threshold_ on float rows.</summary>
+public class AnomalyModelTests
+{
+    // Normal rows: 8 correlated features on a 2-dimensional plane plus a little noise, in units far from [0, 1].
+    static float[][] Normal(int count, int seed)
+    {
+        var random = new Random(seed);
+        double Gauss() => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            double a = Gauss(), b = Gauss();
+            return Enumerable.Range(0, 8).Select(j => (float)(100 + 20 * (j % 2 == 0 ? a + 0.5 * b : b - 0.3 * a) + Gauss())).ToArray();
+        }).ToArray();
+    }
+
+    static readonly AnomalyOptions Options = new() { Training = new FitOptions { Epochs = 40, BatchSize = 32, LearningRate = 3e-3 } };
+
+    [Fact]
+    public void The_threshold_is_the_95th_percentile_of_the_held_out_normal_scores_and_outliers_are_flagged()
+    {
+        // A code of 2 for data on a plane: the model cannot copy what lies off it (basic's code of 32 > 8 could).
+        using var folder = new TempFolder();
+        var spec = folder["plane.json"];
+        File.WriteAllText(spec, """{ "name": "plane", "encoder": [16], "bottleneck": 2, "bottleneck_activation": "linear", "output_activation": "linear" }""");
+        var rows = Normal(1000, 1);
+        using var detector = AnomalyModel.Fit(rows, spec, Options);
+        // The held-out part is the last 10 % of the rows; its scores' 95th percentile by linear interpolation (numpy's default), by hand.
+        var holdout = detector.Score(rows[900..]).Order().ToArray();
+        double rank = 0.95 * (holdout.Length - 1);
+        int below = (int)Math.Floor(rank);
+        double expected = holdout[below] + (rank - below) * (holdout[below + 1] - holdout[below]);
+        Assert.Equal(expected, detector.Threshold, 6);
+        // Off the plane by 15 standard deviations of the noise: every one is flagged; fresh normal rows mostly are not.
+        var outliers = Normal(50, 2).Select(r => r.Select((v, j) => j == 3 ? v + 15 : v).ToArray()).ToArray();
+        Assert.True(detector.Predict(outliers).All(f => f), $"threshold {detector.Threshold}, outlier scores {string.Join(", ", detector.Score(outliers).Take(8))}, normal {string.Join(", ", holdout.Take(8))}");
+        double flagged = detector.Predict(Normal(1000, 3)).Count(f => f) / 1000.0;
+        Assert.InRange(flagged, 0.01, 0.15);
+    }
+
+    [Fact]
+    public void A_saved_detector_loads_with_the_same_scores_and_concurrent_scoring_agrees()
+    {
+        using var folder = new TempFolder();
+        var rows = Normal(600, 4);
+        using var detector = AnomalyModel.Fit(rows, "basic", Options with { Training = Options.Training with { Epochs = 5 } });
+        detector.Save(folder["det"]);
+        using var loaded = AnomalyModel.Load(folder["det"]);
+        var probe = Normal(100, 5);
+        var scores = detector.Score(probe);
+        Assert.Equal(scores, loaded.Score(probe));
+        Assert.Equal(detector.Threshold, loaded.Threshold);
+        var results = new double[8][];
+        Parallel.For(0, results.Length, i => results[i] = loaded.Score(probe));
+        Assert.All(results, r => Assert.Equal(scores, r));
+
+        // The command line scores the same rows from a CSV with the saved folder, to float32's precision.
+        File.WriteAllLines(folder["probe.csv"], probe.Select(r => string.Join(",", r.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))));
+        var run = Cli.CliRunner.Run(folder.Path, "anomaly", "score", "--model", "det", "--data", "probe.csv", "--out", "scores.csv");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var cli = File.ReadAllLines(folder["scores.csv"]).Skip(1).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(scores.Length, cli.Length);
+        for (int i = 0; i < cli.Length; i++) Assert.Equal(scores[i], cli[i], 6);
+    }
+
+    [Fact]
+    public void Bad_options_and_rows_are_refused_with_the_argument_named()
+    {
+        Assert.StartsWith("options.Holdout", Assert.Throws<BadInputException>(() => AnomalyModel.Fit(Normal(100, 1), "basic", Options with { Holdout = 1.5 })).Message);
+        Assert.StartsWith("options.Percentile", Assert.Throws<BadInputException>(() => AnomalyModel.Fit(Normal(100, 1), "basic", Options with { Percentile = 100 })).Message);
+        var ragged = Normal(100, 1);
+        ragged[7] = [1, 2];
+        Assert.Equal("normalRows[7]: expected 8 values, got 2", Assert.Throws<BadInputException>(() => AnomalyModel.Fit(ragged, "basic", Options)).Message);
+    }
+}

@@ -1,0 +1,122 @@
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Tests.FrontDoor;
+
+/// <summary>The front door on plain float rows: fit, encode, decode, errors, save and load, bad input, no side effects.</summary>
+public class AutoencoderModelTests
+{
+    // 400 rows of 64 values in [0, 1] that lie near a 4-dimensional subspace: an autoencoder can learn them.
+    static float[][] LowRankRows(int count = 400, int seed = 3)
+    {
+        var random = new Random(seed);
+        var basis = Enumerable.Range(0, 4).Select(_ => Enumerable.Range(0, 64).Select(_ => random.NextDouble()).ToArray()).ToArray();
+        return Enumerable.Range(0, count).Select(_ =>
+        {
+            var w = Enumerable.Range(0, 4).Select(_ => random.NextDouble()).ToArray();
+            return Enumerable.Range(0, 64).Select(j => (float)(Enumerable.Range(0, 4).Sum(k => w[k] * basis[k][j]) / 4)).ToArray();
+        }).ToArray();
+    }
+
+    static readonly FitOptions Quick = new() { Epochs = 15, BatchSize = 32, LearningRate = 3e-3 };
+
+    [Fact]
+    public void Defaults_are_the_command_lines()
+    {
+        var options = new FitOptions();
+        Assert.Equal((50, 256, 1e-3, 10, 0.1, 42L, 1), (options.Epochs, options.BatchSize, options.LearningRate, options.Patience, options.ValidationSplit, options.Seed, options.Threads));
+        Assert.Equal(95, new AnomalyOptions().Percentile);
+    }
+
+    [Fact]
+    public void Fit_lowers_the_loss_and_reports_each_epoch()
+    {
+        using var model = AutoencoderModel.Create("basic", [64]);
+        Assert.Equal((64, 32), (model.InputSize, model.CodeSize));
+        var reports = new List<FitProgress>();
+        var report = model.Fit(LowRankRows(), Quick, new SynchronousProgress<FitProgress>(reports.Add));
+        Assert.Equal(report.EpochsRun, reports.Count);
+        Assert.True(reports[^1].Loss < reports[0].Loss, $"loss {reports[0].Loss} → {reports[^1].Loss}");
+        Assert.NotNull(report.BestValidationLoss);
+    }
+
+    [Fact]
+    public void Errors_are_each_rows_mean_squared_reconstruction_error()
+    {
+        using var model = AutoencoderModel.Create("basic", [64]);
+        var rows = LowRankRows();
+        model.Fit(rows, Quick);
+        var sample = rows.Take(20).ToArray();
+        var codes = model.Encode(sample);
+        Assert.All(codes, c => Assert.Equal(32, c.Length));
+        var reconstructed = model.Reconstruct(sample);
+        var errors = model.Errors(sample);
+        for (int i = 0; i < sample.Length; i++)
+        {
+            // by hand, in double: mean over the row of (x − x̂)²
+            double expected = sample[i].Zip(reconstructed[i], (x, r) => (double)(x - r) * (x - r)).Average();
+            Assert.Equal(expected, errors[i], 5);
+        }
+        Assert.Equal(reconstructed.SelectMany(r => r), model.Decode(codes).SelectMany(r => r));
+    }
+
+    [Fact]
+    public void A_saved_model_loads_with_the_same_codes_and_the_command_line_reads_it()
+    {
+        using var folder = new TempFolder();
+        var rows = LowRankRows();
+        using var model = AutoencoderModel.Create("basic", [64]);
+        model.Fit(rows, Quick);
+        model.Save(folder["m"]);
+        using var loaded = AutoencoderModel.Load(folder["m"]);
+        Assert.Equal(model.Encode(rows).SelectMany(r => r), loaded.Encode(rows).SelectMany(r => r));
+        var info = Cli.CliRunner.Run(folder.Path, "info", "--model", "m", "--json");
+        Assert.True(info.ExitCode == 0, info.Stderr);
+    }
+
+    [Fact]
+    public void Bad_rows_are_refused_with_the_argument_named()
+    {
+        using var model = AutoencoderModel.Create("basic", [64]);
+        var rows = LowRankRows(10);
+        rows[3] = [1, 2, 3];
+        Assert.Equal("rows[3]: expected 64 values, got 3", Assert.Throws<BadInputException>(() => model.Encode(rows)).Message);
+        rows = LowRankRows(10);
+        rows[2][5] = float.NaN;
+        Assert.Equal("rows[2][5]: expected a finite number, got NaN", Assert.Throws<BadInputException>(() => model.Encode(rows)).Message);
+        Assert.StartsWith("rows: expected at least one row", Assert.Throws<BadInputException>(() => model.Encode([])).Message);
+        var wide = LowRankRows(50).Select(r => r.Select(v => v * 255).ToArray()).ToArray();
+        Assert.Contains("sigmoid output", Assert.Throws<BadInputException>(() => model.Fit(wide, Quick)).Message);
+        Assert.StartsWith("options.Threads", Assert.Throws<BadInputException>(() => model.Fit(LowRankRows(), Quick with { Threads = 9999 })).Message);
+    }
+
+    [Fact]
+    public void Fitting_leaves_the_thread_count_and_torchs_global_generator_as_they_were()
+    {
+        int threads = get_num_threads();
+        random.manual_seed(7);
+        var expected = rand(5);
+        random.manual_seed(7);
+        using (var model = AutoencoderModel.Create("basic", [64], seed: 1))
+            model.Fit(LowRankRows(), Quick with { Epochs = 2 });
+        Assert.True(rand(5).eq(expected).all().item<bool>(), "the front door changed torch's global generator");
+        Assert.Equal(threads, get_num_threads());
+    }
+
+    [Fact]
+    public void Concurrent_calls_on_one_model_give_the_same_numbers_as_one_caller()
+    {
+        using var model = AutoencoderModel.Create("basic", [64]);
+        var rows = LowRankRows(200);
+        var expected = model.Errors(rows);
+        var results = new float[8][];
+        Parallel.For(0, results.Length, i => results[i] = model.Errors(rows));
+        Assert.All(results, r => Assert.Equal(expected, r));
+    }
+
+    /// <summary>Reports on the calling thread (Progress&lt;T&gt; posts to the thread pool, which would race the assertions).</summary>
+    sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
