@@ -41,7 +41,7 @@ public static class DemoCommand
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var output = parsed.GetValue(outDir)!;
             OutputPath.CheckFolder(output);
-            // Validation is the last 10% of the training set (the chapter's template, L3979-4022), not the test set
+            // Validation is the last 10% of the training set (the chapter's template, §7.3), not the test set
             // that §10.5 validates on: early stopping on test data would leak it into model selection.
             var recipe = new TrainingRecipe
             {
@@ -89,9 +89,9 @@ public static class DemoCommand
         string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);
         return
         [
-            $"Parameters: {result.Model.TrainableParameterCount:N0}, as GUIDE.md §4.7 computes for 784-128-64-32-64-128-784. The chapter's \"~222K\" (L1751) is attached to a 784-128-32-128-784 network, which has 209,968.",
-            $"The chapter quotes \"Deep AE 0.072\" as an MSE (L2483, L5549). Measured here: test MSE {F(test.Mse)} and test BCE {F(test.Bce)} per pixel. 0.072 is on the BCE scale, not the MSE scale; a per-pixel MSE near 0.07-0.09 would mean the model learned little more than the mean image.",
-            $"Compression: 784 → 32 values, 24.5× (L1173), which holds for this model's code ({result.Model.CodeShape[0]} values).",
+            $"Parameters: {result.Model.TrainableParameterCount:N0}, as counted layer by layer for 784-128-64-32-64-128-784 (784·128 + 128 + 128·64 + 64 + … ; `bottleneck info --model deep`). The chapter's \"~222K\" (§3.4) is attached to a 784-128-32-128-784 network, which has 209,968.",
+            $"The chapter quotes \"Deep AE 0.072\" as an MSE (§4.3, §10.3). Measured here: test MSE {F(test.Mse)} and test BCE {F(test.Bce)} per pixel. 0.072 is on the BCE scale, not the MSE scale; a per-pixel MSE near 0.07-0.09 would mean the model learned little more than the mean image.",
+            $"Compression: 784 → 32 values, 24.5× (§3.1), which holds for this model's code ({result.Model.CodeShape[0]} values).",
         ];
     }
 }

@@ -7,7 +7,7 @@ using Bottleneck.Render;
 
 namespace Bottleneck.Cli.Commands;
 
-/// <summary>`bottleneck filters`: the encoder's first-layer filters as image tiles (§3.5's "edge detectors", L2100-2118).</summary>
+/// <summary>`bottleneck filters`: the encoder's first-layer filters as image tiles (§3.5's "edge detectors", §3.5).</summary>
 public static class FiltersCommand
 {
     public static Command Create()

@@ -36,7 +36,7 @@ public static class SweepCommand
         var command = new Command("sweep", """
             The chapter's bottleneck sweep (§7.1, §8.5): train one model per code size k, alike in everything else, and
             measure each on the test set (BCE and MSE per pixel, PSNR) beside the exact compression ratio d/k; draw the
-            loss against k and mark the elbow. Reproduces the trade-off tables of L3466-3473 and L4711-4717.
+            loss against k and mark the elbow. Reproduces the trade-off tables of §7.1 and §8.5.
 
             Examples:
               bottleneck sweep --data mnist --bottleneck 8,16,32,64,128,256 --out runs/sweep

@@ -7,13 +7,13 @@ using static TorchSharp.torch;
 namespace Bottleneck.Analysis;
 
 /// <summary>
-/// How much a model cleans corrupted input (§10.4, L5694-5702): the MSE of the noisy input against the clean data, the
+/// How much a model cleans corrupted input (§10.4): the MSE of the noisy input against the clean data, the
 /// MSE of the model's output from that noisy input against the clean data, the improvement between them, and both as
 /// PSNR. MSEs are means per element (per pixel); PSNR is in dB for data in [0, 1].
 /// </summary>
 public sealed record DenoisingMetrics(double MseNoisy, double MseDenoised, int Samples)
 {
-    /// <summary>improvement % = 100·(mse_noisy − mse_denoised)/mse_noisy (L5698); negative when the model makes it worse.</summary>
+    /// <summary>improvement % = 100·(mse_noisy − mse_denoised)/mse_noisy (§10.4); negative when the model makes it worse.</summary>
     public double ImprovementPercent => 100 * (MseNoisy - MseDenoised) / MseNoisy;
 
     /// <summary>PSNR of the noisy input against the clean data, in dB.</summary>

@@ -13,7 +13,7 @@ public sealed record ErrorSummary(int Count, double Mean, double Std, double Med
     {
         if (errors.Count == 0) throw new ArgumentException("a summary of no errors is undefined", nameof(errors));
         double mean = errors.Average();
-        // The chapter prints mean and std of the errors (L5208-5209), with numpy's population std.
+        // The chapter prints mean and std of the errors (§10.1), with numpy's population std.
         double std = Math.Sqrt(errors.Sum(e => (e - mean) * (e - mean)) / errors.Count);
         return new ErrorSummary(errors.Count, mean, std, Percentile.Of(errors, 50), Percentile.Of(errors, 95), errors.Min(), errors.Max());
     }

@@ -8,7 +8,7 @@ namespace Bottleneck.Analysis;
 
 /// <summary>
 /// The filters an encoder's first layer learned, each shaped as the part of the image it looks at (chapter §3.5,
-/// L2100-2118: "the hidden neurons essentially behave like edge detectors"): for a Dense first layer, row i of W_e [k, d]
+/// §3.5: "the hidden neurons essentially behave like edge detectors"): for a Dense first layer, row i of W_e [k, d]
 /// reshaped to the input image (what unit i responds to); for a Conv2D first layer, each kernel [C_in, kh, kw].
 /// </summary>
 /// <param name="Layer">The layer's name in the model ("encoder.0").</param>

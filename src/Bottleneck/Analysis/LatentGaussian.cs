@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Analysis;
 
 /// <summary>
-/// A Gaussian N(m, Σ) over a model's flattened code space, to draw codes from: a VAE's prior N(0, I) (§13.1, L7579),
+/// A Gaussian N(m, Σ) over a model's flattened code space, to draw codes from: a VAE's prior N(0, I) (§13.1),
 /// or a Gaussian fitted to a plain autoencoder's codes of its training data, the classic way to make a model without
 /// a prior generate (§8.6 says plain autoencoders "cannot sample random new images"; this measures how badly).
 /// </summary>

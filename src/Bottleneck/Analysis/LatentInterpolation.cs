@@ -6,7 +6,7 @@ namespace Bottleneck.Analysis;
 
 /// <summary>
 /// Walks between two codes and decodes each step: the chapter's "interpolation between points generates intermediate
-/// images" (§2.2, L734), smooth for a VAE and possibly invalid for a plain autoencoder (§8.6, L4782; §13, L7553).
+/// images" (§2.2), smooth for a VAE and possibly invalid for a plain autoencoder (§8.6; §13.1).
 /// Linear steps, or spherical ones (Shoemake's slerp), which keep a path between two typical draws of a Gaussian
 /// prior at a typical radius instead of cutting through the low-norm middle (White 2016, "Sampling Generative Networks").
 /// </summary>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Analysis;
 
 /// <summary>
-/// A 2-D map of a dataset, one point per sample (chapter §8.1, L4290-4328): an autoencoder's codes when the code has two
+/// A 2-D map of a dataset, one point per sample (chapter §8.1): an autoencoder's codes when the code has two
 /// values, their projection on the codes' own first two principal components when it has more, or PCA's 2-D codes of the
 /// raw pixels for comparison.
 /// </summary>

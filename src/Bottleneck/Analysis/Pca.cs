@@ -20,7 +20,7 @@ public enum PcaMethod
 
 /// <summary>
 /// Principal component analysis as sklearn's PCA does it (chapter §5, §8.1): centre on the training mean, keep the top-k
-/// directions of the covariance. Codes are z = (x − μ)Vᵀ and reconstructions x̂ = zV + μ (L2777-2781), computed in
+/// directions of the covariance. Codes are z = (x − μ)Vᵀ and reconstructions x̂ = zV + μ (§5.1), computed in
 /// float64. It is the linear autoencoder whose optimum the chapter's §5.3 describes, and can be saved as one.
 /// </summary>
 public sealed class Pca : IDisposable

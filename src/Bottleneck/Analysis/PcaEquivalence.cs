@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Analysis;
 
 /// <summary>
-/// One configuration of the equivalence experiment: which of the chapter's four conditions (L2863-2868: linear encoder,
+/// One configuration of the equivalence experiment: which of the chapter's four conditions (§5.3: linear encoder,
 /// linear decoder, MSE loss, mean-centred data) it keeps, and whether the layers have biases.
 /// </summary>
 /// <param name="Name">Short name for tables and files.</param>
@@ -146,7 +146,7 @@ public static class PcaEquivalence
 
     /// <summary>
     /// <paramref name="data"/> minus <paramref name="mean"/> (the training mean, [d]) as a float32 dataset with the same
-    /// sample shape and labels: x̃ = x − (1/m)Σ x_j, the chapter's centring (L2874-2892). It holds 4 bytes a value.
+    /// sample shape and labels: x̃ = x − (1/m)Σ x_j, the chapter's centring (§5.3). It holds 4 bytes a value.
     /// </summary>
     public static Dataset Centred(Dataset data, Tensor mean, int batchSize = 5000)
     {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Analysis;
 
 /// <summary>
-/// Image restoration with a trained autoencoder (§8.3, L4456-4562): the model's output x̂ = g(f(x̃)) for degraded
+/// Image restoration with a trained autoencoder (§8.3): the model's output x̂ = g(f(x̃)) for degraded
 /// inputs x̃ (noise, JPEG artefacts, ...), kept in the inputs' layout and clipped to [0, 1] as an image is.
 /// </summary>
 public static class Restoration

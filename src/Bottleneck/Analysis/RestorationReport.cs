@@ -20,7 +20,7 @@ public sealed record RestorationReport(ImageQuality? Before, ImageQuality? After
     /// <summary>SSIM after minus SSIM before.</summary>
     public double? SsimGain => HasCleanReference ? After!.Ssim - Before!.Ssim : null;
 
-    /// <summary>improvement % = 100·(mse_before − mse_after)/mse_before (L5698); negative when the model makes it worse.</summary>
+    /// <summary>improvement % = 100·(mse_before − mse_after)/mse_before (§10.4); negative when the model makes it worse.</summary>
     public double? ImprovementPercent => HasCleanReference ? 100 * (Before!.Mse - After!.Mse) / Before.Mse : null;
 
     /// <summary>

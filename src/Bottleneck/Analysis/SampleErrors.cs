@@ -8,7 +8,7 @@ namespace Bottleneck.Analysis;
 
 /// <summary>
 /// Each sample's own reconstruction error, as a mean per element (per pixel) of MSE, BCE or MAE: the numbers behind the
-/// chapter's worst-reconstructions listing (Problem 6, L7206-7264) and its error histogram (L3929-3934).
+/// chapter's worst-reconstructions listing (Problem 6, §12.6) and its error histogram (§7.3).
 /// </summary>
 public static class SampleErrors
 {
@@ -56,7 +56,7 @@ public static class SampleErrors
             int n = Math.Min(batchSize, data.Count - start);
             var x = data.Batch(start, n).reshape(n, -1);
             var pre = model.DecodePreActivation(model.Encode(x)).reshape(n, -1);
-            // e_i = mean_j ℓ(x_ij, x̂_ij): the chapter's np.mean((x − x̂)², axis=1) for MSE (L7224)
+            // e_i = mean_j ℓ(x_ij, x̂_ij): the chapter's np.mean((x − x̂)², axis=1) for MSE (§12.6)
             loss.Elementwise(pre, model.Output, x).to_type(ScalarType.Float64).mean([1]).data<double>().CopyTo(errors, start);
         }
         return errors;

@@ -9,7 +9,7 @@ namespace Bottleneck.Analysis;
 /// <summary>
 /// The single-layer autoencoder of chapter §1.0 and §5.3, h = σ_e(W_e x + b_e), x̂ = σ_d(W_d h + b_d), with the switches
 /// the PCA-equivalence experiment turns: biases on or off, a linear or ReLU code, a linear or sigmoid output. With
-/// biases off it is the bias-free form the chapter's theorem states (L2874-2892). Weights Glorot-uniform, biases zero.
+/// biases off it is the bias-free form the chapter's theorem states (§5.3). Weights Glorot-uniform, biases zero.
 /// </summary>
 public sealed class SingleLayerAutoencoder : Autoencoder
 {

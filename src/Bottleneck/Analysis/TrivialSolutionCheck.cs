@@ -12,7 +12,7 @@ public sealed record TrivialSolutionOptions
     /// <summary>Samples taken from the start of each split (training data for the loss and the linear fit, test data for the rest).</summary>
     public int Samples { get; init; } = 10_000;
 
-    /// <summary>σ of the noisy-input test, x + σ·N(0, 1) (the chapter's 0.3, L4074 and L6733).</summary>
+    /// <summary>σ of the noisy-input test, x + σ·N(0, 1) (the chapter's 0.3, §7.4 and §12.4).</summary>
     public double NoiseSigma { get; init; } = 0.3;
 
     /// <summary>Clip the noisy input to the data's range ([0, 1] for images), so that a model that copies can copy it exactly.</summary>
@@ -79,7 +79,7 @@ public sealed record NoisyInputCheck(double Sigma, bool Clipped, double ClipLow,
 public sealed record TrivialSolutionReport(TrainingLossCheck TrainingLoss, CodeCopyCheck CodeCopy, NoisyInputCheck NoisyInput, string Verdict, string Explanation);
 
 /// <summary>
-/// The chapter's checks for an autoencoder that learned to copy its input instead of its structure (§3.2 L1454-1458,
+/// The chapter's checks for an autoencoder that learned to copy its input instead of its structure (§3.2,
 /// §7.4 pitfall 1, §12.4 Q2): training loss near zero, codes that are the input in disguise, and output that keeps the
 /// noise of a noisy input. The noisy-input test decides; the other two support it.
 /// </summary>
@@ -204,7 +204,7 @@ public static class TrivialSolutionCheck
         {
             using var scope = NewDisposeScope();
             var x = test.Batch(start, n);
-            // x̃ = x + σ·N(0, 1) (§7.4 L4074), clipped to the data's range unless asked not to
+            // x̃ = x + σ·N(0, 1) (§7.4), clipped to the data's range unless asked not to
             Tensor Noisy()
             {
                 var noisy = x + randn(x.shape, generator: generator) * options.NoiseSigma;

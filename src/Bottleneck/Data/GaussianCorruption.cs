@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace Bottleneck.Data;
 
 /// <summary>
-/// Additive Gaussian noise, x̃ = clip(x + σ·ε, 0, 1) with ε ~ N(0, 1) (§3.5, L1985; the chapter's add_noise with
-/// noise_factor = σ clips to [0, 1], L5585-5591). σ = 0.5 is §10.4's setting; 0.1-0.3 the recommended range (L2134-2147).
+/// Additive Gaussian noise, x̃ = clip(x + σ·ε, 0, 1) with ε ~ N(0, 1) (§3.5; the chapter's add_noise with
+/// noise_factor = σ clips to [0, 1], §10.4). σ = 0.5 is §10.4's setting; 0.1-0.3 the recommended range (§3.5).
 /// </summary>
 public sealed class GaussianCorruption : Corruption
 {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Data;
 
 /// <summary>
-/// JPEG compression artefacts (§8.3's artefact reduction, L4520-4536): each image is rounded to 8 bits, saved as JPEG
+/// JPEG compression artefacts (§8.3's artefact reduction, §8.3): each image is rounded to 8 bits, saved as JPEG
 /// at the given quality with SkiaSharp's encoder (libjpeg-turbo, as PIL uses), decoded, and scaled back to [0, 1].
 /// The chapter's experiment uses quality 10. Deterministic: the same image always gives the same artefacts.
 /// </summary>

@@ -5,7 +5,7 @@ namespace Bottleneck.Data;
 
 /// <summary>
 /// Masking noise: each value is set to 0 with probability q and kept otherwise, P(x̃ = 0 | x) = q, P(x̃ = x | x) = 1 − q
-/// (§3.5, L1972-1975; the chapter's code keeps a value where binomial(1, 1 − q) = 1, default q = 0.3, L2179-2182).
+/// (§3.5; the chapter's code keeps a value where binomial(1, 1 − q) = 1, default q = 0.3, §3.5).
 /// </summary>
 public sealed class MaskingCorruption : Corruption
 {

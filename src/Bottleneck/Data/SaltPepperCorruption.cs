@@ -5,7 +5,7 @@ namespace Bottleneck.Data;
 
 /// <summary>
 /// Salt-and-pepper noise: each value is replaced with probability p, by 0 (pepper) or 1 (salt) with equal chance, and
-/// kept otherwise. The chapter only mentions "pixels flipped" (L2068, L6902) without defining it; this is the usual
+/// kept otherwise. The chapter only mentions "pixels flipped" (§3.5, §12.4) without defining it; this is the usual
 /// image-processing definition, an extension.
 /// </summary>
 public sealed class SaltPepperCorruption : Corruption

@@ -1,12 +1,12 @@
 namespace Bottleneck.Models;
 
 /// <summary>
-/// Output sizes of convolution, pooling and transposed convolution along one spatial axis (chapter §3.4, L1756-1844;
+/// Output sizes of convolution, pooling and transposed convolution along one spatial axis (chapter §3.4;
 /// GUIDE §4.6), and the padding Keras's <c>padding='same'</c> implies, which is asymmetric when it is odd.
 /// </summary>
 public static class ConvArithmetic
 {
-    /// <summary>O = ⌊(I − K + 2P)/S⌋ + 1, for a convolution or a pooling window (L1760, L1822).</summary>
+    /// <summary>O = ⌊(I − K + 2P)/S⌋ + 1, for a convolution or a pooling window (§3.4).</summary>
     public static int Output(int input, int kernel, int stride, int padding = 0)
     {
         int span = input - kernel + 2 * padding;

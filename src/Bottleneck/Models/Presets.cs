@@ -2,12 +2,12 @@ using static Bottleneck.Models.ConvLayerSpec;
 
 namespace Bottleneck.Models;
 
-/// <summary>The chapter's exact architectures, by name (GUIDE.md §1).</summary>
+/// <summary>The chapter's exact architectures, by name (the sections are in each preset's description).</summary>
 public static class Presets
 {
     static readonly Dictionary<string, (ModelSpec Spec, string Description)> All = new(StringComparer.OrdinalIgnoreCase)
     {
-        // §10.1: Dense(32, relu) -> Dense(784, sigmoid); 25,120 + 25,872 = 50,992 parameters (not the 51,072 of L841).
+        // §10.1: Dense(32, relu) -> Dense(784, sigmoid); 25,120 + 25,872 = 50,992 parameters (not the 51,072 of §2.3).
         ["basic"] = (new ModelSpec { Name = "basic", Encoder = [], Bottleneck = 32 },
             "§10.1 basic undercomplete autoencoder 784-32-784"),
         // §10.5 complete MNIST example (Webinar 1's deep AE): 222,384 parameters.
@@ -19,17 +19,17 @@ public static class Presets
         // §8.1: a 2-D map needs a linear bottleneck (a ReLU would fold half the plane onto the axes).
         ["viz2d"] = (new ModelSpec { Name = "viz2d", Encoder = [256, 128], Bottleneck = 2, BottleneckActivation = "linear" },
             "§8.1 2-D visualisation autoencoder 784-256-128-2(linear)-128-256-784"),
-        // §9's shallow-vs-deep table (L4984-4988) 784-256-32-256-784: the vae preset's layers without μ/log σ² sampling, the plain
+        // §9's shallow-vs-deep table (§9.3) 784-256-32-256-784: the vae preset's layers without μ/log σ² sampling, the plain
         // autoencoder beside it in `bottleneck interpolate`; 200,960 + 8,224 + 8,448 + 201,488 = 419,120 (not 227,360).
         ["ae-256-32"] = (new ModelSpec { Name = "ae-256-32", Encoder = [256], Bottleneck = 32 },
             "§9 table's plain autoencoder 784-256-32-256-784 (419,120 parameters), the vae preset's size without sampling"),
         // §3.2 / §12.4 Q2: the exam's 784-1000-784, left unregularised so `bottleneck diagnose` can show the trivial solution.
         ["overcomplete"] = (new ModelSpec { Name = "overcomplete", Encoder = [], Bottleneck = 1000 },
             "§3.2 overcomplete autoencoder 784-1000-784, no regularisation (1,569,784 parameters)"),
-        // §11 mermaid (L5938-5970): Dense 1024 ReLU -> Dense 1024 ReLU (code) -> Dense 784 ReLU -> Dense 784 sigmoid.
+        // §11 mermaid (§11.1): Dense 1024 ReLU -> Dense 1024 ReLU (code) -> Dense 784 ReLU -> Dense 784 sigmoid.
         ["overcomplete-1024"] = (new ModelSpec { Name = "overcomplete-1024", Encoder = [1024], Bottleneck = 1024, Decoder = [784] },
             "§11 overcomplete layout 784-1024-1024(code)-784-784, no regularisation (3,272,480 parameters)"),
-        // §3.3.2 (L1529-1530): Dense(32, relu, kernel_regularizer=l2(0.01)) on the encoder only, as the chapter's Keras code.
+        // §3.3.2: Dense(32, relu, kernel_regularizer=l2(0.01)) on the encoder only, as the chapter's Keras code.
         ["l2"] = (new ModelSpec { Name = "l2", Bottleneck = 32, Penalties = new PenaltySpec { L2Layers = new() { ["encoder.0"] = 0.01 } } },
             "§3.3.2 784-32-784 with L2 λ=0.01 on the encoder kernel (Keras kernel_regularizer=l2(0.01))"),
         // §3.3.4 L1 version: Dense(32, relu, activity_regularizer=l1(λ)); λ chosen in docs/regularised.md.
@@ -88,7 +88,7 @@ public static class Presets
                 Encoder = [Conv(16), MaxPool(), Conv(8), MaxPool(), Conv(8), MaxPool()],
                 Decoder = [Conv(8), Upsample(), Conv(8), Upsample(), Conv(16, padding: "valid"), Upsample(), Conv(1)],
             } }, "Keras blog convolutional autoencoder 28×28×1 → 4×4×8 (128 values) → 28×28×1"),
-        // Practice Problem 1 (L7016-7064): 32×32×3 colour images to a 64-value dense code; 604,099 parameters.
+        // Practice Problem 1 (§12.6): 32×32×3 colour images to a 64-value dense code; 604,099 parameters.
         ["conv-color"] = (new ModelSpec { Name = "conv-color", Family = "conv", InputShape = [32, 32, 3], Conv = new ConvSpec
             {
                 Encoder = [Conv(32, stride: 2), Conv(64, stride: 2), Flatten(), Dense(64)],
@@ -98,7 +98,7 @@ public static class Presets
         // (default gaussian:0.5, the noise_factor of §10.4).
         ["denoise"] = (new ModelSpec { Name = "denoise", Encoder = [512, 256, 128], Bottleneck = 32, BatchNorm = true, Dropout = 0.2 },
             "§10.4 denoising autoencoder: the §10.2 deep model trained on noisy input, clean target (--noise, default gaussian:0.5)"),
-        // The chapter quotes a "denoising conv" model (Webinar 1, L367, L6320) but gives no code: the §10.3 architecture.
+        // The chapter quotes a "denoising conv" model (Webinar 1, §11.5) but gives no code: the §10.3 architecture.
         ["conv-denoise"] = (new ModelSpec { Name = "conv-denoise", Family = "conv", Conv = new ConvSpec
             {
                 Encoder = [Conv(32), MaxPool(), Conv(32), MaxPool()],

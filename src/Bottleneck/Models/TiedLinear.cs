@@ -37,6 +37,6 @@ public sealed class TiedLinear : nn.Module<Tensor, Tensor>
     /// <summary>The decoder's own bias b_d.</summary>
     public Parameter Bias => bias;
 
-    // x̂ = W_eᵀh + b_d  (§3.3.3, L1569); for a batch of row vectors h that is H·W_e + b_d.
+    // x̂ = W_eᵀh + b_d  (§3.3.3); for a batch of row vectors h that is H·W_e + b_d.
     public override Tensor forward(Tensor code) => code.matmul(encoderWeight()) + bias;
 }

@@ -58,7 +58,7 @@ public sealed class VariationalAutoencoder : Autoencoder
         }
         foreach (var w in spec.Encoder) { DenseAutoencoder.AddHidden(encoderLayers, width, w, hidden, spec); width = w; }
 
-        // μ and log σ² are linear (the chapter's Dense(32) heads, L7596-7597).
+        // μ and log σ² are linear (the chapter's Dense(32) heads, §13.1).
         muHead = DenseAutoencoder.Dense(width, spec.Bottleneck, ActivationKind.Linear, spec.LeakyReluSlope);
         logVarHead = DenseAutoencoder.Dense(width, spec.Bottleneck, ActivationKind.Linear, spec.LeakyReluSlope);
 
@@ -108,7 +108,7 @@ public sealed class VariationalAutoencoder : Autoencoder
     public static Tensor Reparameterise(Tensor mu, Tensor logVar, Generator? generator = null)
     {
         var epsilon = generator is null ? randn_like(mu) : randn(mu.shape, generator: generator);
-        // z = μ + σ ⊙ ε, σ = exp(½ log σ²)   (§13.1, L7541; the Keras code's z_mean + exp(0.5·z_log_var)·ε, L7604)
+        // z = μ + σ ⊙ ε, σ = exp(½ log σ²)   (§13.1; the Keras code's z_mean + exp(0.5·z_log_var)·ε, §13.1)
         return mu + (0.5 * logVar).exp() * epsilon;
     }
 
@@ -122,11 +122,11 @@ public sealed class VariationalAutoencoder : Autoencoder
         CheckLoss(loss);
         var (mu, logVar) = Posterior(input);
         var preActivation = DecodePreActivation(Reparameterise(mu, logVar));
-        // −log p(x|z) = BCE summed over the pixels of each image: the chapter's binary_crossentropy × 784 (L7617),
+        // −log p(x|z) = BCE summed over the pixels of each image: the chapter's binary_crossentropy × 784 (§13.1),
         // whose intended form is the per-sample mean × 784; the element-wise product there is corrected here.
         var reconstruction = loss.MeanOfSampleSums(preActivation, Output, target.reshape(preActivation.shape));
         var kl = GaussianKl.PerSample(mu, logVar).mean();
-        // L = mean over the batch of (recon + β·KL) = mean recon + β·mean KL   (§13.1 L7623; §13.2's β·KL, L7637)
+        // L = mean over the batch of (recon + β·KL) = mean recon + β·mean KL   (§13.1; §13.2's β·KL, §13.2)
         var total = reconstruction + Beta * kl;
         return new LossTerms(total, new Dictionary<string, Tensor> { ["reconstruction"] = reconstruction, ["kl"] = kl });
     }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Objectives;
 
 /// <summary>
-/// The L1 sparsity penalty of chapter §3.3.4 (L1652): λ·Σ_j|h_j| summed over the code units of a sample and averaged over
+/// The L1 sparsity penalty of chapter §3.3.4: λ·Σ_j|h_j| summed over the code units of a sample and averaged over
 /// the batch, as Keras 1's <c>activity_l1</c> did (the regulariser of the Keras blog's sparse autoencoder).
 /// </summary>
 public static class ActivityL1Penalty

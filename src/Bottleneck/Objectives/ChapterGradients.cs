@@ -24,14 +24,14 @@ public sealed record SingleLayerGradients(Tensor OutputGradient, Tensor Delta2, 
 /// </summary>
 public static class ChapterGradients
 {
-    /// <summary>σ'(a) = σ(a)(1 − σ(a)) (§6.2, L3241-3245).</summary>
+    /// <summary>σ'(a) = σ(a)(1 − σ(a)) (§6.2).</summary>
     public static Tensor SigmoidDerivative(Tensor a)
     {
         var s = a.sigmoid();
         return s * (1 - s);
     }
 
-    /// <summary>The forward pass of §6.1 (L3026-3035).</summary>
+    /// <summary>The forward pass of §6.1.</summary>
     public static SigmoidForwardPass Forward(SigmoidAutoencoderWeights w, Tensor x)
     {
         var a1 = w.W.matmul(x) + w.B;          // a1 = Wx + b
@@ -40,23 +40,23 @@ public static class ChapterGradients
         return new SigmoidForwardPass(a1, h, a2, a2.sigmoid());   // x̂ = σ(a2)
     }
 
-    /// <summary>L = Σ_j (x̂_j − x_j)², the sum form the gradients of §6.1 assume (L3043).</summary>
+    /// <summary>L = Σ_j (x̂_j − x_j)², the sum form the gradients of §6.1 assume (§6.1).</summary>
     public static Tensor SquaredError(Tensor x, Tensor xHat) => (xHat - x).square().sum();
 
-    /// <summary>L = −Σ_j [x_j log x̂_j + (1 − x_j) log(1 − x̂_j)] (§6.2, L3203).</summary>
+    /// <summary>L = −Σ_j [x_j log x̂_j + (1 − x_j) log(1 − x̂_j)] (§6.2).</summary>
     public static Tensor CrossEntropy(Tensor x, Tensor xHat) => -(x * xHat.log() + (1 - x) * (1 - xHat).log()).sum();
 
     /// <summary>The backward pass of §6.1: squared error through a sigmoid output and a sigmoid hidden layer.</summary>
     public static SingleLayerGradients SquaredErrorBackward(SigmoidAutoencoderWeights w, Tensor x)
     {
         var f = Forward(w, x);
-        var dLdXHat = 2 * (f.XHat - x);                        // ∂L/∂x̂ = 2(x̂ − x)                  (L3086)
-        var delta2 = dLdXHat * SigmoidDerivative(f.A2);        // δ2 = 2(x̂ − x) ⊙ σ'(a2)            (L3147)
-        var dWStar = outer(delta2, f.H);                       // ∂L/∂W* = δ2 hᵀ                    (L3128)
+        var dLdXHat = 2 * (f.XHat - x);                        // ∂L/∂x̂ = 2(x̂ − x)                  (§6.1)
+        var delta2 = dLdXHat * SigmoidDerivative(f.A2);        // δ2 = 2(x̂ − x) ⊙ σ'(a2)            (§6.1)
+        var dWStar = outer(delta2, f.H);                       // ∂L/∂W* = δ2 hᵀ                    (§6.1)
         var dc = delta2;                                       // ∂L/∂c = δ2       (not written in §6.1)
-        var dLdh = w.WStar.t().matmul(delta2);                 // ∂L/∂h = (W*)ᵀ δ2                  (L3151)
-        var delta1 = dLdh * SigmoidDerivative(f.A1);           // δ1 = ∂L/∂h ⊙ σ'(a1)               (L3155)
-        var dW = outer(delta1, x);                             // ∂L/∂W = δ1 xᵀ                     (L3161)
+        var dLdh = w.WStar.t().matmul(delta2);                 // ∂L/∂h = (W*)ᵀ δ2                  (§6.1)
+        var delta1 = dLdh * SigmoidDerivative(f.A1);           // δ1 = ∂L/∂h ⊙ σ'(a1)               (§6.1)
+        var dW = outer(delta1, x);                             // ∂L/∂W = δ1 xᵀ                     (§6.1)
         var db = delta1;                                       // ∂L/∂b = δ1       (not written in §6.1)
         return new SingleLayerGradients(dLdXHat, delta2, delta1, dW, db, dWStar, dc);
     }
@@ -65,17 +65,17 @@ public static class ChapterGradients
     public static SingleLayerGradients CrossEntropyBackward(SigmoidAutoencoderWeights w, Tensor x)
     {
         var f = Forward(w, x);
-        var dLdXHat = (f.XHat - x) / (f.XHat * (1 - f.XHat));  // ∂L/∂x̂ = (x̂ − x) / (x̂(1 − x̂))       (L3227)
-        var delta2 = f.XHat - x;                               // ∂L/∂a2 = x̂ − x: σ'(a2) = x̂(1 − x̂) cancels (L3261)
-        var dWStar = outer(delta2, f.H);                       // ∂L/∂W* = (x̂ − x) hᵀ               (L3273)
-        var dc = delta2;                                       // ∂L/∂c = x̂ − x                     (L3277)
-        var delta1 = w.WStar.t().matmul(delta2) * SigmoidDerivative(f.A1);   // δ1 = [(W*)ᵀ(x̂ − x)] ⊙ σ'(a1) (L3281)
-        var dW = outer(delta1, x);                             // ∂L/∂W = δ1 xᵀ                     (L3285)
-        var db = delta1;                                       // ∂L/∂b = δ1                        (L3289)
+        var dLdXHat = (f.XHat - x) / (f.XHat * (1 - f.XHat));  // ∂L/∂x̂ = (x̂ − x) / (x̂(1 − x̂))       (§6.2)
+        var delta2 = f.XHat - x;                               // ∂L/∂a2 = x̂ − x: σ'(a2) = x̂(1 − x̂) cancels (§6.2)
+        var dWStar = outer(delta2, f.H);                       // ∂L/∂W* = (x̂ − x) hᵀ               (§6.2)
+        var dc = delta2;                                       // ∂L/∂c = x̂ − x                     (§6.2)
+        var delta1 = w.WStar.t().matmul(delta2) * SigmoidDerivative(f.A1);   // δ1 = [(W*)ᵀ(x̂ − x)] ⊙ σ'(a1) (§6.2)
+        var dW = outer(delta1, x);                             // ∂L/∂W = δ1 xᵀ                     (§6.2)
+        var db = delta1;                                       // ∂L/∂b = δ1                        (§6.2)
         return new SingleLayerGradients(dLdXHat, delta2, delta1, dW, db, dWStar, dc);
     }
 
-    /// <summary>The forward pass of §6.3 through sigmoid layers: a_l = W_l h_{l−1} + b_l, h_l = σ(a_l), h_0 = x (L3316-3340).</summary>
+    /// <summary>The forward pass of §6.3 through sigmoid layers: a_l = W_l h_{l−1} + b_l, h_l = σ(a_l), h_0 = x (§6.3).</summary>
     public static (Tensor[] A, Tensor[] H) DeepForward(IReadOnlyList<Tensor> weights, IReadOnlyList<Tensor> biases, Tensor x)
     {
         var a = new Tensor[weights.Count];
@@ -99,12 +99,12 @@ public static class ChapterGradients
         int layers = weights.Count;
         var dW = new Tensor[layers];
         var db = new Tensor[layers];
-        var delta = h[layers] - x;                                            // δ_L = x̂ − x                     (L3348)
+        var delta = h[layers] - x;                                            // δ_L = x̂ − x                     (§6.3)
         for (int l = layers - 1; l >= 0; l--)
         {
-            dW[l] = outer(delta, h[l]);                                       // ∂L/∂W_l = δ_l h_{l−1}ᵀ          (L3396)
-            db[l] = delta;                                                    // ∂L/∂b_l = δ_l                   (L3398)
-            if (l > 0) delta = weights[l].t().matmul(delta) * SigmoidDerivative(a[l - 1]);   // δ_l = [W_{l+1}ᵀ δ_{l+1}] ⊙ σ'(a_l) (L3394)
+            dW[l] = outer(delta, h[l]);                                       // ∂L/∂W_l = δ_l h_{l−1}ᵀ          (§6.3)
+            db[l] = delta;                                                    // ∂L/∂b_l = δ_l                   (§6.3)
+            if (l > 0) delta = weights[l].t().matmul(delta) * SigmoidDerivative(a[l - 1]);   // δ_l = [W_{l+1}ᵀ δ_{l+1}] ⊙ σ'(a_l) (§6.3)
         }
         return (dW, db);
     }

@@ -19,7 +19,7 @@ public static class ContractivePenalty
     {
         var slope = ActivationSlope(code, activation, leakySlope);     // σ'(a_i), from h_i = σ(a_i)
         var rowNorms = weight.square().sum(1);                          // Σ_j W_ij², one per code unit
-        // ‖J‖²_F = Σ_i Σ_j (σ'(a_i) W_ij)² = Σ_i σ'(a_i)² Σ_j W_ij²  (§3.3.5, L1692)
+        // ‖J‖²_F = Σ_i Σ_j (σ'(a_i) W_ij)² = Σ_i σ'(a_i)² Σ_j W_ij²  (§3.3.5)
         return slope.square().matmul(rowNorms);
     }
 
@@ -48,7 +48,7 @@ public static class ContractivePenalty
         return total;
     }
 
-    /// <summary>λ · mean over the batch of ‖J_f(x)‖²_F (the chapter sums over examples, L1675; averaging keeps λ independent of the batch size).</summary>
+    /// <summary>λ · mean over the batch of ‖J_f(x)‖²_F (the chapter sums over examples, §3.3.5; averaging keeps λ independent of the batch size).</summary>
     public static Tensor Of(Tensor squaredNorms, double lambda) => squaredNorms.mean() * lambda;
 
     /// <summary>σ'(a) written in terms of h = σ(a), for the element-wise activations of <see cref="ActivationKind"/>.</summary>

@@ -15,7 +15,7 @@ public static class KernelL2Penalty
         foreach (var (kernel, lambda) in kernels)
         {
             if (lambda == 0) continue;
-            // λ‖W‖²_F  (§3.3.2, L1511: λ(‖W_e‖² + ‖W_d‖²))
+            // λ‖W‖²_F  (§3.3.2: λ(‖W_e‖² + ‖W_d‖²))
             var term = kernel.square().sum() * lambda;
             total = total is null ? term : total + term;
         }

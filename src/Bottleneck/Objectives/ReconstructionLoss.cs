@@ -57,7 +57,7 @@ public sealed class ReconstructionLoss
     {
         // BCE = −[x log x̂ + (1−x) log(1−x̂)] with x̂ clipped to [1e-7, 1 − 1e-7] (§2.4, Keras's clipping)
         LossKind.Bce => BceFromProbabilities(reconstruction, target),
-        // MSE = (x − x̂)²  (the chapter's formula sheet averages it over features, L6466)
+        // MSE = (x − x̂)²  (the chapter's formula sheet averages it over features, §12.2)
         LossKind.Mse => (reconstruction - target).square(),
         // MAE = |x − x̂|
         LossKind.Mae => (reconstruction - target).abs(),

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Render;
 
 /// <summary>
-/// The chapter's denoising figure (§10.4, L5657-5692, 'denoising_results.png'): clean images, their noisy versions, and
+/// The chapter's denoising figure (§10.4, 'denoising_results.png'): clean images, their noisy versions, and
 /// the model's output from the noisy ones, in three rows; each noisy and denoised image is captioned with its MSE
 /// against the clean one.
 /// </summary>

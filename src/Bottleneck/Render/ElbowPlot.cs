@@ -5,7 +5,7 @@ using ScottPlot.TickGenerators;
 namespace Bottleneck.Render;
 
 /// <summary>
-/// The chapter's "finding optimal bottleneck size" figure (§7.1, L3492-3497): test loss against code size on a
+/// The chapter's "finding optimal bottleneck size" figure (§7.1): test loss against code size on a
 /// log₂ axis labelled with the sizes themselves, BCE and MSE on one logarithmic loss axis (their scales differ
 /// tenfold, and two separate axes would make curves seem to meet where they do not), the chapter's own "typical
 /// loss" figures for comparison, and the elbow marked.

@@ -10,7 +10,7 @@ namespace Bottleneck.Render;
 public sealed record MapPanel(LatentMap Map, MapSeparation? Separation = null);
 
 /// <summary>
-/// The chapter's 2-D latent scatter (§8.1, L4317-4325): one dot per sample, coloured by class with matplotlib's tab10
+/// The chapter's 2-D latent scatter (§8.1): one dot per sample, coloured by class with matplotlib's tab10
 /// colours and a legend of class names, axes named for what they are (the code's own dimensions, or principal
 /// components with their share of the variance); several panels side by side under one title for comparisons.
 /// </summary>

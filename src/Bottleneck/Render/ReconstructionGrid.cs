@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Render;
 
 /// <summary>
-/// The chapter's reconstruction figure (§10.5, L5774-5795): the first n samples above their reconstructions, each
+/// The chapter's reconstruction figure (§10.5): the first n samples above their reconstructions, each
 /// original captioned with its label and each reconstruction with its own MSE.
 /// </summary>
 public static class ReconstructionGrid
@@ -30,7 +30,7 @@ public static class ReconstructionGrid
     }
 
     /// <summary>
-    /// Pairs of rows for chosen samples, such as the worst and the best reconstructions (Problem 6, L7242-7263): for
+    /// Pairs of rows for chosen samples, such as the worst and the best reconstructions (Problem 6, §12.6): for
     /// each group, the inputs captioned "#index · label" above their reconstructions captioned with each sample's error.
     /// The errors are given (measured once, by the caller), so the picture shows exactly the numbers written elsewhere.
     /// </summary>

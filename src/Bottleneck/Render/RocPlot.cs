@@ -8,7 +8,7 @@ public sealed record RocSeries(string Name, double[] FalsePositiveRate, double[]
     (double Fpr, double Tpr)? OperatingPoint = null);
 
 /// <summary>
-/// The chapter's ROC figure (§8.4, L4674-4683): each method's ROC curve with its AUC in the legend, the chance
+/// The chapter's ROC figure (§8.4): each method's ROC curve with its AUC in the legend, the chance
 /// diagonal dashed, both axes from 0 to 1; a dot marks where each method's threshold operates.
 /// </summary>
 public static class RocPlot

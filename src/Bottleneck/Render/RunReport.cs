@@ -6,7 +6,7 @@ namespace Bottleneck.Render;
 
 /// <summary>
 /// A short Markdown report of a training run: what was trained, the measured figures with their units, the figures'
-/// files, and how the numbers compare with what the chapter claims for the same model (GUIDE.md §7).
+/// files, and how the numbers compare with what the chapter claims for the same model.
 /// </summary>
 public static class RunReport
 {

@@ -67,7 +67,7 @@ public class ConvArithmeticTests
     [Fact]
     public void The_chapters_table_28_14_7_and_back()
     {
-        // L1837-1844: Conv 3×3 same 28 → 28; MaxPool 2×2 28 → 14; Conv 14 → 14; MaxPool 14 → 7; UpSample 7 → 14 → 28.
+        // §3.4: Conv 3×3 same 28 → 28; MaxPool 2×2 28 → 14; Conv 14 → 14; MaxPool 14 → 7; UpSample 7 → 14 → 28.
         Assert.Equal(28, (28 - 3 + 2) / 1 + 1);
         Assert.Equal(14, (28 - 2 + 0) / 2 + 1);
         var shape = Run([ConvLayerSpec.Conv(4), ConvLayerSpec.MaxPool(), ConvLayerSpec.Conv(4), ConvLayerSpec.MaxPool(),
@@ -136,7 +136,7 @@ public class ConvArithmeticTests
             long valid = (long)i * s + Math.Max(k - s, 0);
             Assert.Equal(new long[] { valid, valid }, Run([ConvLayerSpec.ConvTranspose(2, kernel: k, stride: s, padding: "valid")], 1, i, out _));
         }
-        // The chapter's decoder: 7 → 14 → 28 (L5503-5504).
+        // The chapter's decoder: 7 → 14 → 28 (§10.3).
         Assert.Equal(new long[] { 28, 28 }, Run([ConvLayerSpec.ConvTranspose(4), ConvLayerSpec.ConvTranspose(4)], 1, 7, out _));
     }
 

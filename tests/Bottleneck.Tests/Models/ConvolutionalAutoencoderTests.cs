@@ -19,7 +19,7 @@ public class ConvolutionalAutoencoderTests
     }
 
     [Theory]
-    [InlineData("conv", 28_353)]            // §10.3 summary: 320 + 9,248 × 3 + 289 (L5458-5476)
+    [InlineData("conv", 28_353)]            // §10.3 summary: 320 + 9,248 × 3 + 289 (§10.3)
     [InlineData("conv-transpose", 74_497)]  // 320 + 18,496 + 36,928 + 18,464 + 289
     [InlineData("conv-blog", 4_385)]        // Keras blog: 160 + 1,160 + 584 × 3 + 1,168 + 145
     [InlineData("conv-denoise", 28_353)]
@@ -48,7 +48,7 @@ public class ConvolutionalAutoencoderTests
             "Conv2D: 32×7×7 9248", "UpSampling2D: 32×14×14 0", "Conv2D: 32×14×14 9248", "UpSampling2D: 32×28×28 0", "Conv2D: 1×28×28 289",
             "Reshape: 28×28 0",
         }, Rows(model));
-        Assert.Equal([32L, 7, 7], model.CodeShape);   // 1,568 values for 784 pixels: twice the input (L6024)
+        Assert.Equal([32L, 7, 7], model.CodeShape);   // 1,568 values for 784 pixels: twice the input (§11.1)
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class ConvolutionalAutoencoderTests
             "Conv2DTranspose: 64×15×15 36928", "Crop: 64×14×14 0", "Conv2DTranspose: 32×29×29 18464", "Crop: 32×28×28 0", "Conv2D: 1×28×28 289",
             "Reshape: 28×28 0",
         }, Rows(model));
-        // The bottleneck is the ReLU after the second strided convolution (Conv2D(..., name='bottleneck') in L5500).
+        // The bottleneck is the ReLU after the second strided convolution (Conv2D(..., name='bottleneck') in §10.3).
         var bottleneck = ModelSummary.Of(model).Single(r => r.IsBottleneck);
         Assert.Equal("ReLU", bottleneck.Type);
         Assert.Equal([64L, 7, 7], bottleneck.OutputShape);

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Bottleneck.Tests.Models;
 
-/// <summary>Every dense parameter count of GUIDE.md §4.7, with the chapter's wrong figures corrected.</summary>
+/// <summary>Every dense parameter count the chapter gives, with its wrong figures corrected (hand counts: in·out + out per layer).</summary>
 public class ParameterCountTests
 {
     static long Count(ModelSpec spec, out long frozen)
@@ -14,11 +14,11 @@ public class ParameterCountTests
     }
 
     [Theory]
-    [InlineData("basic", 50_992, 0)]          // §10.1; the chapter's L841 says 51,072
+    [InlineData("basic", 50_992, 0)]          // §10.1; the chapter's §2.3 says 51,072
     [InlineData("deep", 222_384, 0)]          // §10.5
     [InlineData("deep-bn", 1_148_464, 3_584)] // §10.2: 1,141,296 dense + 7,168 BatchNorm, of which 3,584 moving statistics
     [InlineData("viz2d", 469_010, 0)]         // §8.1
-    [InlineData("ae-256-32", 419_120, 0)]     // §9's 784-256-32-256-784 (L4987 says 227,360): 200,960 + 8,224 + 8,448 + 201,488
+    [InlineData("ae-256-32", 419_120, 0)]     // §9's 784-256-32-256-784 (§9.3 says 227,360): 200,960 + 8,224 + 8,448 + 201,488
     public void Presets_have_the_chapters_exact_counts(string preset, long total, long nonTrainable)
     {
         Assert.Equal(total, Count(Presets.Get(preset), out var frozen));
@@ -26,10 +26,10 @@ public class ParameterCountTests
     }
 
     [Theory]
-    [InlineData(new[] { 128 }, 32, 209_968)]            // "~222K" at L1751 is wrong for 784-128-32-128-784
-    [InlineData(new[] { 256, 128 }, 32, 476_720)]       // L2464, correct
-    [InlineData(new[] { 256 }, 32, 419_120)]            // L4987 says 227,360
-    [InlineData(new[] { 512, 256 }, 32, 1_083_696)]     // L4988 says 476,720
+    [InlineData(new[] { 128 }, 32, 209_968)]            // "~222K" at §3.4 is wrong for 784-128-32-128-784
+    [InlineData(new[] { 256, 128 }, 32, 476_720)]       // §4.3, correct
+    [InlineData(new[] { 256 }, 32, 419_120)]            // §9.3 says 227,360
+    [InlineData(new[] { 512, 256 }, 32, 1_083_696)]     // §9.3 says 476,720
     [InlineData(new int[0], 1000, 1_569_784)]           // overcomplete 784-1000-784
     public void Corrected_counts_for_the_chapters_other_784_networks(int[] hidden, int code, long expected) =>
         Assert.Equal(expected, Count(new ModelSpec { Encoder = hidden, Bottleneck = code }, out _));

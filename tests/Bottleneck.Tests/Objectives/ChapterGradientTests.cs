@@ -127,9 +127,9 @@ public class ChapterGradientTests
             var leaf = f.A2.clone();
             Close(FiniteDifferences(leaf, () => TorchCrossEntropy(leaf.sigmoid(), x).item<double>()), bce.Delta2, 1e-7, "BCE ∂L/∂a2 vs finite differences");
         }
-        // ... and it is the output gradient times σ'(a2): the cancellation of L3255-3261.
+        // ... and it is the output gradient times σ'(a2): the cancellation of §6.2.
         Close(bce.OutputGradient * ChapterGradients.SigmoidDerivative(f.A2), bce.Delta2, 1e-12, "(∂L/∂x̂) ⊙ σ'(a2) = x̂ − x");
-        // "Same form as MSE without the factor 2" (L3263) holds for the error term, not for δ2: MSE's δ2 keeps σ'(a2).
+        // "Same form as MSE without the factor 2" (§6.2) holds for the error term, not for δ2: MSE's δ2 keeps σ'(a2).
         Close(2 * (f.XHat - x) * ChapterGradients.SigmoidDerivative(f.A2), mse.Delta2, 1e-15, "MSE δ2");
     }
 

@@ -82,7 +82,7 @@ public class PenaltyTests
         Assert.Equal(expected, terms.Parts["l2"].item<float>(), 4);
         Assert.Equal(terms.Parts["reconstruction"].item<float>() + terms.Parts["l2"].item<float>(), terms.Total.item<float>(), 5);
 
-        // ∂(λ‖W‖²)/∂W = 2λW (§3.3.2, L1522); biases get no L2 gradient.
+        // ∂(λ‖W‖²)/∂W = 2λW (§3.3.2); biases get no L2 gradient.
         terms.Parts["l2"].backward();
         foreach (var (name, layer) in linears)
         {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Bottleneck.Tests.Objectives;
 
-/// <summary>The losses against hand computations, including the chapter's worked table (L923-929) with its BCE error corrected.</summary>
+/// <summary>The losses against hand computations, including the chapter's worked table (§2.4) with its BCE error corrected.</summary>
 public class ReconstructionLossTests
 {
     static double Loss(string kind, double x, double xHat)

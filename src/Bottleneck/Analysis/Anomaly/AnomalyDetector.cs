@@ -63,7 +63,7 @@ public sealed class AnomalyDetector : IDisposable
         using var noGrad = no_grad();
         long n = batch.shape[0];
         var input = scaler is not null ? scaler.Apply(batch) : batch.reshape(n, -1);
-        // errors = mean((x − x̂)², axis=1), §8.4 L4583
+        // errors = mean((x − x̂)², axis=1), §8.4
         return (model.Reconstruct(input).reshape(n, -1) - input).square().mean([1]);
     }
 

@@ -35,7 +35,7 @@ public sealed record BaselineOptions
 }
 
 /// <summary>
-/// Evaluates a detector on labelled data (§8.4, L4651-4686): ROC AUC, average precision, and precision, recall and F1 at
+/// Evaluates a detector on labelled data (§8.4): ROC AUC, average precision, and precision, recall and F1 at
 /// the threshold, for the autoencoder and — because autoencoders do not dominate simple methods on anomaly benchmarks —
 /// for PCA reconstruction error with as many components as the code has values, and k-nearest-neighbour distance,
 /// both fitted on the very same normal training samples. The verdicts say plainly which method ranks anomalies best,

@@ -15,7 +15,7 @@ public sealed record AnomalySettings
     /// <summary>Name of model.json's field that holds these settings.</summary>
     public const string Field = "anomaly";
 
-    /// <summary>What a score is: the mean squared reconstruction error per value of a sample, after scaling (§8.4, L4583).</summary>
+    /// <summary>What a score is: the mean squared reconstruction error per value of a sample, after scaling (§8.4).</summary>
     public string Score { get; init; } = "mse";
 
     /// <summary>Samples whose score is greater than this are anomalies.</summary>

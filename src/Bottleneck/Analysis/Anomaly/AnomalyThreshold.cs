@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Bottleneck.Analysis.Anomaly;
 
 /// <summary>
-/// The rule that turns held-out normal errors into a threshold (§8.4, L4586-4587): the p-th percentile of the errors
+/// The rule that turns held-out normal errors into a threshold (§8.4): the p-th percentile of the errors
 /// (default 95, so about 5% of normal data is flagged by construction), or, given a contamination rate c — the share
 /// of normal-looking data one accepts to flag — the (100 − 100·c)-th percentile, which is how scikit-learn's and
 /// PyOD's detectors turn their contamination parameter into a threshold.

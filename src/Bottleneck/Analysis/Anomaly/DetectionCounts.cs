@@ -1,7 +1,7 @@
 namespace Bottleneck.Analysis.Anomaly;
 
 /// <summary>
-/// What a fixed threshold does (§8.4, L4651-4655): samples whose score exceeds it are flagged as anomalies
+/// What a fixed threshold does (§8.4): samples whose score exceeds it are flagged as anomalies
 /// (errors &gt; threshold, as the chapter's code), and the flags are counted against the true labels.
 /// </summary>
 public sealed record DetectionCounts(long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives)

@@ -2,7 +2,7 @@ namespace Bottleneck.Analysis.Anomaly;
 
 /// <summary>
 /// Percentiles exactly as numpy.percentile computes them with its default method, 'linear' (Hyndman and Fan's type 7):
-/// the chapter sets the anomaly threshold with np.percentile(errors, 95) (§8.4, L4587).
+/// the chapter sets the anomaly threshold with np.percentile(errors, 95) (§8.4).
 /// </summary>
 public static class Percentile
 {

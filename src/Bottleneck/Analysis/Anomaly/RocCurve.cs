@@ -1,7 +1,7 @@
 namespace Bottleneck.Analysis.Anomaly;
 
 /// <summary>
-/// The receiver operating characteristic of anomaly scores (§8.4, L4656): the true-positive rate against the
+/// The receiver operating characteristic of anomaly scores (§8.4): the true-positive rate against the
 /// false-positive rate as the threshold sweeps from above the largest score down past the smallest, one point per
 /// distinct score, starting at (0, 0) — as scikit-learn's roc_curve with drop_intermediate=False.
 /// </summary>

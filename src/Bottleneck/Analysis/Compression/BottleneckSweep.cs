@@ -28,7 +28,7 @@ public sealed record SweepRequest
 }
 
 /// <summary>
-/// The chapter's bottleneck sweep (§7.1, L3479-3499; the trade-off tables L3466-3473 and L4711-4717): one model per
+/// The chapter's bottleneck sweep (§7.1; the trade-off tables §7.1 and §8.5): one model per
 /// code size k, trained alike on the same data, each measured on the test set (BCE and MSE per pixel, PSNR), beside the
 /// exact ratio d/k — the chapter rounds 784/256 = 3.0625 to "3×" and 784/128 = 6.125 to "6×" — and the elbow.
 /// The chapter's loop reads history['val_loss'] from a fit without validation data; here every model validates on the
@@ -36,13 +36,13 @@ public sealed record SweepRequest
 /// </summary>
 public static class BottleneckSweep
 {
-    /// <summary>The chapter's "typical loss" per code size (L3466-3473; loss type unstated, its scale is BCE's).</summary>
+    /// <summary>The chapter's "typical loss" per code size (§7.1; loss type unstated, its scale is BCE's).</summary>
     public static readonly IReadOnlyDictionary<int, double> ChapterTypicalLoss = new Dictionary<int, double>
     {
         [256] = 0.08, [128] = 0.09, [64] = 0.10, [32] = 0.12, [16] = 0.15, [8] = 0.20,
     };
 
-    /// <summary>The chapter's quality words (L4711-4717).</summary>
+    /// <summary>The chapter's quality words (§8.5).</summary>
     public static readonly IReadOnlyDictionary<int, string> ChapterQuality = new Dictionary<int, string>
     {
         [256] = "excellent (almost lossless)", [128] = "very good", [64] = "good", [32] = "acceptable", [16] = "poor", [8] = "very poor",

@@ -7,7 +7,7 @@ namespace Bottleneck.Analysis.Compression;
 
 /// <summary>
 /// What storing codes instead of data saves and costs (§8.5): sizes in bytes, the ratios against the data as float32
-/// (the chapter's 784·4 = 3,136 bytes against 32·4 = 128, L4705-4707) and as 8-bit images (how MNIST is actually
+/// (the chapter's 784·4 = 3,136 bytes against 32·4 = 128, §8.5) and as 8-bit images (how MNIST is actually
 /// shipped), and the quality of the data decoded from the stored codes.
 /// </summary>
 public sealed record CompressionReport
@@ -31,7 +31,7 @@ public sealed record CompressionReport
     /// <summary>The data as 8-bit images: N·d bytes (meaningful for image data).</summary>
     public long Uint8Bytes => Samples * SampleValues;
 
-    /// <summary>d / k: the code's ratio at equal precision, the chapter's "compression ratio" (784/32 = 24.5, L699).</summary>
+    /// <summary>d / k: the code's ratio at equal precision, the chapter's "compression ratio" (784/32 = 24.5, §2.2).</summary>
     public double CodeRatio => (double)SampleValues / CodeValues;
 
     /// <summary>Float32 data bytes over the file's bytes (header included).</summary>
@@ -40,7 +40,7 @@ public sealed record CompressionReport
     /// <summary>8-bit image bytes over the file's bytes (header included).</summary>
     public double RatioToUint8 => (double)Uint8Bytes / FileBytes;
 
-    /// <summary>Space savings against float32 data, 100·(1 − compressed/original) % (L4746).</summary>
+    /// <summary>Space savings against float32 data, 100·(1 − compressed/original) % (§8.5).</summary>
     public double SavingsPercent => 100 * (1 - (double)FileBytes / RawFloat32Bytes);
 
     /// <summary>MSE per value between the data and its reconstruction from the stored codes; null when the data was not available.</summary>

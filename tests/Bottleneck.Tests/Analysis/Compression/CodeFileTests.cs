@@ -215,8 +215,8 @@ public class CodeFileTests : IDisposable
             Samples = 10_000, SampleValues = 784, CodeValues = 32, Precision = CodePrecision.Float32,
             HeaderBytes = 56, PayloadBytes = 1_280_000, FileBytes = 1_280_056,
         };
-        Assert.Equal(24.5, report.CodeRatio);                      // 784 / 32 (L699)
-        Assert.Equal(31_360_000, report.RawFloat32Bytes);          // 784 · 4 = 3,136 bytes a digit (L4707)
+        Assert.Equal(24.5, report.CodeRatio);                      // 784 / 32 (§2.2)
+        Assert.Equal(31_360_000, report.RawFloat32Bytes);          // 784 · 4 = 3,136 bytes a digit (§8.5)
         Assert.Equal(7_840_000, report.Uint8Bytes);
         Assert.Equal(31_360_000.0 / 1_280_056, report.RatioToFloat32);
         Assert.Equal(7_840_000.0 / 1_280_056, report.RatioToUint8);
