@@ -76,7 +76,7 @@ public class PackageConsumerTests
         Assert.Equal("256x4", fields[5].Trim());
     }
 
-    static string Run(string directory, params string[] args)
+    internal static string Run(string directory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);
