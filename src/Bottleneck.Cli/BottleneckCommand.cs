@@ -46,6 +46,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(DenoiseCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         ShowHelpWhenCalledBare(root);
         return root;
     }
