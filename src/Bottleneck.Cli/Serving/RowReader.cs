@@ -25,6 +25,7 @@ public sealed class RowReader(int width, int maxRows, string[]? featureNames)
 
     (float[] Values, int Rows) ReadJson(ReadOnlySpan<byte> body)
     {
+        if (body.Trim(" \t\r\n"u8).IsEmpty) throw RequestError.Bad("body", "a JSON object {\"rows\": [[...], ...]}", "an empty body");
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
         var values = new List<float>();
         int rows = 0;
