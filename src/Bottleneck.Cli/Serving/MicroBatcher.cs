@@ -3,10 +3,11 @@ using System.Threading.Channels;
 namespace Bottleneck.Cli.Serving;
 
 /// <summary>
-/// Gathers concurrent requests into one model call: a worker takes the first waiting request, waits up to
-/// <c>window</c> for more (or until <c>maxRows</c> rows are gathered), runs each function's rows as one batch and hands
-/// every request its slice. Under load a call serves many requests, so throughput grows with concurrency; alone, a
-/// request waits at most the window. The queue is bounded, so a flood waits (and times out) instead of growing memory.
+/// Gathers concurrent requests into one model call: a worker takes the first waiting request and, while other
+/// requests are on their way (<see cref="Expect"/>: still reading or parsing their bodies), waits up to <c>window</c>
+/// for them (or until <c>maxRows</c> rows are gathered); then it runs each function's rows as one batch and hands every
+/// request its slice. Under load a call serves many requests, so throughput grows with concurrency; a request alone
+/// never waits. The queue is bounded, so a flood waits (and times out) instead of growing memory.
 /// </summary>
 public sealed class MicroBatcher : IAsyncDisposable
 {
@@ -31,6 +32,20 @@ public sealed class MicroBatcher : IAsyncDisposable
     public long Calls => Interlocked.Read(ref calls);
     public long RowsScored => Interlocked.Read(ref rowsScored);
     long calls, rowsScored;
+    int expected;
+
+    /// <summary>Announces a request from its arrival until it is answered (dispose), so the worker knows to wait for it.</summary>
+    public IDisposable Expect()
+    {
+        Interlocked.Increment(ref expected);
+        return new Arrival(this);
+    }
+
+    sealed class Arrival(MicroBatcher batcher) : IDisposable
+    {
+        int done;
+        public void Dispose() { if (Interlocked.Exchange(ref done, 1) == 0) Interlocked.Decrement(ref batcher.expected); }
+    }
 
     /// <summary>Queues <paramref name="rows"/> rows for <paramref name="function"/>; the result is float[] (codes, reconstructions) or <see cref="ScoredRows"/>.</summary>
     public async Task<object> Run(RowFunction function, float[] values, int rows, CancellationToken cancel)
@@ -58,8 +73,10 @@ public sealed class MicroBatcher : IAsyncDisposable
                     continue;
                 }
                 var left = deadline - DateTime.UtcNow;
-                if (batch.Count > 0 && left <= TimeSpan.Zero) break;
-                using var wait = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+                // Nobody else is coming (every announced request is in this batch), or the window is over: run now.
+                if (Volatile.Read(ref expected) <= batch.Count || left <= TimeSpan.Zero) break;
+                // At least a millisecond: a shorter timeout would round down to none.
+                using var wait = new CancellationTokenSource(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1));
                 try { if (!await reader.WaitToReadAsync(wait.Token)) break; }
                 catch (OperationCanceledException) { break; }
             }

@@ -98,6 +98,7 @@ public sealed class ScoringServer : IAsyncDisposable
 
     static async Task Answer(HttpContext context, RowFunction function, IRowModel model, RowReader reader, MicroBatcher batcher)
     {
+        using var arrival = batcher.Expect();
         try
         {
             if (!model.Has(function))

@@ -18,7 +18,7 @@ public sealed record ServeLimits
     /// <summary>Most connections open at once; more wait in the listen queue.</summary>
     public int MaxConnections { get; init; } = 256;
 
-    /// <summary>How long the micro-batcher waits for more requests after the first (0: only those already waiting).</summary>
+    /// <summary>How long the micro-batcher waits for requests on their way after the first (0: only those already queued).</summary>
     public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Most rows in one model call.</summary>

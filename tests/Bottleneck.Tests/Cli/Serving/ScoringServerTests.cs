@@ -200,6 +200,19 @@ public sealed class ScoringServerTests : IDisposable
         Assert.True(server.Batcher.Calls < batches.Length, $"{server.Batcher.Calls} model calls for {batches.Length} concurrent requests: nothing was batched");
     }
 
+    [Fact]
+    public async Task ARequestAloneDoesNotWaitForTheBatchWindow()
+    {
+        using var model = Open("onnx");
+        await using var server = await Start(model, new ServeLimits { BatchWindow = TimeSpan.FromSeconds(3) });
+        using var client = Client(server);
+        await Post(client, "/v1/score", Json(RowsJson(DetectorFolder.Rows(1))));   // warm-up
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (status, _) = await Post(client, "/v1/score", Json(RowsJson(DetectorFolder.Rows(2))));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"a lone request took {clock.Elapsed.TotalMilliseconds:N0} ms with a 3 s window");
+    }
+
     static byte[] OnnxExportFor(string directory)
     {
         using var model = ModelFolder.Load(directory);
