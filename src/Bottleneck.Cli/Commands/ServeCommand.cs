@@ -25,7 +25,7 @@ public static class ServeCommand
             {"rows": [[...], ...]}, or as text/csv (one row a line, optional header), in the data's own units (a
             detector applies its scaler); they answer {"scores": [...], "anomalies": [...]}, {"codes": [[...]]} or
             {"reconstructions": [[...]]}. GET /healthz answers {"status": "ok"}; GET /v1/model the model's shapes,
-            scaling, threshold and limits. Bad input gets 400 with {"error", "field", "expected"}; a body or batch
+            scaling, threshold and limits; GET /openapi.json the OpenAPI description. Bad input gets 400 with {"error", "field", "expected"}; a body or batch
             over the limits 413; a request past the timeout 504. Concurrent requests are micro-batched into one model
             call. Each request is logged on stdout as one JSON line. SIGTERM or Ctrl+C stops listening and lets
             requests in flight finish.

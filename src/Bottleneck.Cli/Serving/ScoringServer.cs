@@ -17,7 +17,7 @@ namespace Bottleneck.Cli.Serving;
 
 /// <summary>
 /// The HTTP scoring service of `bottleneck serve` on ASP.NET Core (Kestrel): POST /v1/score, /v1/encode and
-/// /v1/reconstruct take rows as JSON or CSV and answer JSON; GET /healthz and /v1/model. Requests are micro-batched,
+/// /v1/reconstruct take rows as JSON or CSV and answer JSON; GET /healthz, /v1/model and /openapi.json. Requests are micro-batched,
 /// bounded in size, rows and time; bad input gets a 400 naming the field; every request is logged as one JSON line.
 /// </summary>
 public sealed class ScoringServer : IAsyncDisposable
@@ -87,9 +87,11 @@ public sealed class ScoringServer : IAsyncDisposable
 
         app.MapGet("/healthz", () => Results.Json(new { status = "ok" }, Json));
         app.MapGet("/v1/model", () => Results.Json(Describe(model, limits), Json));
+        var openApi = OpenApiDescription.For(model, limits).ToJsonString();
+        app.MapGet("/openapi.json", () => Results.Text(openApi, "application/json"));
         foreach (var function in Enum.GetValues<RowFunction>())
             app.MapPost($"/v1/{function.ToString().ToLowerInvariant()}", (HttpContext context) => Answer(context, function, model, rows, batcher));
-        app.MapFallback((HttpContext context) => Error(context, new RequestError(404, "path", "one of GET /healthz, GET /v1/model, POST /v1/score, /v1/encode, /v1/reconstruct",
+        app.MapFallback((HttpContext context) => Error(context, new RequestError(404, "path", "one of GET /healthz, GET /v1/model, GET /openapi.json, POST /v1/score, /v1/encode, /v1/reconstruct",
             $"no such endpoint: {context.Request.Method} {context.Request.Path}")));
 
         await app.StartAsync();

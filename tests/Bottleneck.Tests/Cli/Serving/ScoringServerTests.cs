@@ -162,7 +162,7 @@ public sealed class ScoringServerTests : IDisposable
     }
 
     [Fact]
-    public async Task HealthAndModelDescribeTheDetector()
+    public async Task HealthModelAndOpenApiDescribeTheDetector()
     {
         using var model = Open("onnx");
         await using var server = await Start(model);
@@ -175,6 +175,13 @@ public sealed class ScoringServerTests : IDisposable
         Assert.Equal(settings.Threshold, (double)info["threshold"]!);
         Assert.Equal("sensor11", (string?)info["feature_names"]![11]);
         Assert.Equal(1024, (int)info["limits"]!["max_rows"]!);
+        var openApi = JsonNode.Parse(await client.GetStringAsync("/openapi.json"))!;
+        Assert.Equal("3.1.0", (string?)openApi["openapi"]);
+        Assert.Equal(["/healthz", "/v1/model", "/v1/score", "/v1/encode", "/v1/reconstruct"], openApi["paths"]!.AsObject().Select(p => p.Key));
+        var row = openApi["components"]!["schemas"]!["Rows"]!["properties"]!["rows"]!;
+        Assert.Equal(1024, (int)row["maxItems"]!);
+        Assert.Equal(12, (int)row["items"]!["minItems"]!);
+        Assert.Equal(3, (int)openApi["paths"]!["/v1/encode"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["properties"]!["codes"]!["items"]!["maxItems"]!);
         using var missing = await client.GetAsync("/v2/score");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
