@@ -17,18 +17,18 @@ public static class ServeCommand
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body; larger gets 413", DefaultValueFactory = _ => new ServeLimits().MaxBodyBytes };
         var maxRows = new Option<int>("--max-rows") { Description = "Most rows in one request; more gets 413", DefaultValueFactory = _ => new ServeLimits().MaxRows };
         var timeout = new Option<double>("--timeout-seconds") { Description = "A request not answered by then gets 504", DefaultValueFactory = _ => new ServeLimits().Timeout.TotalSeconds };
-        var window = new Option<double>("--batch-window-ms") { Description = "How long concurrent requests are gathered into one model call (0: only those already waiting)", DefaultValueFactory = _ => new ServeLimits().BatchWindow.TotalMilliseconds };
+        var window = new Option<double>("--batch-window-ms") { Description = "How long the batcher waits for requests on their way before a model call (0: only those already queued; a lone request never waits)", DefaultValueFactory = _ => new ServeLimits().BatchWindow.TotalMilliseconds };
         var batchRows = new Option<int>("--max-batch-rows") { Description = "Most rows in one model call", DefaultValueFactory = _ => new ServeLimits().MaxBatchRows };
-        var threads = SharedOptions.Threads();
+        var threads = SharedOptions.Threads();   // TorchSharp's threads (--backend torch); ONNX Runtime picks its own
         var command = new Command("serve", """
             Serve a model over HTTP (ASP.NET Core). POST /v1/score, /v1/encode and /v1/reconstruct take rows as JSON,
             {"rows": [[...], ...]}, or as text/csv (one row a line, optional header), in the data's own units (a
             detector applies its scaler); they answer {"scores": [...], "anomalies": [...]}, {"codes": [[...]]} or
             {"reconstructions": [[...]]}. GET /healthz answers {"status": "ok"}; GET /v1/model the model's shapes,
-            scaling, threshold and limits; GET /openapi.json the OpenAPI description. Bad input gets 400 with {"error", "field", "expected"}; a body or batch
-            over the limits 413; a request past the timeout 504. Concurrent requests are micro-batched into one model
-            call. Each request is logged on stdout as one JSON line. SIGTERM or Ctrl+C stops listening and lets
-            requests in flight finish.
+            scaling, threshold and limits; GET /openapi.json the OpenAPI description. Bad input gets 400 with
+            {"error", "field", "expected"}; a body or batch over the limits 413; a request past the timeout 504.
+            Concurrent requests are micro-batched into one model call. Each request is logged on stdout as one JSON
+            line. SIGTERM or Ctrl+C stops listening and lets requests in flight finish.
 
             Examples:
               bottleneck serve --model runs/sensors --port 8080
