@@ -21,6 +21,10 @@ using static TorchSharp.torch;
 //
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- [--models basic,deep,deep-bn,conv,conv-transpose,vae]
 //       [--epochs 2] [--threads 1] [--memory-epochs 20] [--load-test true] [--out bench/results.json]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- serve-load [--requests 100000] [--seconds 60]
+
+// `serve-load`: the HTTP load test of bottleneck serve (ServeLoadTest.cs), on its own.
+if (args.Length > 0 && args[0] == "serve-load") return ServeLoadTest.Run(args[1..]);
 
 var arguments = Arguments.Parse(args);
 switch (arguments.Child)

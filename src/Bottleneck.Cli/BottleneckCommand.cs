@@ -47,6 +47,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         ShowHelpWhenCalledBare(root);
         return root;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Export;
 using Bottleneck.Export.Onnx;
 using Bottleneck.Models;
@@ -15,8 +16,8 @@ public static class ExportCommand
         var graph = new Option<string>("--graph")
         {
             Description = $"Which function the file computes: {string.Join(", ", OnnxGraphKinds.Names)} " +
-                          "(encode: the code, a VAE's mu and log_var, a VQ-VAE's indices; score: each sample's mean squared reconstruction error)",
-            DefaultValueFactory = _ => OnnxGraphKind.Reconstruct.Name(),
+                          "(encode: the code, a VAE's mu and log_var, a VQ-VAE's indices; score: each sample's mean squared reconstruction error; " +
+                          "default: score for a folder written by anomaly fit, reconstruct otherwise)",
         };
         var opset = new Option<int>("--opset")
         {
@@ -28,22 +29,29 @@ public static class ExportCommand
             a phone). The file holds one graph with a dynamic batch dimension; its input is shaped as the model takes
             samples (the metadata's input_shape) and scaled as in training (the metadata's scaling, e.g. x / 255).
             Metadata also holds the family, the spec and the library version. A layer with no ONNX form is named
-            and nothing is written.
+            and nothing is written. A folder written by anomaly fit exports the detector: its score graph takes raw
+            rows, applies the saved scaler and outputs each row's score and its flag (anomaly = score > threshold);
+            the threshold, percentile, scaler and feature names are in the metadata.
 
             Example:
               bottleneck export --model runs/basic --out basic.onnx
               bottleneck export --model runs/vae --graph encode --out vae-encoder.onnx --opset {OnnxExport.DefaultOpset}
+              bottleneck export --model runs/sensors --out sensors-score.onnx
             """) { model, output, graph, opset };
         command.SetAction(CommandRunner.Guard("export", parsed =>
         {
-            var kind = OnnxGraphKinds.Parse(parsed.GetRequiredValue(graph), "--graph");
             var path = parsed.GetRequiredValue(output);
             if (Directory.Exists(path)) throw new BadInputException($"--out: {path} is a folder (expected a file name such as model.onnx)");
             var argument = parsed.GetRequiredValue(model);
             using var m = ModelSource.Trained(argument);
-            var scaling = (string?)ModelFolder.ReadManifest(argument)["data"]?["scaling"];
-            OnnxExport.Save(m, path, kind, parsed.GetValue(opset), scaling);
-            Console.WriteLine($"wrote the {kind.Name()} graph of {m.Spec.Name} ({m.Spec.Family}, opset {parsed.GetValue(opset)}, " +
+            var manifest = ModelFolder.ReadManifest(argument);
+            var detector = manifest[AnomalySettings.Field] is null ? null
+                : AnomalySettings.FromManifest(manifest, Path.Combine(argument, ModelFolder.ModelFile));
+            var kind = parsed.GetValue(graph) is { } name ? OnnxGraphKinds.Parse(name, "--graph")
+                : detector is null ? OnnxGraphKind.Reconstruct : OnnxGraphKind.Score;
+            var scaling = (string?)manifest["data"]?["scaling"];
+            OnnxExport.Save(m, path, kind, parsed.GetValue(opset), scaling, detector);
+            Console.WriteLine($"wrote the {kind.Name()} graph of {(detector is null ? "" : "the anomaly detector ")}{m.Spec.Name} ({m.Spec.Family}, opset {parsed.GetValue(opset)}, " +
                               $"{new FileInfo(path).Length:N0} bytes) to {path}");
             return CommandRunner.Success;
         }));

@@ -71,7 +71,7 @@ public class PackageConsumerTests
         Assert.Contains("threshold True flags 20 codes 10x32", output);
     }
 
-    static string Run(string directory, params string[] args)
+    internal static string Run(string directory, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) start.ArgumentList.Add(a);

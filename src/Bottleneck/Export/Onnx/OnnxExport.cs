@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using Bottleneck.Analysis.Anomaly;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Google.Protobuf;
@@ -25,18 +27,24 @@ public static class OnnxExport
     /// Exports <paramref name="model"/> to <paramref name="path"/> atomically. The whole graph is built first, so a model
     /// with a layer that has no ONNX form (a <see cref="BadInputException"/> naming it) leaves no file behind.
     /// <paramref name="scaling"/> says how raw data becomes the model's input ("x / 255"), for the metadata.
+    /// <paramref name="detector"/>, a folder's anomaly settings, makes the score graph a detector's (<see cref="Build"/>).
     /// </summary>
-    public static void Save(Autoencoder model, string path, OnnxGraphKind kind, int opset = DefaultOpset, string? scaling = null)
+    public static void Save(Autoencoder model, string path, OnnxGraphKind kind, int opset = DefaultOpset, string? scaling = null, AnomalySettings? detector = null)
     {
-        var bytes = ToBytes(model, kind, opset, scaling);
+        var bytes = ToBytes(model, kind, opset, scaling, detector);
         AtomicFile.WriteAllBytes(path, bytes);
     }
 
     /// <summary>The ONNX model (serialised ModelProto) of <paramref name="model"/>'s <paramref name="kind"/> graph.</summary>
-    public static byte[] ToBytes(Autoencoder model, OnnxGraphKind kind, int opset = DefaultOpset, string? scaling = null) =>
-        Build(model, kind, opset, scaling).ToByteArray();
+    public static byte[] ToBytes(Autoencoder model, OnnxGraphKind kind, int opset = DefaultOpset, string? scaling = null, AnomalySettings? detector = null) =>
+        Build(model, kind, opset, scaling, detector).ToByteArray();
 
-    internal static ModelProto Build(Autoencoder model, OnnxGraphKind kind, int opset, string? scaling)
+    /// <summary>
+    /// The graph as a ModelProto. With <paramref name="detector"/>, the score graph is the anomaly detector's (§8.4): it
+    /// takes raw rows, applies the detector's scaler, and outputs the score and the flag score &gt; threshold ("anomaly",
+    /// bool); every graph then carries the threshold, percentile, scaler and feature names in its metadata.
+    /// </summary>
+    internal static ModelProto Build(Autoencoder model, OnnxGraphKind kind, int opset, string? scaling, AnomalySettings? detector = null)
     {
         if (opset < MinimumOpset || opset > MaximumOpset)
             throw new BadInputException($"--opset: expected an opset from {MinimumOpset} to {MaximumOpset}, got {opset}");
@@ -67,8 +75,13 @@ public static class OnnxExport
             case OnnxGraphKind.Score:
             {
                 var input = graph.Input("input", DataType.Float, samples);
-                var reconstruction = Decode(graph, family, family.Encode(graph, input)[0], model.Output);
-                graph.Output(MeanSquaredError(graph, input, reconstruction, opset), "score", DataType.Float, []);
+                var scaled = detector?.Scaler is { } scaler ? Scale(graph, scaler, input, samples) : input;
+                var reconstruction = Decode(graph, family, family.Encode(graph, scaled)[0], model.Output);
+                var score = MeanSquaredError(graph, scaled, reconstruction, opset);
+                graph.Output(score, "score", DataType.Float, []);
+                if (detector is not null)
+                    graph.Output(graph.Node("Greater", "anomaly", [score, graph.Constant("anomaly/threshold", [ThresholdBelow(detector.Threshold)], [])]),
+                        "anomaly", DataType.Bool, []);
                 break;
             }
         }
@@ -83,7 +96,42 @@ public static class OnnxExport
             OpsetImport = { new OperatorSetIdProto { Domain = "", Version = opset } },
         };
         foreach (var (key, value) in Metadata(model, kind, scaling)) proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        if (detector is not null)
+            foreach (var (key, value) in DetectorMetadata(detector, kind)) proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return proto;
+    }
+
+    /// <summary>
+    /// The detector's settings a scorer needs: the threshold (round-trip digits), its percentile, the scaler (kind,
+    /// offset, scale) and whether this graph applies it itself, and the training columns' names.
+    /// </summary>
+    static IEnumerable<(string Key, string Value)> DetectorMetadata(AnomalySettings detector, OnnxGraphKind kind)
+    {
+        yield return ("anomaly_threshold", detector.Threshold.ToString("R", CultureInfo.InvariantCulture));
+        yield return ("anomaly_percentile", detector.Percentile.ToString("R", CultureInfo.InvariantCulture));
+        if (detector.Contamination is double c) yield return ("anomaly_contamination", c.ToString("R", CultureInfo.InvariantCulture));
+        yield return ("scaler", detector.Scaler is { } s ? JsonSerializer.Serialize(s, CompactJson) : "none");
+        yield return ("scaler_in_graph", (kind == OnnxGraphKind.Score && detector.Scaler is not null) ? "true" : "false");
+        yield return ("feature_names", detector.FeatureNames is { } names ? JsonSerializer.Serialize(names) : "not recorded");
+    }
+
+    // x' = (x − offset) / scale per column (FeatureScaler.Apply), on the rows flattened to [batch, width] and back.
+    static string Scale(OnnxGraphBuilder graph, FeatureScaler scaler, string input, long[] samples)
+    {
+        var rows = graph.Node("Flatten", "scaler", [input], OnnxGraphBuilder.Int("axis", 1));
+        var centred = graph.Node("Sub", "scaler", [rows, graph.Constant("scaler/offset", scaler.Offset, [scaler.Width])]);
+        var scaled = graph.Node("Div", "scaler", [centred, graph.Constant("scaler/scale", scaler.Scale, [scaler.Width])]);
+        return samples.Length == 1 ? scaled : graph.Node("Reshape", "scaler", [scaled, graph.Constant("scaler/shape", [0, .. samples])]);
+    }
+
+    /// <summary>
+    /// The float32 c for which every float32 score s has s &gt; c exactly when s &gt; threshold (a double): the largest
+    /// float32 not above the threshold. Rounding to nearest could land just above it and miss a score equal to c.
+    /// </summary>
+    internal static float ThresholdBelow(double threshold)
+    {
+        var c = (float)threshold;
+        return c > threshold ? MathF.BitDecrement(c) : c;
     }
 
     static readonly JsonSerializerOptions CompactJson = new(ModelSpec.Json) { WriteIndented = false };
