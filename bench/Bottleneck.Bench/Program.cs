@@ -22,9 +22,12 @@ using static TorchSharp.torch;
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- [--models basic,deep,deep-bn,conv,conv-transpose,vae]
 //       [--epochs 2] [--threads 1] [--memory-epochs 20] [--load-test true] [--out bench/results.json]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- serve-load [--requests 100000] [--seconds 60]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- scoring [--out bench/results-scoring.json]
 
 // `serve-load`: the HTTP load test of bottleneck serve (ServeLoadTest.cs), on its own.
 if (args.Length > 0 && args[0] == "serve-load") return ServeLoadTest.Run(args[1..]);
+// `scoring`: TorchSharp against ONNX Runtime scoring, side by side (ScoringComparison.cs).
+if (args.Length > 0 && args[0] == "scoring") return ScoringComparison.Run(args[1..]);
 
 var arguments = Arguments.Parse(args);
 switch (arguments.Child)
