@@ -73,38 +73,32 @@ public sealed class AnomalyModel : IDisposable
             var spec = TabularScaling.AdaptOutput(ModelSource.Spec(presetOrSpecFile), scalerKind, Presets.Exists(presetOrSpecFile), new List<string>())
                 .WithInputShape([width]);
             var training = options.Training;
-            var state = random.get_rng_state();
-            int threads = get_num_threads();
-            Autoencoder? model = null;
-            try
+            return IsolatedTorchState.Run(training.Threads, () =>
             {
-                set_num_threads(training.Threads);
                 random.manual_seed(training.Seed);
-                model = ModelFactory.Create(spec, presetOrSpecFile);
-                var (train, validation) = fit.SplitLast(training.ValidationSplit);
-                using (train) using (validation)
-                    new Trainer().Fit(model, train, validation, training.ToTraining(new ReconstructionLoss(LossKind.Mse)),
-                        progress is null ? null : new FitObserver(progress), cancel);
-                // §8.4 steps 2-3: errors of held-out normal rows, threshold at their percentile.
-                var errors = AnomalyDetector.ScoresOf(model, null, holdout);
-                double threshold = AnomalyThreshold.From(options.Percentile, null).Apply(errors);
-                return new AnomalyModel(model, new AnomalySettings
+                var model = ModelFactory.Create(spec, presetOrSpecFile);
+                try
                 {
-                    Threshold = threshold, Percentile = options.Percentile, Data = "rows given in memory", Holdout = options.Holdout,
-                    TrainingSamples = fitPart.Count, HoldoutSamples = holdoutPart.Count, HoldoutFlagged = errors.Count(e => e > threshold),
-                    Scaler = scaler,
-                });
-            }
-            catch
-            {
-                model?.Dispose();
-                throw;
-            }
-            finally
-            {
-                set_num_threads(threads);
-                random.set_rng_state(state);
-            }
+                    var (train, validation) = fit.SplitLast(training.ValidationSplit);
+                    using (train) using (validation)
+                        new Trainer().Fit(model, train, validation, training.ToTraining(new ReconstructionLoss(LossKind.Mse)),
+                            progress is null ? null : new FitObserver(progress), cancel);
+                    // §8.4 steps 2-3: errors of held-out normal rows, threshold at their percentile.
+                    var errors = AnomalyDetector.ScoresOf(model, null, holdout);
+                    double threshold = AnomalyThreshold.From(options.Percentile, null).Apply(errors);
+                    return new AnomalyModel(model, new AnomalySettings
+                    {
+                        Threshold = threshold, Percentile = options.Percentile, Data = "rows given in memory", Holdout = options.Holdout,
+                        TrainingSamples = fitPart.Count, HoldoutSamples = holdoutPart.Count, HoldoutFlagged = errors.Count(e => e > threshold),
+                        Scaler = scaler,
+                    });
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            });
         }
     }
 
@@ -121,10 +115,7 @@ public sealed class AnomalyModel : IDisposable
         lock (gate)
         {
             using var data = Rows.ToDataset(rows, InputSize, nameof(rows), model.InputShape);
-            int threads = get_num_threads();
-            set_num_threads(1);
-            try { return AnomalyDetector.ScoresOf(model, settings.Scaler, data); }
-            finally { set_num_threads(threads); }
+            return IsolatedTorchState.Run(1, () => AnomalyDetector.ScoresOf(model, settings.Scaler, data));
         }
     }
 

@@ -37,13 +37,11 @@ public sealed class AutoencoderModel : IDisposable
         if (sampleShape is null || sampleShape.Length == 0 || sampleShape.Any(d => d < 1))
             throw new BadInputException($"sampleShape: expected one or more positive sizes, got [{string.Join(", ", sampleShape ?? [])}]");
         var spec = ModelSource.Spec(presetOrSpecFile).WithInputShape(sampleShape.Select(d => (long)d).ToArray());
-        var state = random.get_rng_state();
-        try
+        return IsolatedTorchState.Run(get_num_threads(), () =>
         {
             random.manual_seed(seed);
             return new AutoencoderModel(new TrainedModel(ModelFactory.Create(spec, presetOrSpecFile), null, null, "none", ""));
-        }
-        finally { random.set_rng_state(state); }
+        });
     }
 
     /// <summary>Loads a model folder (written by <see cref="Save"/>, <c>bottleneck train</c> or <c>anomaly fit</c>) with its scaler and training range.</summary>
@@ -73,7 +71,7 @@ public sealed class AutoencoderModel : IDisposable
             var (train, validation) = data.SplitLast(options.ValidationSplit);
             using (train) using (validation)
             {
-                var result = Quietly(options.Threads, () => new Trainer().Fit(trained.Model, train, validation, options.ToTraining(loss),
+                var result = IsolatedTorchState.Run(options.Threads, () => new Trainer().Fit(trained.Model, train, validation, options.ToTraining(loss),
                     progress is null ? null : new FitObserver(progress), cancel));
                 trained = new TrainedModel(trained.Model, trained.Scaler, TrainingRange.Of(data), trained.Scaling, trained.Directory);
                 var best = result.History.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch);
@@ -91,7 +89,7 @@ public sealed class AutoencoderModel : IDisposable
         lock (gate)
         {
             var array = Rows.ToArray(codes, CodeSize, nameof(codes), trained.Model.CodeShape);
-            return Quietly(1, () => Rows.FromArray(trained.Unscale(Codes.Decode(trained.Model, array, nameof(codes)))));
+            return IsolatedTorchState.Run(1, () => Rows.FromArray(trained.Unscale(Codes.Decode(trained.Model, array, nameof(codes)))));
         }
     }
 
@@ -130,7 +128,7 @@ public sealed class AutoencoderModel : IDisposable
         {
             using var given = Rows.ToDataset(rows, InputSize, nameof(rows), trained.Model.InputShape);
             using var data = trained.Prepare(given);
-            return Quietly(1, () => body(data));
+            return IsolatedTorchState.Run(1, () => body(data));
         }
     }
 
@@ -142,20 +140,5 @@ public sealed class AutoencoderModel : IDisposable
             throw new BadInputException($"rows: values span [{range.Min:G4}, {range.Max:G4}], but the model's sigmoid output reconstructs values in [0, 1]: " +
                 "scale the rows to [0, 1], or create the model from a spec with a linear output");
         return new ReconstructionLoss(unit && trained.Model.Output.Kind == ActivationKind.Sigmoid ? LossKind.Bce : LossKind.Mse);
-    }
-
-    // The work runs at `threads` libtorch threads; the caller's thread count and torch's global generator (which the
-    // trainer seeds per epoch for dropout) are put back afterwards, so the front door leaves no process-wide trace.
-    static T Quietly<T>(int threads, Func<T> work)
-    {
-        int previous = get_num_threads();
-        var state = random.get_rng_state();
-        set_num_threads(threads);
-        try { return work(); }
-        finally
-        {
-            set_num_threads(previous);
-            random.set_rng_state(state);
-        }
     }
 }
