@@ -50,6 +50,8 @@ public static class AnomalyEvaluateCommand
             var modelDirectory = parsed.GetRequiredValue(model);
             var normalList = ClassList.Parse(parsed.GetValue(normalClasses), "--normal-classes");
             if (parsed.GetValue(knnReference) is < 1) throw new BadInputException($"--knn-reference: expected a positive number of samples, got {parsed.GetValue(knnReference)}");
+            var outDirectory = parsed.GetValue(output) ?? Path.Combine(modelDirectory, "evaluation");
+            OutputPath.CheckFolder(outDirectory);
             using var detector = AnomalyDetector.Load(modelDirectory);
             var data = selection.Load(parsed, out var loaded);
             using var owned = loaded;
@@ -66,7 +68,6 @@ public static class AnomalyEvaluateCommand
                 {
                     KnnK = parsed.GetValue(knnK), KnnReference = parsed.GetValue(knnReference), Seed = parsed.GetValue(seed),
                 });
-                var outDirectory = parsed.GetValue(output) ?? Path.Combine(modelDirectory, "evaluation");
                 Directory.CreateDirectory(outDirectory);
                 var report = Report(result, data, loaded.Name);
                 AtomicFile.WriteAllText(Path.Combine(outDirectory, "evaluation.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
 using Bottleneck.Data;
+using Bottleneck.IO;
 using Bottleneck.Export;
 using Bottleneck.Models;
 using Bottleneck.Render;
@@ -54,6 +55,8 @@ public static class InterpolateCommand
             int pairCount = parsed.GetValue(pairs);
             if (pairCount < 0) throw new BadInputException($"--pairs: expected 0 or more, got {pairCount}");
             bool spherical = parsed.GetValue(slerp);
+            OutputPath.CheckFile(parsed.GetValue(output));
+            if (parsed.GetValue(npy) is { } npyOut) ArrayFiles.CheckOutput(npyOut);
             var loadedModels = new List<(string Name, Autoencoder Model)>();
             var inputs = new List<TrainedModel>();
             try

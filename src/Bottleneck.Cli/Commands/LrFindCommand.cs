@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
+using Bottleneck.IO;
 using Bottleneck.Export;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
@@ -77,6 +78,7 @@ public static class LrFindCommand
             var spec = ModelSource.Spec(modelArgument);
             // A trained model's sweep goes beside it; a preset's or spec's where `train` would put the model.
             var output = parsed.GetValue(outDir) ?? (ModelSource.IsTrainedFolder(modelArgument) ? modelArgument : Path.Combine("runs", spec.Name));
+            OutputPath.CheckFolder(output);
 
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var train = loaded.Train;

@@ -54,6 +54,10 @@ public class UnwritableOutputTests : IClassFixture<UnwritableOutputTests.Setup>
     [InlineData("is a file, expected a folder", "pca-equivalence", "--data", "mnist", "--out", "file")]
     [InlineData("is a folder, expected a file name", "reconstruct", "--model", "model", "--data", "mnist", "--out", "folder.npy")]
     [InlineData("--out: empty, expected a file name", "map", "--model", "model", "--data", "mnist", "--limit", "50", "--out", "")]
+    [InlineData("is a folder, expected a file name", "interpolate", "--model", "model", "--data", "mnist", "--out", "folder.npy")]
+    [InlineData("is a file, not a folder", "interpolate", "--model", "model", "--data", "mnist", "--npy", "file/paths.npy")]
+    [InlineData("is a file, expected a folder", "lr-find", "--data", "mnist", "--model", "basic", "--limit", "100", "--out", "file")]
+    [InlineData("is a file, expected a folder", "anomaly", "evaluate", "--model", "model", "--data", "mnist", "--out", "file")]
     public void Refused_before_any_work(string expected, params string[] args)
     {
         var before = Directory.GetFileSystemEntries(folder.Path, "*", SearchOption.AllDirectories).Order().ToArray();
