@@ -109,6 +109,7 @@ public static class DenoiseCommand
                 var where = files is null ? source.Name : files.Count == 1 ? Path.GetFileName(files[0]) : $"{files.Count} image files";
                 var metrics = Metrics(report, m, modelArgument, where, corruption, parsed.GetValue(seed), files);
                 Directory.CreateDirectory(outFolder);
+                using var held = OutputLock.Acquire(outFolder);   // another run writing the same folder is refused, not interleaved
                 if (files is null)
                 {
                     var values = restored.Batch(0, restored.Count).contiguous().data<float>().ToArray();

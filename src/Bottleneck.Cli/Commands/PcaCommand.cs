@@ -92,6 +92,7 @@ public static class PcaCommand
                 },
             };
             Directory.CreateDirectory(outDir);
+            using var held = OutputLock.Acquire(outDir);   // another run writing the same folder is refused, not interleaved
             PcaFolder.Save(pca, outDir, new Dictionary<string, JsonNode?>
             {
                 ["data"] = new JsonObject

@@ -28,4 +28,18 @@ public class OutputLockTests
         CliRunner.AssertBadInput(result, "run: another run is writing to this folder");
         Assert.Equal([Path.Combine(folder["run"], OutputLock.FileName)], Directory.GetFileSystemEntries(folder["run"]));
     }
+
+    [Theory]
+    [InlineData("pca", "--data", "mnist", "--limit", "100", "--components", "2", "--out", "run")]
+    [InlineData("denoise", "--model", "model", "--data", "mnist", "--limit", "5", "--out", "run")]
+    public void Pca_and_denoise_into_a_folder_another_run_holds_exit_2_without_writing(params string[] args)
+    {
+        using var folder = new TempFolder();
+        using (var model = Bottleneck.Models.ModelFactory.Create(new Bottleneck.Models.ModelSpec { Name = "tiny", InputShape = [28, 28], Encoder = [], Bottleneck = 2 }))
+            Bottleneck.Export.ModelFolder.Save(model, folder["model"]);
+        Directory.CreateDirectory(folder["run"]);
+        using var held = OutputLock.Acquire(folder["run"]);
+        CliRunner.AssertBadInput(CliRunner.Run(folder.Path, args), "run: another run is writing to this folder");
+        Assert.Equal([Path.Combine(folder["run"], OutputLock.FileName)], Directory.GetFileSystemEntries(folder["run"]));
+    }
 }
