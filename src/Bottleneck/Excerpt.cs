@@ -23,7 +23,7 @@ public static class Excerpt
         return cut ? $"'{head}...' ({text.Length} characters)" : $"'{head}'";
     }
 
-    /// <summary>Like <see cref="Quote"/> without the quotes, for names shown in a message's prefix (a zip entry, a column).</summary>
+    /// <summary>Like <see cref="Quote(string, int)"/> without the quotes, for names shown in a message's prefix (a zip entry, a column).</summary>
     public static string Of(string text, int maxLength = DefaultLength)
     {
         var (head, cut) = Escape(text, maxLength);

@@ -29,7 +29,7 @@ public class DataSourceNpzTests : IDisposable
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
         Assert.Equal(3, data.Train.Count);
-        Assert.Equal([0, 1, 0], data.Train.Labels);
+        Assert.Equal([0, 1, 0], data.Train.Labels!);
         Assert.Null(data.Test);
         Assert.True(allocated < 4_000_000, $"loading allocated {allocated} bytes; the unused member was inflated");
     }
