@@ -52,6 +52,8 @@ public static class DoctorCommand
             var widths = Enumerable.Range(0, lines[0].Length).Select(i => lines.Max(l => l[i].Length)).ToArray();
             foreach (var line in lines)
                 Console.WriteLine(string.Join("  ", line.Select((cell, i) => i == line.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+            Console.WriteLine($"guard      the checks models run before first use: {check.GuardChecks} shapes in {check.GuardTime.TotalMilliseconds:N0} ms " +
+                $"({(check.GuardChecks == 0 ? 0 : check.GuardTime.TotalMilliseconds / check.GuardChecks):N1} ms each, once per process)");
             var d = check.Dense;
             Console.WriteLine($"dense      linear {d.Batch}×{d.Inputs} → {d.Outputs}: output {Error(d.Forward)}, input grad {Error(d.InputGradient)}, weight grad {Error(d.WeightGradient)}: {(d.IsRight ? "right" : "WRONG")}");
             int wrong = check.Convolutions.Count(r => r.Chosen is null || r.Paths.Any(p => p.Path == r.Chosen && !p.IsRight));
@@ -70,6 +72,7 @@ public static class DoctorCommand
     {
         cpu = c.Cpu, cpu_flags = c.CpuFlags, cores = c.Cores, libtorch = c.LibTorch, torchsharp = c.TorchSharp, threads = c.Threads,
         tolerance = KernelError.Tolerance, simulated_wrong_kernels = c.SimulatedFaults,
+        guard_checks = c.GuardChecks, guard_ms = Math.Round(c.GuardTime.TotalMilliseconds, 1),
         convolutions = c.Convolutions.Select(r => new
         {
             op = r.Shape.Op, in_channels = r.Shape.InChannels, out_channels = r.Shape.OutChannels, kernel = r.Shape.Kernel, stride = r.Shape.Stride,

@@ -20,7 +20,8 @@ public sealed record DenseCheck(int Batch, int Inputs, int Outputs, double Forwa
 /// A user pastes it into a bug report.
 /// </summary>
 public sealed record MachineCheck(string Cpu, IReadOnlyList<string> CpuFlags, int Cores, string LibTorch, string TorchSharp,
-    int Threads, IReadOnlyList<ConvolutionCheckRow> Convolutions, DenseCheck Dense, IReadOnlyList<string> SimulatedFaults)
+    int Threads, IReadOnlyList<ConvolutionCheckRow> Convolutions, DenseCheck Dense, IReadOnlyList<string> SimulatedFaults,
+    long GuardChecks, TimeSpan GuardTime)
 {
     // The instruction sets that decide which oneDNN and MKL kernels run.
     static readonly string[] RelevantFlags =
@@ -61,11 +62,13 @@ public sealed record MachineCheck(string Cpu, IReadOnlyList<string> CpuFlags, in
                     chosen[shape] = layer.PathInUse;
                 }
         }
+        // What the guard itself spent deciding, as a model pays it: one check per shape, before the extra measurements.
+        var (guardChecks, guardTime) = KernelGuard.Cost;
         var rows = usedBy.Select(kv => new ConvolutionCheckRow(kv.Key, KernelGuard.MeasureAll(kv.Key), chosen[kv.Key], kv.Value))
             .OrderBy(r => r.Shape.Transposed).ThenBy(r => r.Shape.Kernel).ThenBy(r => r.Shape.InChannels).ThenBy(r => r.Shape.Height).ToList();
         var faults = Environment.GetEnvironmentVariable(SimulatedKernelFaults.Variable);
         return new MachineCheck(cpu, flags, Environment.ProcessorCount, __version__, typeof(torch).Assembly.GetName().Version?.ToString(3) ?? "?",
-            get_num_threads(), rows, CheckDense(256, 784, 128), faults is { Length: > 0 } ? faults.Split(',') : []);
+            get_num_threads(), rows, CheckDense(256, 784, 128), faults is { Length: > 0 } ? faults.Split(',') : [], guardChecks, guardTime);
     }
 
     /// <summary>y = x Wᵀ + b (a Linear layer) and its gradients, float32 against float64.</summary>

@@ -34,6 +34,9 @@ public class DoctorTests
             Assert.True((double)float64["output"]! < 1e-6, row.ToJsonString());
             Assert.NotNull(row["chosen"]);
         }
+        // Each distinct shape was checked once by the guard, however many presets use it (the decisions are cached).
+        Assert.Equal(rows.Count, (long)report["guard_checks"]!);
+        Assert.True((double)report["guard_ms"]! > 0);
         Assert.True((bool)report["dense"]!["right"]!);
         Assert.NotEmpty((string)report["cpu"]!);
     }
