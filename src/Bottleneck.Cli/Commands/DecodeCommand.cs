@@ -47,9 +47,7 @@ public static class DecodeCommand
             Console.WriteLine($"wrote {decoded.Count:N0} reconstructions of {decoded.SampleLength} values to {path}");
             if (picture is not null && shape is { } image)
             {
-                var values = decoded.ToFloats();
-                var images = Enumerable.Range(0, FigureCount.Capped("decode", n, decoded.Count))
-                    .Select(i => values.AsSpan(i * decoded.SampleLength, decoded.SampleLength).ToArray()).ToArray();
+                var images = decoded.ToRows(FigureCount.Capped("decode", n, decoded.Count));
                 ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], image.Width, image.Height, image.Channels);
                 Console.WriteLine($"drew {images.Length} images into {picture}");
             }

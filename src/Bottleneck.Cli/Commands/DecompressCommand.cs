@@ -70,9 +70,7 @@ public static class DecompressCommand
                 if (parsed.GetValue(png) is { } picture)
                 {
                     var shape = ImageShape.Of(m.InputShape)!.Value;   // checked above, before anything was written
-                    var values = decoded.ToFloats();
-                    var images = Enumerable.Range(0, FigureCount.Capped("decompress", pictures, decoded.Count))
-                        .Select(i => values.AsSpan(i * decoded.SampleLength, decoded.SampleLength).ToArray()).ToArray();
+                    var images = decoded.ToRows(FigureCount.Capped("decompress", pictures, decoded.Count));
                     var title = $"Restored from {Path.GetFileName(codesPath)} ({file.Precision.Name()} codes, {file.CodeSize} values each)";
                     if (original is not null)
                     {

@@ -69,6 +69,14 @@ public sealed class NumericArray
         return floats;
     }
 
+    /// <summary>The first <paramref name="count"/> samples as rows of <see cref="SampleLength"/> float32 values each (bytes as 0..255).</summary>
+    public float[][] ToRows(int count)
+    {
+        var values = ToFloats();
+        int width = SampleLength;
+        return Enumerable.Range(0, Math.Min(count, Count)).Select(i => values.AsSpan(i * width, width).ToArray()).ToArray();
+    }
+
     /// <summary>
     /// The elements as class labels. Requires a one-dimensional array of labels as <see cref="ClassLabel"/> defines
     /// them (integers from 0 to 9,999); otherwise throws a

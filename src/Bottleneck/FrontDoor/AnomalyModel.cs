@@ -131,7 +131,7 @@ public sealed class AnomalyModel : IDisposable
             {
                 ["data"] = new JsonObject
                 {
-                    ["scaling"] = settings.Scaler is null ? "none" : $"{settings.Scaler.Kind.ToString().ToLowerInvariant()} per column, fitted on the training rows (anomaly.scaler)",
+                    ["scaling"] = settings.Scaler?.Describe(AnomalySettings.Field + ".scaler") ?? "none",
                 },
                 [AnomalySettings.Field] = settings.ToJson(),
             });

@@ -30,10 +30,5 @@ internal static class Rows
     }
 
     /// <summary>An array of N samples as N rows.</summary>
-    public static float[][] FromArray(NumericArray array)
-    {
-        var values = array.ToFloats();
-        int width = (int)array.SampleLength;
-        return Enumerable.Range(0, array.Count).Select(i => values.AsSpan(i * width, width).ToArray()).ToArray();
-    }
+    public static float[][] FromArray(NumericArray array) => array.ToRows(array.Count);
 }

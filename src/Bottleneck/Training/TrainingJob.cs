@@ -223,8 +223,7 @@ public sealed class TrainingJob
         {
             ["name"] = DataName,
             ["sample_shape"] = new JsonArray(Train.SampleShape.Select(d => (JsonNode)d).ToArray()),
-            ["scaling"] = Scaler is { } s ? $"{s.Kind.ToString().ToLowerInvariant()}, per column, fitted on the training rows (data.scaler)"
-                : Train.IsBytes ? "x / 255" : "none",
+            ["scaling"] = Scaler?.Describe("data." + TrainedModel.ScalerField) ?? (Train.IsBytes ? "x / 255" : "none"),
             [TrainedModel.ScalerField] = Scaler is null ? null : JsonSerializer.SerializeToNode(Scaler, ModelSpec.Json),
             [TrainingRange.Field] = trainingRange?.ToJson(),
         },

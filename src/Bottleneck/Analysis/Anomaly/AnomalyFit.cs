@@ -121,9 +121,7 @@ public static class AnomalyFit
         };
         var manifest = ModelFolder.ReadManifest(request.OutputDirectory);
         var data = manifest["data"]?.DeepClone() as JsonObject ?? new JsonObject();
-        data["scaling"] = scaler is null ? (normal.Fit.IsBytes ? "x / 255" : "none")
-            : scaler.Kind == ScalerKind.Standard ? "standard: (x − mean) / std per column, fitted on the training rows (anomaly.scaler)"
-            : "minmax: (x − min) / (max − min) per column, fitted on the training rows (anomaly.scaler)";
+        data["scaling"] = scaler?.Describe(AnomalySettings.Field + ".scaler") ?? (normal.Fit.IsBytes ? "x / 255" : "none");
         ModelFolder.Save(result.Model, request.OutputDirectory, new Dictionary<string, JsonNode?>
         {
             ["data"] = data,

@@ -71,6 +71,11 @@ public sealed record FeatureScaler(ScalerKind Kind, float[] Offset, float[] Scal
     /// <summary>Number of columns the scaler was fitted on.</summary>
     [JsonIgnore] public int Width => Offset.Length;
 
+    /// <summary>What the scaler does, in words, for model.json's data.scaling; <paramref name="field"/> is where it is saved.</summary>
+    public string Describe(string field) => Kind == ScalerKind.Standard
+        ? $"standard: (x − mean) / std per column, fitted on the training rows ({field})"
+        : $"minmax: (x − min) / (max − min) per column, fitted on the training rows ({field})";
+
     /// <summary>(x − offset) / scale for a batch [N, width] (or [N, ...] with width values a sample), in float32.</summary>
     public Tensor Apply(Tensor batch)
     {
