@@ -33,6 +33,17 @@ public static class SharedOptions
         DefaultValueFactory = _ => 1,
     };
 
+    /// <summary>
+    /// --threads for commands that train: the workers each batch is split across (one core each), and libtorch's
+    /// threads for the work before and after training.
+    /// </summary>
+    public static Option<int> TrainingThreads() => new("--threads")
+    {
+        Description = "CPU cores to train on: each batch is split across N workers, one thread each, and their gradients added in a fixed " +
+                      "order (a seed and N repeat a run exactly); libtorch's threads outside training (default 1; see README, Performance)",
+        DefaultValueFactory = _ => 1,
+    };
+
     public static Option<int> Seed() => new("--seed") { Description = "Seed for weights, shuffling and noise: the same seed repeats a run exactly", DefaultValueFactory = _ => 42 };
 
     /// <summary>True when <paramref name="option"/> was on the command line, not filled in from its default.</summary>

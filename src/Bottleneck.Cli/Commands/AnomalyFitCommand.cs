@@ -33,7 +33,7 @@ public static class AnomalyFitCommand
         var noEarlyStopping = new Option<bool>("--no-early-stopping") { Description = "Run every epoch" };
         var limit = SharedOptions.Limit("Consider only the first N training samples (before selecting the normal classes)");
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
+        var threads = SharedOptions.TrainingThreads();
         var json = SharedOptions.Json();
         var fashion = SharedOptions.FashionMnist();
         var header = SharedOptions.CsvHeader();
@@ -68,6 +68,7 @@ public static class AnomalyFitCommand
                 Data = parsed.GetRequiredValue(data), Spec = spec, OutputDirectory = parsed.GetRequiredValue(output),
                 Epochs = parsed.GetValue(epochs), BatchSize = parsed.GetValue(batchSize), LearningRate = parsed.GetValue(lr),
                 Seed = parsed.GetValue(seed), Patience = parsed.GetValue(noEarlyStopping) ? null : parsed.GetValue(patience),
+                Workers = parsed.GetValue(threads),
             }.ToOptions();
             var request = new AnomalyFitRequest
             {

@@ -23,7 +23,7 @@ public static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Maximum number of epochs (the chapter: 50)", DefaultValueFactory = _ => 50 };
         var outDir = new Option<string>("--out", "-o") { Description = "Output folder", DefaultValueFactory = _ => "outputs" };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
+        var threads = SharedOptions.TrainingThreads();
         var json = SharedOptions.Json();
         var command = new Command("demo", """
             The main job: the chapter's complete MNIST example (§10.5), end to end, on the MNIST shipped with Bottleneck.
@@ -57,6 +57,7 @@ public static class DemoCommand
                 RestoreBestWeights = true,
                 OutputDirectory = output,
                 GridImages = 20,
+                Workers = parsed.GetValue(threads),
             };
             recipe.ToOptions();
             LoadedData? mnist = null;

@@ -28,7 +28,7 @@ public static class SweepCommand
         var limit = SharedOptions.Limit("Train on the first N training samples only");
         var output = new Option<string>("--out", "-o") { Description = "Output folder: k8/, k16/, ... (one model each), sweep.csv, sweep.json, elbow.png", DefaultValueFactory = _ => Path.Combine("runs", "sweep") };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
+        var threads = SharedOptions.TrainingThreads();
         var json = SharedOptions.Json();
         var fashion = SharedOptions.FashionMnist();
         var header = SharedOptions.CsvHeader();
@@ -54,6 +54,7 @@ public static class SweepCommand
                 Data = parsed.GetRequiredValue(data), Spec = spec, OutputDirectory = outDirectory,
                 Epochs = parsed.GetValue(epochs), BatchSize = parsed.GetValue(batchSize), LearningRate = parsed.GetValue(lr), Loss = parsed.GetValue(loss)!,
                 Seed = parsed.GetValue(seed), Patience = parsed.GetValue(noEarlyStopping) ? null : parsed.GetValue(patience), Limit = parsed.GetValue(limit),
+                Workers = parsed.GetValue(threads),
             }.ToOptions();
             var request = new SweepRequest
             {

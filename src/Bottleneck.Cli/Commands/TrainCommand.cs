@@ -47,7 +47,7 @@ public static class TrainCommand
         var limit = SharedOptions.Limit("Train on the first N training samples only");
         var outDir = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/<model name>)" };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
+        var threads = SharedOptions.TrainingThreads();
         var json = SharedOptions.Json();
         var fashion = SharedOptions.FashionMnist();
         var header = SharedOptions.CsvHeader();
@@ -85,7 +85,7 @@ public static class TrainCommand
                     throw new BadInputException("--resume: the run's data and model come from its folder; leave out --data and --model");
                 if (parsed.GetValue(pretrain) is not null || parsed.GetValue(pretrainEpochs) is not null)
                     throw new BadInputException("--resume: a resumed run goes on fine-tuning from its last epoch; leave out --pretrain and --pretrain-epochs");
-                recipe = ResumeState.LoadRecipe(resumeFolder) with { OutputDirectory = resumeFolder };
+                recipe = ResumeState.LoadRecipe(resumeFolder) with { OutputDirectory = resumeFolder, Workers = parsed.GetValue(threads) };
                 if (parsed.GetValue(epochs) is int more) recipe = recipe with { Epochs = more };
             }
             else
@@ -129,6 +129,7 @@ public static class TrainCommand
                             ?? (ModelSource.IsPresetName(modelArgument) ? Presets.DefaultNoise(modelArgument) : null),
                     FixedNoise = parsed.GetValue(fixedNoise),
                     OutputDirectory = parsed.GetValue(outDir) ?? Path.Combine("runs", spec.Name),
+                    Workers = parsed.GetValue(threads),
                 };
             }
             recipe.ToOptions();   // every option is checked before any data is read

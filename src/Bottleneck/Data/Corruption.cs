@@ -17,7 +17,10 @@ public abstract class Corruption
     /// <summary>False for a corruption that gives the same x̃ every time (JPEG), so one copy made up front is enough.</summary>
     public virtual bool IsRandom => true;
 
-    /// <summary>x̃ for a batch of clean samples [B, ...] in [0, 1], same shape; <paramref name="generator"/> null draws from torch's global generator.</summary>
+    /// <summary>
+    /// x̃ for a batch of clean samples [B, ...] in [0, 1], same shape; <paramref name="generator"/> null draws from the
+    /// worker's generator in data-parallel training, else from torch's global generator.
+    /// </summary>
     public abstract Tensor Apply(Tensor clean, Generator? generator = null);
 
     public override string ToString() => Name;

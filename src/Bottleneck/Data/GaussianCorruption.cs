@@ -23,6 +23,7 @@ public sealed class GaussianCorruption : Corruption
 
     public override Tensor Apply(Tensor clean, Generator? generator = null)
     {
+        generator = DataParallel.BatchShard.RandomOr(generator);   // a data-parallel worker draws from its own stream
         // x̃ = clip(x + σ·N(0, 1), 0, 1)
         var noise = randn(clean.shape, clean.dtype, clean.device, generator: generator);
         return (clean + noise.mul_(Sigma)).clamp_(0, 1);

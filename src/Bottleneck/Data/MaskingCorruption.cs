@@ -23,6 +23,7 @@ public sealed class MaskingCorruption : Corruption
 
     public override Tensor Apply(Tensor clean, Generator? generator = null)
     {
+        generator = DataParallel.BatchShard.RandomOr(generator);   // a data-parallel worker draws from its own stream
         // x̃ = x ⊙ m, m_j ~ Bernoulli(1 − q): u ~ U[0, 1) keeps the value when u ≥ q, which happens with probability 1 − q
         var keep = rand(clean.shape, clean.dtype, clean.device, generator: generator).ge_(Q);
         return clean * keep;

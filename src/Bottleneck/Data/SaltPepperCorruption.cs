@@ -24,6 +24,7 @@ public sealed class SaltPepperCorruption : Corruption
 
     public override Tensor Apply(Tensor clean, Generator? generator = null)
     {
+        generator = DataParallel.BatchShard.RandomOr(generator);   // a data-parallel worker draws from its own stream
         // one uniform draw u per value: u < p/2 → 0 (pepper), p/2 ≤ u < p → 1 (salt), u ≥ p → x
         var u = rand(clean.shape, clean.dtype, clean.device, generator: generator);
         var pepper = u.lt(P / 2);

@@ -28,8 +28,8 @@ public sealed record FitOptions
     public long Seed { get; init; } = 42;
 
     /// <summary>
-    /// libtorch's intra-op CPU threads while fitting. One is the default: two gain little on small models and collapse
-    /// to a third of the speed when another process keeps the second core busy (README, Performance).
+    /// CPU cores to fit on: each batch is split across this many workers, one libtorch thread each, and their gradients
+    /// are added in a fixed order, so a seed and a thread count repeat a fit exactly (README, Performance).
     /// </summary>
     public int Threads { get; init; } = 1;
 
@@ -45,7 +45,7 @@ public sealed record FitOptions
 
     internal TrainingOptions ToTraining(Objectives.ReconstructionLoss loss) => new()
     {
-        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Loss = loss,
+        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Loss = loss, Workers = Threads,
         EarlyStopping = Patience is int p ? new EarlyStopping(p) : null,
     };
 }

@@ -42,9 +42,9 @@ public sealed class DenseAutoencoder : StackedDenseAutoencoder
     {
         layers.Add(Dense(inWidth, outWidth, activation, spec.LeakyReluSlope));
         // Keras's BatchNormalization defaults: ε = 1e-3 and moving-average momentum 0.99 (0.01 in torch's convention).
-        if (spec.BatchNorm) layers.Add(nn.BatchNorm1d(outWidth, eps: 1e-3, momentum: 0.01));
+        if (spec.BatchNorm) layers.Add(new WholeBatchNorm(outWidth, eps: 1e-3, momentum: 0.01));
         layers.Add(Activations.Create(activation, spec.LeakyReluSlope));
-        if (spec.Dropout > 0) layers.Add(nn.Dropout(spec.Dropout));
+        if (spec.Dropout > 0) layers.Add(new ReproducibleDropout(spec.Dropout));
     }
 
     /// <summary>A Dense layer initialised for the activation that follows it: He for the ReLU family, Glorot otherwise (§7.9).</summary>

@@ -33,7 +33,7 @@ public sealed class LayerPair : Autoencoder
         bool last = stage == encoderGroups.Count - 1;
 
         EncoderSource = encoderGroups[stage];
-        DecoderSource = decoderGroups[decoderGroups.Count - 1 - stage].TakeWhile(m => m is Linear or BatchNorm1d).ToArray();
+        DecoderSource = decoderGroups[decoderGroups.Count - 1 - stage].TakeWhile(m => m is Linear or BatchNorm).ToArray();
         // The encoder layer keeps its activation and dropout; the decoder layer stops at its pre-activation, since
         // the pair's output function plays its activation and dropout on a reconstruction would only add noise.
         encoder = nn.Sequential(EncoderSource.Select(m => Fresh(m, last ? code : hidden, spec.LeakyReluSlope)));
@@ -108,8 +108,9 @@ public sealed class LayerPair : Autoencoder
     static nn.Module<Tensor, Tensor> Fresh(nn.Module source, ActivationKind activation, double leakySlope) => source switch
     {
         Linear l => nn.Linear(l.in_features, l.out_features),
-        BatchNorm1d b => nn.BatchNorm1d(b.num_features, b.eps, b.momentum ?? 0.1),
-        Dropout d => nn.Dropout(d.p),
+        BatchNorm b => new WholeBatchNorm(b.num_features, b.eps, b.momentum ?? 0.1),
+        ReproducibleDropout d => new ReproducibleDropout(d.p),
+        Dropout d => new ReproducibleDropout(d.p),
         _ => Activations.Create(activation, leakySlope),
     };
 

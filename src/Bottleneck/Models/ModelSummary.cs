@@ -45,8 +45,8 @@ public static class ModelSummary
     {
         Linear l => $"Dense({l.in_features}→{l.out_features})",
         TiedLinear t => $"Dense({t.InFeatures}→{t.OutFeatures}, tied: {t.EncoderName}.weightᵀ)",
-        BatchNorm1d => "BatchNorm",
-        Dropout d => "Dropout",
+        BatchNorm => "BatchNorm",
+        Dropout or ReproducibleDropout => "Dropout",
         Convolution { transposed: true } c => $"Conv2DTranspose({c.in_channels}→{c.out_channels}, {c.kernel_size[0]}×{c.kernel_size[1]}{Stride(c.stride)}{Padding(c.padding!)}"
                              + (c.output_padding.Any(p => p != 0) ? $", output_padding {c.output_padding[0]}" : "") + ")",
         Convolution c => $"Conv2D({c.in_channels}→{c.out_channels}, {c.kernel_size[0]}×{c.kernel_size[1]}{Stride(c.stride)}{Padding(c.padding!)})",

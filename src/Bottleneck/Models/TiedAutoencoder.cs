@@ -32,7 +32,7 @@ public sealed class TiedAutoencoder : StackedDenseAutoencoder
             dense.Add(($"encoder.{encoderLayers.Count}", layer));
             encoderLayers.Add(layer);
             encoderLayers.Add(Activations.Create(activation, spec.LeakyReluSlope));
-            if (!isCode && spec.Dropout > 0) encoderLayers.Add(nn.Dropout(spec.Dropout));
+            if (!isCode && spec.Dropout > 0) encoderLayers.Add(new ReproducibleDropout(spec.Dropout));
             width = w;
         }
 
@@ -43,7 +43,7 @@ public sealed class TiedAutoencoder : StackedDenseAutoencoder
             decoderLayers.Add(new TiedLinear(dense[i].Layer, dense[i].Name));
             if (i == 0) break;                                       // the output pre-activation
             decoderLayers.Add(Activations.Create(hidden, spec.LeakyReluSlope));
-            if (spec.Dropout > 0) decoderLayers.Add(nn.Dropout(spec.Dropout));
+            if (spec.Dropout > 0) decoderLayers.Add(new ReproducibleDropout(spec.Dropout));
         }
 
         // Each shared kernel is penalised once, under its encoder name.

@@ -104,9 +104,13 @@ public sealed class VariationalAutoencoder : Autoencoder
 
     public override Tensor DecodePreActivation(Tensor code) => decoder.forward(code);
 
-    /// <summary>z = μ + σ ⊙ ε with ε ~ N(0, I) drawn from <paramref name="generator"/> (torch's global one when null).</summary>
+    /// <summary>
+    /// z = μ + σ ⊙ ε with ε ~ N(0, I) drawn from <paramref name="generator"/>; when null, from the worker's generator in
+    /// data-parallel training, else torch's global one.
+    /// </summary>
     public static Tensor Reparameterise(Tensor mu, Tensor logVar, Generator? generator = null)
     {
+        generator = DataParallel.BatchShard.RandomOr(generator);
         var epsilon = generator is null ? randn_like(mu) : randn(mu.shape, generator: generator);
         // z = μ + σ ⊙ ε, σ = exp(½ log σ²)   (§13.1; the Keras code's z_mean + exp(0.5·z_log_var)·ε, §13.1)
         return mu + (0.5 * logVar).exp() * epsilon;

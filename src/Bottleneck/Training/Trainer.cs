@@ -41,6 +41,13 @@ public sealed class Trainer
         if (validation is not null) DataFit.Check(model, validation);
 
         using var optimizer = Optimizers.Create(options.Optimizer, model.parameters(), options.LearningRate, options.Momentum);
+        // More than one worker splits every batch across threads (DataParallelStep); a model with a layer the workers
+        // cannot share trains on one, as it always has.
+        string? oneWorkerReason = options.Workers > 1 ? DataParallelStep.Obstacle(model) : null;
+        using var parallel = options.Workers > 1 && oneWorkerReason is null ? new DataParallelStep(model, options.Workers) : null;
+        // The workers each take one core: libtorch's own intra-op threads would only compete with them.
+        int callerThreads = get_num_threads();
+        if (parallel is not null) set_num_threads(1);
         var history = new TrainingHistory();
         var learningRate = options.LearningRate;
         var best = double.PositiveInfinity;
@@ -84,7 +91,9 @@ public sealed class Trainer
                 // run resumed at an epoch boundary continues exactly as the uninterrupted run would have.
                 random.manual_seed(EpochSeed(options.Seed, epoch, 1));
                 using var shuffling = new Generator((ulong)EpochSeed(options.Seed, epoch, 2));
-                var (loss, parts, seen, interrupted, diverged) = RunEpoch(model, train, options, optimizer, shuffling, epoch, batches, observer, cancel);
+                // Worker k draws from its own stream 3 + k, so a seed and a worker count repeat a run exactly.
+                parallel?.StartEpoch(worker => EpochSeed(options.Seed, epoch, 3 + worker));
+                var (loss, parts, seen, interrupted, diverged) = RunEpoch(model, train, options, optimizer, parallel, shuffling, epoch, batches, observer, cancel);
                 samplesSeen += seen;
                 trainingSeconds += epochClock.Elapsed.TotalSeconds;
                 if (interrupted) stop = StopReason.Interrupted;
@@ -144,16 +153,21 @@ public sealed class Trainer
                 restored = true;
             }
             var speed = trainingSeconds > 0 ? samplesSeen / trainingSeconds : 0;
-            return new TrainingResult(history, stop, bestEpoch, restored, clock.Elapsed.TotalSeconds, speed);
+            return new TrainingResult(history, stop, bestEpoch, restored, clock.Elapsed.TotalSeconds, speed)
+            {
+                Workers = parallel?.Workers ?? 1,
+                OneWorkerReason = oneWorkerReason,
+            };
         }
         finally
         {
             DisposeAll(bestWeights);
+            if (parallel is not null) set_num_threads(callerThreads);
         }
     }
 
     (double Loss, Dictionary<string, double> Parts, long Seen, bool Interrupted, bool Diverged) RunEpoch(Autoencoder model, Dataset train,
-        TrainingOptions options, optim.Optimizer optimizer, Generator shuffling, int epoch, int batches,
+        TrainingOptions options, optim.Optimizer optimizer, DataParallelStep? parallel, Generator shuffling, int epoch, int batches,
         ITrainingObserver? observer, CancellationToken cancel)
     {
         model.train();
@@ -170,17 +184,11 @@ public sealed class Trainer
             using (var batchScope = NewDisposeScope())
             {
                 var indices = order.narrow(0, start, count);
-                var clean = train.Batch(indices);
-                // A fixed corrupted copy paired with the data wins; otherwise the batch is corrupted afresh (§3.5).
-                var input = train.Inputs?.Batch(indices) ?? (options.Corrupt is null ? clean : options.Corrupt(clean));
-                optimizer.zero_grad();
-                var terms = model.Loss(input, clean, options.Loss);
-                terms.Total.backward();
-                optimizer.step();
+                var (total, terms) = parallel is null ? Step(model, train, indices, options, optimizer) : parallel.Run(train, indices, options, optimizer);
                 using (no_grad())
                 {
-                    lossSum.add_(terms.Total.detach().to_type(ScalarType.Float64) * count);
-                    foreach (var (name, value) in terms.Parts)
+                    lossSum.add_(total.detach().to_type(ScalarType.Float64) * count);
+                    foreach (var (name, value) in terms)
                     {
                         if (!partSums.TryGetValue(name, out var sum))
                             partSums[name] = sum = zeros(1, dtype: ScalarType.Float64).MoveToOuterDisposeScope();
@@ -200,6 +208,20 @@ public sealed class Trainer
         }
         var parts = partSums.ToDictionary(p => p.Key, p => p.Value.item<double>() / seen);
         return (lossSum.item<double>() / seen, parts, seen, interrupted, diverged);
+    }
+
+    // One step on one thread: forward, loss, backpropagation into the parameters' .grad, update.
+    static (Tensor Total, IReadOnlyDictionary<string, Tensor> Parts) Step(Autoencoder model, Dataset train, Tensor indices,
+        TrainingOptions options, optim.Optimizer optimizer)
+    {
+        var clean = train.Batch(indices);
+        // A fixed corrupted copy paired with the data wins; otherwise the batch is corrupted afresh (§3.5).
+        var input = train.Inputs?.Batch(indices) ?? (options.Corrupt is null ? clean : options.Corrupt(clean));
+        optimizer.zero_grad();
+        var terms = model.Loss(input, clean, options.Loss);
+        terms.Total.backward();
+        optimizer.step();
+        return (terms.Total, terms.Parts);
     }
 
     /// <summary>The mean training objective over <paramref name="data"/> with the model in inference mode (Keras's val_loss).</summary>

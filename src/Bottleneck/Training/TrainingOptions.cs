@@ -48,6 +48,13 @@ public sealed record TrainingOptions
     /// <summary>How many batches between reads of the running loss for progress display (each read synchronises).</summary>
     public int ProgressEveryBatches { get; init; } = 20;
 
+    /// <summary>
+    /// Workers that share each batch, one core each (data-parallel training: <see cref="DataParallelStep"/>). One
+    /// trains on the calling thread with libtorch's thread setting, as before; more split every batch into that many
+    /// slices whose gradients are added in a fixed order, so a seed and a worker count repeat a run exactly.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Checks the values a user can get wrong; throws <see cref="BadInputException"/>.</summary>
     public void Validate()
     {
@@ -56,5 +63,6 @@ public sealed record TrainingOptions
         if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new BadInputException($"--lr: expected a positive finite learning rate, got {LearningRate}");
         // Checked here as well as where the optimiser is built, so a bad value is refused before the output folder is made.
         if (!(Momentum >= 0 && Momentum < 1)) throw new BadInputException($"--momentum: expected a value in [0, 1), got {Momentum}");
+        if (Workers < 1) throw new BadInputException($"--threads: expected at least one worker, got {Workers}");
     }
 }

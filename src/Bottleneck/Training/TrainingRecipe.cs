@@ -69,6 +69,12 @@ public sealed record TrainingRecipe
     /// <summary>Corrupt the training data once instead of every batch afresh (--fixed-noise).</summary>
     public bool FixedNoise { get; init; }
 
+    /// <summary>
+    /// Workers each batch is split across (--threads; <see cref="TrainingOptions.Workers"/>). A property of the machine
+    /// a run is on rather than of the run, so it is not saved with the recipe: a resumed run takes its own --threads.
+    /// </summary>
+    [JsonIgnore] public int Workers { get; init; } = 1;
+
     /// <summary>Number of test images in reconstructions.png.</summary>
     public int GridImages { get; init; } = 10;
     public required string OutputDirectory { get; init; }
@@ -93,6 +99,7 @@ public sealed record TrainingRecipe
             ReduceLr = ReduceLr ? new ReduceLrOnPlateau(LrFactor, LrPatience, MinLr) : null,
             Noise = noise,
             FixedNoise = FixedNoise,
+            Workers = Workers,
             // Fresh noise for every training batch, drawn from torch's generator, which the trainer reseeds every epoch.
             Corrupt = noise is null ? null : clean => noise.Apply(clean),
         };

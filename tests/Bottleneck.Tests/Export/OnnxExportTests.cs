@@ -204,7 +204,7 @@ public sealed class OnnxExportTests
         using var generator = new Generator(12);
         foreach (var (name, parameter) in model.named_parameters())
             if (name.EndsWith("bias")) parameter.add_(0.1 * randn(parameter.shape, generator: generator));
-        foreach (var norm in model.modules().OfType<BatchNorm1d>())
+        foreach (var norm in model.modules().OfType<BatchNorm>())
         {
             norm.weight!.add_(0.1 * randn(norm.weight.shape, generator: generator));
             norm.running_mean!.copy_(0.1 * randn(norm.running_mean.shape, generator: generator));

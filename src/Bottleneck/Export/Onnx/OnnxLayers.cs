@@ -18,7 +18,7 @@ internal static class OnnxLayers
         Linear linear => Dense(graph, name, linear, input),
         // x̂ = W_eᵀh + b_d computed as H·W_e + b_d (§3.3.3): the encoder's weight initializer, not a transposed copy.
         TiedLinear tied => graph.Node("Gemm", name, [input, graph.Weight($"{tied.EncoderName}.weight", tied.Weight), graph.Weight($"{name}.bias", tied.Bias)]),
-        BatchNorm1d norm => BatchNorm(graph, name, norm, input),
+        TorchSharp.Modules.BatchNorm norm => BatchNorm(graph, name, norm, input),
         Convolution convolution => Convolution(graph, name, convolution, input),
         ZeroPad2d pad => ZeroPad(graph, name, pad.padding, input),
         MaxPool2d pool => MaxPool(graph, name, pool, input),
@@ -31,7 +31,7 @@ internal static class OnnxLayers
         ELU elu => graph.Node("Elu", name, [input], Float("alpha", elu.alpha)),
         Tanh => graph.Node("Tanh", name, [input]),
         Sigmoid => graph.Node("Sigmoid", name, [input]),
-        Identity or Dropout => input,
+        Identity or Dropout or ReproducibleDropout => input,
         _ => throw NoOnnxForm(name, layer, "this layer type"),
     };
 
@@ -60,7 +60,7 @@ internal static class OnnxLayers
     }
 
     // Inference form: y = γ (x − running mean) / √(running var + ε) + β.
-    static string BatchNorm(OnnxGraphBuilder graph, string name, BatchNorm1d norm, string input)
+    static string BatchNorm(OnnxGraphBuilder graph, string name, TorchSharp.Modules.BatchNorm norm, string input)
     {
         if (norm.running_mean is not { } mean || norm.running_var is not { } variance)
             throw NoOnnxForm(name, norm, "BatchNorm without running statistics");
