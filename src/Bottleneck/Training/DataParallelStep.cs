@@ -13,22 +13,27 @@ namespace Bottleneck.Training;
 /// and backward pass through the model's own weights on its own thread with one intra-op thread, and computes the
 /// gradients of its share of the batch loss, n_k/n times its slice's mean. The gradients are added in worker order
 /// (g₀ + g₁) + g₂ …, so the sum is the full batch's gradient up to the order of float additions, and that order is
-/// fixed: a seed and a worker count repeat a run bit for bit. The optimiser then steps once, as for the full batch.
-/// Layers that need the whole batch (BatchNorm's statistics, the KL sparsity target ρ̂) add up over the workers
-/// (<see cref="WholeBatch"/>); each worker draws dropout masks, a VAE's ε and fresh noise from its own generator,
-/// seeded by (seed, epoch, worker). Gradients come from <c>torch.autograd.grad</c>, which returns them instead of
-/// accumulating them into the shared parameters' <c>.grad</c>, where concurrent workers would add in any order.
-/// (TorchSharp does not turn a libtorch error inside autograd.grad into an exception: an error in the backward pass,
-/// which the layers here do not raise, would end the process; a forward-pass error is reported as usual.)
+/// fixed: a seed and a worker count repeat a run bit for bit. Then the workers add up and update disjoint sets of
+/// parameters at once (Adam's fused update, <see cref="FusedAdam"/>), or add up the gradients and the optimiser
+/// steps once, as for the full batch. Layers that need the whole batch (BatchNorm's statistics, the KL sparsity
+/// target ρ̂) add up over the workers (<see cref="WholeBatch"/>); each worker draws dropout masks, a VAE's ε and fresh
+/// noise from its own generator, seeded by (seed, epoch, worker). Gradients come from <c>torch.autograd.grad</c>,
+/// which returns them instead of accumulating them into the shared parameters' <c>.grad</c>, where concurrent
+/// workers would add in any order. (TorchSharp does not turn a libtorch error inside autograd.grad into an
+/// exception: an error in the backward pass, which the layers here do not raise, would end the process; a
+/// forward-pass error is reported as usual.)
 /// </summary>
 internal sealed class DataParallelStep : IDisposable
 {
     readonly Autoencoder model;
-    readonly Tensor[] parameters;
+    readonly Parameter[] parameters;        // the trainable ones, in the model's order
+    readonly int[][] owned;                 // owned[k]: the parameters worker k adds up and updates
     readonly WorkerCrew crew;
     readonly Generator[] streams;
     readonly ShardExchange exchange = new();
     readonly ShardResult?[] results;
+    int shards;
+    (FusedAdam Update, int[] Index)? fusedIndex;   // for each trainable parameter, its index among the fused update's
 
     // What one worker hands back: its gradients (null where its loss does not reach a parameter) and its share of the loss.
     sealed record ShardResult(Tensor?[] Gradients, Tensor Total, IReadOnlyList<(string Name, Tensor Value)> Parts);
@@ -38,7 +43,8 @@ internal sealed class DataParallelStep : IDisposable
     {
         if (Obstacle(model) is { } obstacle) throw new ArgumentException(obstacle, nameof(model));
         this.model = model;
-        parameters = model.parameters().Where(p => p.requires_grad).Cast<Tensor>().ToArray();
+        parameters = model.parameters().Where(p => p.requires_grad).ToArray();
+        owned = Share(parameters, workers);
         streams = Enumerable.Range(0, workers).Select(_ => new Generator(0)).ToArray();
         // libtorch's thread count is process-wide, but OpenMP and MKL read it per thread: each worker sets it on its own.
         crew = new WorkerCrew(workers, _ => set_num_threads(1));
@@ -75,15 +81,30 @@ internal sealed class DataParallelStep : IDisposable
     }
 
     /// <summary>
-    /// One step on the samples of <paramref name="train"/> at <paramref name="indices"/>: the gradients of the batch
-    /// loss are set on the parameters and <paramref name="optimizer"/> steps. Returns the batch loss and its named
-    /// parts (means over the whole batch, detached, in the caller's dispose scope).
+    /// One step on the samples of <paramref name="train"/> at <paramref name="indices"/>: the parameters are updated
+    /// with the gradient of the batch loss, by <paramref name="fused"/> when given (the workers update their own
+    /// parameters at once), else by <paramref name="optimizer"/> from the parameters' <c>.grad</c>. Returns the batch
+    /// loss and its named parts (means over the whole batch, detached, in the caller's dispose scope).
     /// </summary>
-    public (Tensor Total, Dictionary<string, Tensor> Parts) Run(Dataset train, Tensor indices, TrainingOptions options, optim.Optimizer optimizer)
+    public (Tensor Total, Dictionary<string, Tensor> Parts) Run(Dataset train, Tensor indices, TrainingOptions options,
+        optim.Optimizer optimizer, FusedAdam? fused)
     {
-        var loss = Backward(train, indices, options);
-        optimizer.step();
-        return loss;
+        try
+        {
+            Gradients(train, indices, options);
+            if (fused is null)
+            {
+                crew.Run(k => { foreach (var i in owned[k]) SetGradient(i); });
+                optimizer.step();
+            }
+            else
+            {
+                var index = IndexIn(fused);
+                crew.Run(k => { foreach (var i in owned[k]) fused.Update(index[i], PartsOf(i)); });
+            }
+            return Loss();
+        }
+        finally { Release(); }
     }
 
     /// <summary>
@@ -92,32 +113,27 @@ internal sealed class DataParallelStep : IDisposable
     /// </summary>
     public (Tensor Total, Dictionary<string, Tensor> Parts) Backward(Dataset train, Tensor indices, TrainingOptions options)
     {
-        long n = indices.shape[0];
-        int shards = (int)Math.Min(crew.Count, n);
-        exchange.Reset(shards);
-        Array.Clear(results);
         try
         {
-            crew.Run(k =>
-            {
-                if (k < shards) results[k] = RunShard(k, shards, train, indices, options);
-            });
-            return Reduce(shards);
+            Gradients(train, indices, options);
+            crew.Run(k => { foreach (var i in owned[k]) SetGradient(i); });
+            return Loss();
         }
-        finally
-        {
-            foreach (var result in results)
-            {
-                if (result is null) continue;
-                foreach (var g in result.Gradients) g?.Dispose();
-                result.Total.Dispose();
-                foreach (var (_, value) in result.Parts) value.Dispose();
-            }
-            Array.Clear(results);
-        }
+        finally { Release(); }
     }
 
-    ShardResult RunShard(int k, int shards, Dataset train, Tensor indices, TrainingOptions options)
+    // Every worker computes the gradients of its share of the batch loss (results[k]).
+    void Gradients(Dataset train, Tensor indices, TrainingOptions options)
+    {
+        shards = (int)Math.Min(crew.Count, indices.shape[0]);
+        exchange.Reset(shards);
+        crew.Run(k =>
+        {
+            if (k < shards) results[k] = RunShard(k, train, indices, options);
+        });
+    }
+
+    ShardResult RunShard(int k, Dataset train, Tensor indices, TrainingOptions options)
     {
         long n = indices.shape[0], start = k * n / shards, end = (k + 1) * n / shards;
         using var current = BatchShard.Enter(new BatchShard(k, shards, end - start, n, streams[k], exchange));
@@ -146,22 +162,39 @@ internal sealed class DataParallelStep : IDisposable
         }
     }
 
-    (Tensor Total, Dictionary<string, Tensor> Parts) Reduce(int shards)
+    int[] IndexIn(FusedAdam fused)
     {
-        using (no_grad())
+        if (fusedIndex is not { } known || known.Update != fused)
         {
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                // ∇L = Σ_k ∇(n_k/n · L_k), added in worker order.
-                // The first worker's gradient tensor is ours (autograd.grad made it), so the others are added into it.
-                Tensor? sum = null;
-                for (int k = 0; k < shards; k++)
-                    if (results[k]!.Gradients[i] is { } g)
-                        sum = sum is null ? g : sum.add_(g);
-                // The parameter holds its own reference: disposing our handle afterwards leaves its .grad alive.
-                if (sum is not null) parameters[i].grad = sum;
-            }
+            var positions = fused.Parameters.Select((p, i) => (p.Handle, i)).ToDictionary(x => x.Handle, x => x.i);
+            fusedIndex = known = (fused, parameters.Select(p => positions[p.Handle]).ToArray());
         }
+        return known.Index;
+    }
+
+    // The workers' gradients of parameter i, in worker order.
+    List<Tensor> PartsOf(int i)
+    {
+        var parts = new List<Tensor>(shards);
+        for (int k = 0; k < shards; k++)
+            if (results[k]!.Gradients[i] is { } g) parts.Add(g);
+        return parts;
+    }
+
+    // ∇L = Σ_k ∇(n_k/n · L_k), added in worker order into the first worker's tensor (autograd.grad made it: it is ours).
+    void SetGradient(int i)
+    {
+        using var noGrad = no_grad();
+        var parts = PartsOf(i);
+        if (parts.Count == 0) return;
+        var sum = parts[0];
+        for (int j = 1; j < parts.Count; j++) sum.add_(parts[j]);
+        // The parameter holds its own reference: disposing our handle afterwards leaves its .grad alive.
+        parameters[i].grad = sum;
+    }
+
+    (Tensor Total, Dictionary<string, Tensor> Parts) Loss()
+    {
         using var add = no_grad();
         var total = results[0]!.Total.clone();
         var parts = results[0]!.Parts.ToDictionary(p => p.Name, p => p.Value.clone());
@@ -171,6 +204,34 @@ internal sealed class DataParallelStep : IDisposable
             foreach (var (name, value) in results[k]!.Parts) parts[name].add_(value);
         }
         return (total, parts);
+    }
+
+    void Release()
+    {
+        foreach (var result in results)
+        {
+            if (result is null) continue;
+            foreach (var g in result.Gradients) g?.Dispose();
+            result.Total.Dispose();
+            foreach (var (_, value) in result.Parts) value.Dispose();
+        }
+        Array.Clear(results);
+    }
+
+    // Parameters dealt to the workers largest first, each to the worker with the fewest values so far: the adding up and
+    // the update cost about the same per value, so the workers finish together. Which worker updates a parameter does
+    // not change the result.
+    static int[][] Share(Parameter[] parameters, int workers)
+    {
+        var load = new long[workers];
+        var lists = Enumerable.Range(0, workers).Select(_ => new List<int>()).ToArray();
+        foreach (var i in Enumerable.Range(0, parameters.Length).OrderByDescending(i => parameters[i].numel()).ThenBy(i => i))
+        {
+            int k = Array.IndexOf(load, load.Min());
+            lists[k].Add(i);
+            load[k] += parameters[i].numel();
+        }
+        return lists.Select(l => l.ToArray()).ToArray();
     }
 
     /// <summary>Stops the workers and frees their generators.</summary>

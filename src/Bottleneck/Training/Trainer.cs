@@ -41,6 +41,8 @@ public sealed class Trainer
         if (validation is not null) DataFit.Check(model, validation);
 
         using var optimizer = Optimizers.Create(options.Optimizer, model.parameters(), options.LearningRate, options.Momentum);
+        // Adam's update in one pass per parameter, on the optimiser's own state (null for SGD and RMSprop).
+        var fused = FusedAdam.For(optimizer);
         // More than one worker splits every batch across threads (DataParallelStep); a model with a layer the workers
         // cannot share trains on one, as it always has.
         string? oneWorkerReason = options.Workers > 1 ? DataParallelStep.Obstacle(model) : null;
@@ -93,7 +95,7 @@ public sealed class Trainer
                 using var shuffling = new Generator((ulong)EpochSeed(options.Seed, epoch, 2));
                 // Worker k draws from its own stream 3 + k, so a seed and a worker count repeat a run exactly.
                 parallel?.StartEpoch(worker => EpochSeed(options.Seed, epoch, 3 + worker));
-                var (loss, parts, seen, interrupted, diverged) = RunEpoch(model, train, options, optimizer, parallel, shuffling, epoch, batches, observer, cancel);
+                var (loss, parts, seen, interrupted, diverged) = RunEpoch(model, train, options, optimizer, fused, parallel, shuffling, epoch, batches, observer, cancel);
                 samplesSeen += seen;
                 trainingSeconds += epochClock.Elapsed.TotalSeconds;
                 if (interrupted) stop = StopReason.Interrupted;
@@ -167,7 +169,7 @@ public sealed class Trainer
     }
 
     (double Loss, Dictionary<string, double> Parts, long Seen, bool Interrupted, bool Diverged) RunEpoch(Autoencoder model, Dataset train,
-        TrainingOptions options, optim.Optimizer optimizer, DataParallelStep? parallel, Generator shuffling, int epoch, int batches,
+        TrainingOptions options, optim.Optimizer optimizer, FusedAdam? fused, DataParallelStep? parallel, Generator shuffling, int epoch, int batches,
         ITrainingObserver? observer, CancellationToken cancel)
     {
         model.train();
@@ -184,7 +186,7 @@ public sealed class Trainer
             using (var batchScope = NewDisposeScope())
             {
                 var indices = order.narrow(0, start, count);
-                var (total, terms) = parallel is null ? Step(model, train, indices, options, optimizer) : parallel.Run(train, indices, options, optimizer);
+                var (total, terms) = parallel is null ? Step(model, train, indices, options, optimizer, fused) : parallel.Run(train, indices, options, optimizer, fused);
                 using (no_grad())
                 {
                     lossSum.add_(total.detach().to_type(ScalarType.Float64) * count);
@@ -212,7 +214,7 @@ public sealed class Trainer
 
     // One step on one thread: forward, loss, backpropagation into the parameters' .grad, update.
     static (Tensor Total, IReadOnlyDictionary<string, Tensor> Parts) Step(Autoencoder model, Dataset train, Tensor indices,
-        TrainingOptions options, optim.Optimizer optimizer)
+        TrainingOptions options, optim.Optimizer optimizer, FusedAdam? fused)
     {
         var clean = train.Batch(indices);
         // A fixed corrupted copy paired with the data wins; otherwise the batch is corrupted afresh (§3.5).
@@ -220,7 +222,10 @@ public sealed class Trainer
         optimizer.zero_grad();
         var terms = model.Loss(input, clean, options.Loss);
         terms.Total.backward();
-        optimizer.step();
+        if (fused is null) optimizer.step();
+        else
+            for (int i = 0; i < fused.Parameters.Count; i++)
+                if (fused.Parameters[i].grad is { } gradient) fused.Update(i, [gradient]);
         return (terms.Total, terms.Parts);
     }
 
