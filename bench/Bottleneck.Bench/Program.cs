@@ -17,14 +17,25 @@ using static TorchSharp.torch;
 // and achieved GFLOP/s against this machine's measured matrix-multiply peak. Each model runs in its own child process
 // so its peak memory is its own. Then, unless skipped, two more experiments:
 //   memory under a long run: resident memory after every epoch of --memory-epochs epochs of `deep` (it must not grow);
-//   behaviour under load: `deep`'s training speed with 1 and 2 threads, idle and beside a CPU-bound process.
+//   behaviour under load: `deep`'s training speed with 1 and 2 workers, idle and beside a CPU-bound process.
 //
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- [--models basic,deep,deep-bn,conv,conv-transpose,vae]
 //       [--epochs 2] [--threads 1] [--memory-epochs 20] [--load-test true] [--out bench/results.json]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- serve-load [--requests 100000] [--seconds 60]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- scoring [--out bench/results-scoring.json]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- compare [--models basic,deep,deep-bn,vae,conv] [--out bench/results-parallel.json]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- profile [deep,conv] [steps]
 
+// `compare`: Bottleneck at 1 and 2 workers against PyTorch at 1 and 2 threads, idle and beside a busy process (ParallelComparison.cs).
+if (args.Length > 0 && args[0] == "compare") return ParallelComparison.Run(args[1..]);
 // `serve-load`: the HTTP load test of bottleneck serve (ServeLoadTest.cs), on its own.
+// `profile`: where one training step's time goes, phase by phase and convolution by convolution (StepProfile.cs).
+if (args.Length > 0 && args[0] == "profile")
+{
+    foreach (var preset in (args.Length > 1 ? args[1] : "deep").Split(','))
+        Console.WriteLine(StepProfile.Measure(preset, args.Length > 2 ? int.Parse(args[2]) : 100).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
 if (args.Length > 0 && args[0] == "serve-load") return ServeLoadTest.Run(args[1..]);
 // `scoring`: TorchSharp against ONNX Runtime scoring, side by side (ScoringComparison.cs).
 if (args.Length > 0 && args[0] == "scoring") return ScoringComparison.Run(args[1..]);
@@ -40,6 +51,12 @@ switch (arguments.Child)
         return 0;
     case "speed":
         Console.WriteLine(MeasureSpeed(arguments.Models[0], arguments.Threads).ToJsonString());
+        return 0;
+    case "toolkit-speed":
+        Console.WriteLine(ParallelComparison.MeasureToolkit(arguments.Models[0], arguments.Threads, arguments.Images).ToJsonString());
+        return 0;
+    case "bare-speed":
+        Console.WriteLine(ParallelComparison.MeasureBare(arguments.Models[0], arguments.Images).ToJsonString());
         return 0;
     case "spin":
         // The competing CPU-bound process: one thread that never sleeps, until the benchmark kills it.
@@ -143,15 +160,16 @@ static void WarmUp(ModelSpec spec, Dataset train)
     new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1 });
 }
 
-// Training speed through the toolkit for one epoch of 60,000 images after a 10,000-image warm-up.
+// Training speed through the toolkit for one epoch of 60,000 images after a 10,000-image warm-up, with `threads`
+// workers (--threads: each batch split across that many cores, one libtorch thread each).
 static JsonObject MeasureSpeed(string preset, int threads)
 {
-    set_num_threads(threads);
+    set_num_threads(1);
     using var mnist = DataSource.Load("mnist");
     var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);
     WarmUp(spec, mnist.Train);
     using var model = ModelFactory.Create(spec);
-    var speed = new Trainer().Fit(model, mnist.Train, null, new TrainingOptions { Epochs = 1, Seed = 1 }).SamplesPerSecond;
+    var speed = new Trainer().Fit(model, mnist.Train, null, new TrainingOptions { Epochs = 1, Seed = 1, Workers = threads }).SamplesPerSecond;
     return new JsonObject { ["model"] = preset, ["threads"] = threads, ["samples_per_second"] = Math.Round(speed, 1) };
 }
 
@@ -235,12 +253,12 @@ static JsonObject Measure(string preset, Arguments arguments)
 }
 
 /// <summary>The benchmark's options.</summary>
-sealed record Arguments(string[] Models, int Epochs, int Threads, int MemoryEpochs, bool LoadTest, string? Out, string? Child)
+sealed record Arguments(string[] Models, int Epochs, int Threads, int MemoryEpochs, bool LoadTest, string? Out, string? Child, int Images = 60_000)
 {
     public static Arguments Parse(string[] args)
     {
         string[] models = ["basic", "deep", "deep-bn", "conv", "conv-transpose", "vae"];
-        int epochs = 2, threads = 1, memoryEpochs = 20;
+        int epochs = 2, threads = 1, memoryEpochs = 20, images = 60_000;
         bool loadTest = true;
         string? output = null, child = null;
         for (int i = 0; i < args.Length; i++)
@@ -255,9 +273,10 @@ sealed record Arguments(string[] Models, int Epochs, int Threads, int MemoryEpoc
                 case "--load-test": loadTest = bool.Parse(Next()); break;
                 case "--out": output = Next(); break;
                 case "--child": child = Next(); break;
+                case "--images": images = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]} (expected --models, --epochs, --threads, --memory-epochs, --load-test, --out)");
             }
         }
-        return new Arguments(models, epochs, threads, memoryEpochs, loadTest, output, child);
+        return new Arguments(models, epochs, threads, memoryEpochs, loadTest, output, child, images);
     }
 }
