@@ -11,12 +11,12 @@ namespace Bottleneck.Bench;
 public static class MemoryOverEpochs
 {
     public static (IReadOnlyList<double> ResidentMegabytes, double PeakMegabytes, double SamplesPerSecond) Measure(
-        string preset, Dataset train, int epochs)
+        string preset, Dataset train, int epochs, int workers = 1)
     {
         var spec = Presets.Get(preset).WithInputShape(train.SampleShape);
         using var model = ModelFactory.Create(spec);
         var observer = new EpochMemory();
-        var result = new Trainer().Fit(model, train, null, new TrainingOptions { Epochs = epochs, Seed = 1 }, observer);
+        var result = new Trainer().Fit(model, train, null, new TrainingOptions { Epochs = epochs, Seed = 1, Workers = workers }, observer);
         return (observer.Resident, ResidentMemory.PeakMegabytes(), result.SamplesPerSecond);
     }
 

@@ -47,7 +47,7 @@ switch (arguments.Child)
         Console.WriteLine(Measure(arguments.Models[0], arguments).ToJsonString());
         return 0;
     case "memory":
-        Console.WriteLine(MeasureMemory(arguments.Models[0], arguments.MemoryEpochs).ToJsonString());
+        Console.WriteLine(MeasureMemory(arguments.Models[0], arguments.MemoryEpochs, arguments.Threads).ToJsonString());
         return 0;
     case "speed":
         Console.WriteLine(MeasureSpeed(arguments.Models[0], arguments.Threads).ToJsonString());
@@ -89,7 +89,7 @@ var document = new JsonObject
 };
 if (arguments.MemoryEpochs > 0)
 {
-    var memory = Child(["--child", "memory", "--models", "deep", "--memory-epochs", arguments.MemoryEpochs.ToString()]);
+    var memory = Child(["--child", "memory", "--models", "deep", "--memory-epochs", arguments.MemoryEpochs.ToString(), "--threads", arguments.Threads.ToString()]);
     document["memory"] = memory;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"deep, {arguments.MemoryEpochs} epochs: resident {(double)memory["rss_epoch_2_mb"]!:N0} MB after epoch 2, " +
@@ -132,16 +132,17 @@ static JsonNode Child(string[] childArguments)
     return JsonNode.Parse(output.Trim().Split('\n')[^1])!;
 }
 
-static JsonObject MeasureMemory(string preset, int epochs)
+static JsonObject MeasureMemory(string preset, int epochs, int workers)
 {
     set_num_threads(1);
     using var mnist = DataSource.Load("mnist");
-    var (resident, peak, speed) = MemoryOverEpochs.Measure(preset, mnist.Train, epochs);
+    var (resident, peak, speed) = MemoryOverEpochs.Measure(preset, mnist.Train, epochs, workers);
     double second = resident[Math.Min(1, resident.Count - 1)], last = resident[^1];
     return new JsonObject
     {
         ["model"] = preset,
         ["epochs"] = epochs,
+        ["workers"] = workers,
         ["rss_by_epoch_mb"] = new JsonArray(resident.Select(r => (JsonNode)Math.Round(r, 1)).ToArray()),
         ["rss_epoch_2_mb"] = Math.Round(second, 1),
         ["rss_last_epoch_mb"] = Math.Round(last, 1),

@@ -133,4 +133,18 @@ public class WorkflowTests : IClassFixture<WorkflowTests.TrainedModel>
         Assert.Equal(trained.Metrics["test"]!.ToJsonString(), second["test"]!.ToJsonString());
         Assert.Equal(File.ReadAllBytes(trained.Folder["run/weights.safetensors"]), File.ReadAllBytes(trained.Folder["run2/weights.safetensors"]));
     }
+
+    [Fact]
+    public void Two_runs_with_the_same_seed_and_two_workers_write_identical_weights()
+    {
+        // --threads 2 splits every batch across two workers whose gradients are added in a fixed order.
+        var threads = Math.Min(2, Environment.ProcessorCount).ToString();
+        foreach (var output in new[] { "parallel-a", "parallel-b" })
+        {
+            var run = CliRunner.Run(trained.Folder.Path, "train", "--data", "mnist", "--model", "deep-bn", "--epochs", "2", "--limit", "3000",
+                "--seed", "3", "--threads", threads, "--out", output);
+            Assert.True(run.ExitCode == 0, run.Stderr);
+        }
+        Assert.Equal(File.ReadAllBytes(trained.Folder["parallel-a/weights.safetensors"]), File.ReadAllBytes(trained.Folder["parallel-b/weights.safetensors"]));
+    }
 }
