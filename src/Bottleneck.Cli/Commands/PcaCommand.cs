@@ -28,10 +28,7 @@ public static class PcaCommand
         var limit = SharedOptions.Limit("Fit on the first N training samples only");
         var output = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/pca-<k>)" };
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
         var command = new Command("pca", """
             Fit PCA with k components on the training data (centred on its mean, as sklearn's PCA) and report the test
             reconstruction MSE (mean per pixel), PSNR and the explained variance. Writes OUT/model.json and
@@ -42,10 +39,10 @@ public static class PcaCommand
             Examples:
               bottleneck pca --data mnist --components 32 --out runs/pca-32
               bottleneck encode --model runs/pca-32 --data mnist --out pca-codes.npy
-            """) { data, components, method, limit, output, json, threads, fashion, header, label };
-        command.SetAction(CommandRunner.Guard("pca", parsed =>
+            """) { data, components, method, limit, output, json };
+        reading.AddTo(command);
+        CommandAction.Set(command, "pca", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var k = parsed.GetValue(components);
             if (k < 1) throw new BadInputException($"--components: expected a positive number of components, got {k}");
             var how = ParseMethod(parsed.GetValue(method)!);
@@ -54,8 +51,8 @@ public static class PcaCommand
             OutputPath.CheckFolder(outDir);
             var clock = Stopwatch.StartNew();
             PcaRun run = how == PcaMethod.Covariance && dataName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
-                ? StreamCsv(dataName, k, parsed.GetValue(limit), SharedOptions.DataOptions(parsed, fashion, header, label))
-                : InMemory(dataName, k, how, parsed.GetValue(limit), SharedOptions.DataOptions(parsed, fashion, header, label));
+                ? StreamCsv(dataName, k, parsed.GetValue(limit), reading.Read(parsed))
+                : InMemory(dataName, k, how, parsed.GetValue(limit), reading.Read(parsed));
             double fitSeconds = clock.Elapsed.TotalSeconds;
             using var loaded = run.Loaded;
             using var pca = run.Pca;
@@ -132,7 +129,7 @@ public static class PcaCommand
             AnsiConsole.Write(table);
             Console.WriteLine($"wrote the PCA and {string.Join(", ", figures)} to {outDir}");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

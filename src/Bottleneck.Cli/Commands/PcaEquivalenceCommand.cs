@@ -30,10 +30,7 @@ public static class PcaEquivalenceCommand
         var output = new Option<string>("--out", "-o") { Description = "Output folder for equivalence.json and the plots", DefaultValueFactory = _ => Path.Combine("runs", "pca-equivalence") };
         var seed = SharedOptions.Seed();
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
         var command = new Command("pca-equivalence", """
             The chapter's §5.3 theorem, measured: a single-layer autoencoder d → k → d with a linear encoder and decoder,
             MSE loss and mean-centred data should learn the subspace of PCA's top k components and reach PCA's error.
@@ -45,10 +42,10 @@ public static class PcaEquivalenceCommand
 
             Example:
               bottleneck pca-equivalence --data mnist --components 32 --epochs 30
-            """) { data, components, epochs, batchSize, lr, variants, limit, output, seed, json, threads, fashion, header, label };
-        command.SetAction(CommandRunner.Guard("pca-equivalence", parsed =>
+            """) { data, components, epochs, batchSize, lr, variants, limit, output, seed, json };
+        reading.AddTo(command);
+        CommandAction.Set(command, "pca-equivalence", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             int k = parsed.GetValue(components);
             if (k < 1) throw new BadInputException($"--components: expected a positive number of components, got {k}");
             var chosen = parsed.GetValue(variants)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -65,7 +62,7 @@ public static class PcaEquivalenceCommand
             var outDir = parsed.GetValue(output)!;
             OutputPath.CheckFolder(outDir);
 
-            using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
+            using var loaded = DataSource.Load(parsed.GetRequiredValue(data), reading.Read(parsed));
             var train = PcaCommand.Limited(loaded.Train, parsed.GetValue(limit));
             var test = loaded.Test;
             TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
@@ -125,7 +122,7 @@ public static class PcaEquivalenceCommand
             AnsiConsole.Write(table);
             Console.WriteLine($"PCA-{k}: training MSE {F(pca.TrainingMse, "F6")} per pixel (the optimum of the linear autoencoder's objective). Wrote {outDir}/equivalence.json, overlap.png, mse-ratio.png.");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

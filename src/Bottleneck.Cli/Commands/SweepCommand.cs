@@ -28,11 +28,8 @@ public static class SweepCommand
         var limit = SharedOptions.Limit("Train on the first N training samples only");
         var output = new Option<string>("--out", "-o") { Description = "Output folder: k8/, k16/, ... (one model each), sweep.csv, sweep.json, elbow.png", DefaultValueFactory = _ => Path.Combine("runs", "sweep") };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
         var command = new Command("sweep", """
             The chapter's bottleneck sweep (§7.1, §8.5): train one model per code size k, alike in everything else, and
             measure each on the test set (BCE and MSE per pixel, PSNR) beside the exact compression ratio d/k; draw the
@@ -41,10 +38,10 @@ public static class SweepCommand
             Examples:
               bottleneck sweep --data mnist --bottleneck 8,16,32,64,128,256 --out runs/sweep
               bottleneck sweep --data mnist --epochs 5 --limit 20000     # a quick look
-            """) { data, sizes, model, epochs, batchSize, lr, loss, patience, noEarlyStopping, limit, output, seed, threads, json, fashion, header, label };
-        command.SetAction(CommandRunner.Guard("sweep", parsed =>
+            """) { data, sizes, model, epochs, batchSize, lr, loss, patience, noEarlyStopping, limit, output, seed, json };
+        reading.AddTo(command);
+        CommandAction.Set(command, "sweep", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var codeSizes = BottleneckSweep.ParseSizes(parsed.GetValue(sizes)!);
             var spec = ModelSource.Spec(parsed.GetValue(model)!);
             var outDirectory = parsed.GetValue(output)!;
@@ -57,7 +54,7 @@ public static class SweepCommand
             }.ToOptions();
             var request = new SweepRequest
             {
-                Data = parsed.GetRequiredValue(data), DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
+                Data = parsed.GetRequiredValue(data), DataOptions = reading.Read(parsed),
                 Spec = spec, CodeSizes = codeSizes, Training = training, Limit = parsed.GetValue(limit), OutputDirectory = outDirectory,
             };
             var rows = Interruptible.Run(cancel => BottleneckSweep.Run(request,
@@ -74,7 +71,7 @@ public static class SweepCommand
             if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
             else Print(rows, elbowBce, elbowMse, d, outDirectory);
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

@@ -54,8 +54,11 @@ internal sealed class KnnBaseline : IDisposable
         return new KnnBaseline(reference, k);
     }
 
-    /// <summary>Distance to the k-th nearest reference sample, for every sample of <paramref name="data"/>.</summary>
-    public double[] Scores(Dataset data, FeatureScaler? scaler, int batchSize = 256)
+    /// <summary>
+    /// Distance to the k-th nearest reference sample, for every sample of <paramref name="data"/>; <paramref name="done"/>
+    /// hears how many samples are scored after each batch.
+    /// </summary>
+    public double[] Scores(Dataset data, FeatureScaler? scaler, int batchSize = 256, Action<int>? done = null)
     {
         var scores = new double[data.Count];
         for (int start = 0; start < data.Count; start += batchSize)
@@ -68,6 +71,7 @@ internal sealed class KnnBaseline : IDisposable
             var squared = (x.square().sum([1], keepdim: true) + referenceNorms.unsqueeze(0) - 2 * x.matmul(reference.t())).clamp_min(0);
             var kth = squared.topk(K, dim: 1, largest: false, sorted: true).values.select(1, K - 1);
             kth.sqrt().to_type(ScalarType.Float64).contiguous().data<double>().ToArray().CopyTo(scores, start);
+            done?.Invoke(start + n);
         }
         return scores;
     }
