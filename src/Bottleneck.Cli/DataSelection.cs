@@ -38,6 +38,15 @@ public sealed class DataSelection
         reading.AddTo(command);
     }
 
+    /// <summary>The first <paramref name="limit"/> samples of <paramref name="data"/> (a --limit), or all of them when null.</summary>
+    /// <exception cref="BadInputException">The limit is below 1.</exception>
+    public static Dataset First(Dataset data, int? limit)
+    {
+        if (limit is not int n) return data;
+        if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");
+        return n < data.Count ? data.Slice(0, n) : data;
+    }
+
     /// <summary>Loads the dataset and returns the chosen split (first --limit samples); the caller disposes <paramref name="loaded"/>.</summary>
     public Dataset Load(ParseResult parsed, out LoadedData loaded)
     {
@@ -45,12 +54,7 @@ public sealed class DataSelection
         try
         {
             var chosen = loaded.Part(parsed.GetValue(split)!, SharedOptions.IsGiven(parsed, split));
-            if (limit is not null && parsed.GetValue(limit) is int n)
-            {
-                if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");
-                if (n < chosen.Count) chosen = chosen.Slice(0, n);
-            }
-            return chosen;
+            return limit is null ? chosen : First(chosen, parsed.GetValue(limit));
         }
         catch
         {

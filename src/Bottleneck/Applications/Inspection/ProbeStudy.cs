@@ -1,10 +1,12 @@
-using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Export;
 using Bottleneck.Training;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Applications.Inspection;
+
+// Inside the namespace, so that `Pca` names the analysis type, not the namespace Bottleneck.Applications.Pca.
+using Bottleneck.Analysis;
 
 /// <summary>How a probe is run: how many labels the classifiers see, which ones, and the classifiers' settings.</summary>
 public sealed record ProbeSettings
