@@ -57,9 +57,11 @@ public static class SweepCommand
                 Data = parsed.GetRequiredValue(data), DataOptions = reading.Read(parsed),
                 Spec = spec, CodeSizes = codeSizes, Training = training, Limit = parsed.GetValue(limit), OutputDirectory = outDirectory,
             };
-            var rows = Interruptible.Run(cancel => BottleneckSweep.Run(request,
-                onRow: r => Console.Error.WriteLine($"k = {r.CodeSize}: test BCE {r.Bce.ToString("F5", CultureInfo.InvariantCulture)}, MSE {r.Mse.ToString("F5", CultureInfo.InvariantCulture)}, {r.EpochsRun} epochs, {r.TrainSeconds:F0} s"),
-                observer: k => new EpochLog(k), cancel: cancel));
+            // One stage per code size (its batches, over all its epochs); epoch and result lines are logged beside it.
+            var rows = ConsoleProgress.Run(progress => Interruptible.Run(cancel => BottleneckSweep.Run(request,
+                onRow: r => ConsoleProgress.Log($"k = {r.CodeSize}: test BCE {r.Bce.ToString("F5", CultureInfo.InvariantCulture)}, MSE {r.Mse.ToString("F5", CultureInfo.InvariantCulture)}, {r.EpochsRun} epochs, {r.TrainSeconds:F0} s"),
+                observer: k => new EpochLog(k, $"training k = {k} (model {Array.IndexOf(codeSizes, k) + 1} of {codeSizes.Length}; batches)", progress),
+                cancel: cancel)));
             long d = (long)Math.Round(rows[0].Ratio * rows[0].CodeSize);
             var elbowBce = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Bce)).ToList());
             var elbowMse = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Mse)).ToList());
@@ -106,14 +108,25 @@ public static class SweepCommand
         Console.WriteLine($"wrote sweep.csv, sweep.json, elbow.png and one model folder per code size to {Path.GetFullPath(outDirectory)}");
     }
 
-    /// <summary>One line per finished epoch on stderr, prefixed with the code size being trained.</summary>
-    sealed class EpochLog(int codeSize) : ITrainingObserver
+    /// <summary>
+    /// One model's training as a progress stage counted in batches over all its epochs (a smooth bar and ETA), and one
+    /// line per finished epoch, prefixed with the code size being trained.
+    /// </summary>
+    sealed class EpochLog(int codeSize, string stage, IProgress<StageProgress> progress) : ITrainingObserver
     {
         int epochs;
-        public void EpochStarted(int epoch, int epochs, int batches) => this.epochs = epochs;
-        public void BatchCompleted(int epoch, int batch, int batches, double? runningLoss) { }
+
+        public void EpochStarted(int epoch, int epochs, int batches)
+        {
+            this.epochs = epochs;
+            StageProgress.Advance(progress, stage, (long)(epoch - 1) * batches, (long)epochs * batches);
+        }
+
+        public void BatchCompleted(int epoch, int batch, int batches, double? runningLoss) =>
+            StageProgress.Advance(progress, stage, (long)(epoch - 1) * batches + batch, (long)epochs * batches);
+
         public void EpochCompleted(EpochRecord record, IReadOnlyList<string> events) =>
-            Console.Error.WriteLine($"k = {codeSize}: epoch {record.Epoch}/{epochs}  loss {record.Loss.ToString("F5", CultureInfo.InvariantCulture)}" +
-                                    (record.ValLoss is double v ? $"  val_loss {v.ToString("F5", CultureInfo.InvariantCulture)}" : ""));
+            ConsoleProgress.Log($"k = {codeSize}: epoch {record.Epoch}/{epochs}  loss {record.Loss.ToString("F5", CultureInfo.InvariantCulture)}" +
+                                (record.ValLoss is double v ? $"  val_loss {v.ToString("F5", CultureInfo.InvariantCulture)}" : ""));
     }
 }
