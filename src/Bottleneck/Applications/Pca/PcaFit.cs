@@ -65,16 +65,17 @@ public static class PcaFitting
     public static PcaFit Fit(string data, DataOptions options, int components, PcaMethod method, int? limit = null, IProgress<StageProgress>? progress = null)
     {
         if (limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {limit}");
-        var fit = Streams(data, method)
+        return Streams(data, method)
             ? StreamCsv(data, new CsvReadOptions { HasHeader = options.CsvHeader, LabelColumn = options.LabelColumn }, components, limit, progress)
             : InMemory(DataSource.Load(data, options), components, method, limit, progress);
-        // Constant data has no direction of variance: no component, ratio or plot means anything.
-        if (!(fit.Pca.TotalVariance > 0))
-        {
-            fit.Dispose();
-            throw new BadInputException($"{fit.Name}: every value is the same in all {fit.Pca.Samples:N0} samples (total variance {fit.Pca.TotalVariance:G3}): PCA has no variance to explain");
-        }
-        return fit;
+    }
+
+    // Constant data has no direction of variance: no component, ratio or plot means anything, so it is refused.
+    static PcaFit WithVariance(PcaFit fit)
+    {
+        if (fit.Pca.TotalVariance > 0) return fit;
+        fit.Dispose();
+        throw new BadInputException($"{fit.Name}: every value is the same in all {fit.Pca.Samples:N0} samples (total variance {fit.Pca.TotalVariance:G3}): PCA has no variance to explain");
     }
 
     /// <summary>
@@ -98,8 +99,8 @@ public static class PcaFitting
             var (evaluation, on) = loaded.Test is null ? (train, "train") : (loaded.Test, "test");
             StageProgress.Start(progress, Measuring, evaluation.Count);
             double mse = pca.Mse(evaluation, done: d => StageProgress.Advance(progress, Measuring, d, evaluation.Count));
-            return new PcaFit(loaded.Name, pca, loaded, evaluation, on, mse, evaluation.Count, evaluation.Range(),
-                train.IsBytes ? "x / 255" : "none", seconds);
+            return WithVariance(new PcaFit(loaded.Name, pca, loaded, evaluation, on, mse, evaluation.Count, evaluation.Range(),
+                train.IsBytes ? "x / 255" : "none", seconds));
         }
         catch
         {
@@ -117,7 +118,7 @@ public static class PcaFitting
         if (limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {limit}");
         var clock = Stopwatch.StartNew();
         var fit = CsvPca.Fit(path, options, components, limit, progress: progress);
-        return new PcaFit(Path.GetFileName(path), fit.Pca, null, null, "train", fit.Pca.TrainingMse, fit.Pca.Samples,
-            (fit.Minimum, fit.Maximum), "none", clock.Elapsed.TotalSeconds);
+        return WithVariance(new PcaFit(Path.GetFileName(path), fit.Pca, null, null, "train", fit.Pca.TrainingMse, fit.Pca.Samples,
+            (fit.Minimum, fit.Maximum), "none", clock.Elapsed.TotalSeconds));
     }
 }
