@@ -46,8 +46,9 @@ public static class PcaCommand
             var dataName = parsed.GetRequiredValue(data);
             var outDir = parsed.GetValue(output) ?? Path.Combine("runs", $"pca-{k}");
             OutputPath.CheckFolder(outDir);
+            using var held = PcaRunFolder.LockIfExists(outDir);
             using var fit = ConsoleProgress.Run(progress => PcaFitting.Fit(dataName, reading.Read(parsed), k, how, parsed.GetValue(limit), progress));
-            var metrics = PcaRunFolder.Write(outDir, fit);
+            var metrics = PcaRunFolder.Write(outDir, fit, held);
             var pca = fit.Pca;
             if (parsed.GetValue(json))
             {

@@ -80,6 +80,7 @@ public static class AnomalyEvaluation
     {
         options ??= new BaselineOptions();
         detector.CheckWidth(data.SampleSize, data.Name);
+        if (normal is not null) KnnBaseline.Check(normal.Fit.Count, options.KnnK, options.KnnReference);   // before any stage starts
         var notes = new List<string>();
         const string scoring = "scoring with the autoencoder";
         StageProgress.Start(progress, scoring, data.Count);

@@ -36,9 +36,7 @@ internal sealed class KnnBaseline : IDisposable
     /// </summary>
     public static KnnBaseline Fit(Dataset data, FeatureScaler? scaler, int k = DefaultK, int? maxReference = null, long seed = 42)
     {
-        if (k < 1) throw new BadInputException($"--knn-k: expected at least 1 neighbour, got {k}");
-        int m = Math.Min(maxReference ?? data.Count, data.Count);
-        if (m < k) throw new BadInputException($"k-NN baseline: {m} reference samples, fewer than k = {k}");
+        int m = Check(data.Count, k, maxReference);
         using var scope = NewDisposeScope();
         Tensor rows;
         if (m == data.Count) rows = arange(data.Count, ScalarType.Int64);
@@ -52,6 +50,19 @@ internal sealed class KnnBaseline : IDisposable
         var reference = x.contiguous();
         reference.MoveToOuterDisposeScope();
         return new KnnBaseline(reference, k);
+    }
+
+    /// <summary>
+    /// The number of reference samples a baseline of <paramref name="k"/> neighbours keeps from <paramref name="available"/>
+    /// normal samples (at most <paramref name="maxReference"/>); refuses a k that cannot work, so that callers can check
+    /// before any other work.
+    /// </summary>
+    public static int Check(int available, int k, int? maxReference)
+    {
+        if (k < 1) throw new BadInputException($"--knn-k: expected at least 1 neighbour, got {k}");
+        int m = Math.Min(maxReference ?? available, available);
+        if (m < k) throw new BadInputException($"k-NN baseline: {m} reference samples, fewer than k = {k}");
+        return m;
     }
 
     /// <summary>

@@ -96,7 +96,7 @@ public static class PcaFitting
                 : Pca.FitCovariance(train, components, done: d => StageProgress.Advance(progress, Fitting, d, train.Count));
             StageProgress.Advance(progress, Fitting, train.Count, train.Count);
             double seconds = clock.Elapsed.TotalSeconds;
-            var (evaluation, on) = loaded.Test is null ? (train, "train") : (loaded.Test, "test");
+            var (evaluation, on) = loaded.TestOrTrain(train);
             StageProgress.Start(progress, Measuring, evaluation.Count);
             double mse = pca.Mse(evaluation, done: d => StageProgress.Advance(progress, Measuring, d, evaluation.Count));
             return WithVariance(new PcaFit(loaded.Name, pca, loaded, evaluation, on, mse, evaluation.Count, evaluation.Range(),

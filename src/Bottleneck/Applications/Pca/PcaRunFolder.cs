@@ -17,16 +17,23 @@ public static class PcaRunFolder
     public const string MetricsFile = "metrics.json";
 
     /// <summary>
-    /// Writes <paramref name="fit"/> into <paramref name="directory"/>, holding the folder's lock meanwhile (another run
-    /// writing the same folder is refused, not interleaved), and returns metrics.json's content.
+    /// Locks <paramref name="directory"/> now when it exists, so that a folder another run is writing is refused before
+    /// any work; null when it does not exist yet (nothing is created before there is something to write).
     /// </summary>
-    public static JsonObject Write(string directory, PcaFit fit)
+    public static OutputLock? LockIfExists(string directory) => Directory.Exists(directory) ? OutputLock.Acquire(directory) : null;
+
+    /// <summary>
+    /// Writes <paramref name="fit"/> into <paramref name="directory"/>, holding the folder's lock meanwhile (another run
+    /// writing the same folder is refused, not interleaved; <paramref name="held"/> is the lock when the caller took it
+    /// already), and returns metrics.json's content.
+    /// </summary>
+    public static JsonObject Write(string directory, PcaFit fit, OutputLock? held = null)
     {
         var pca = fit.Pca;
         int k = pca.ComponentCount;
         var metrics = Metrics(fit);
         Directory.CreateDirectory(directory);
-        using var held = OutputLock.Acquire(directory);
+        using var own = held is null ? OutputLock.Acquire(directory) : null;
         PcaFolder.Save(pca, directory, new Dictionary<string, JsonNode?>
         {
             ["data"] = new JsonObject
