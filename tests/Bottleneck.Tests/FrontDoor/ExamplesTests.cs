@@ -77,9 +77,9 @@ public class ExamplesTests
             noisyMse += Mse(ImageFile.Read(Path.Combine(noisy, $"digit-{i:D2}.png"), 1).Values, truth[i]) / truth.Length;
             denoisedMse += Mse(ImageFile.Read(Path.Combine(output, $"digit-{i:D2}.png"), 1).Values, truth[i]) / truth.Length;
         }
-        // σ = 0.3 noise costs about 0.05 per pixel; conv-denoise trained on 900 digits for 30 epochs cut it to 0.025.
+        // σ = 0.3 noise costs about 0.05 per pixel; conv-denoise trained on 900 digits for 30 epochs cut it to 0.008.
         Assert.InRange(noisyMse, 0.03, 0.08);
-        Assert.True(denoisedMse < 0.6 * noisyMse, $"denoised MSE {denoisedMse:F4} against noisy {noisyMse:F4}");
+        Assert.True(denoisedMse < 0.35 * noisyMse, $"denoised MSE {denoisedMse:F4} against noisy {noisyMse:F4}");
     }
 
     // Writes sample i of data as a grey PNG, with clipped Gaussian noise of σ = 0.3 when random is given; returns the
