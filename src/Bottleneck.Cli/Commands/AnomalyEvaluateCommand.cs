@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.IO;
 using Spectre.Console;

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using Bottleneck.IO;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Compression;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 

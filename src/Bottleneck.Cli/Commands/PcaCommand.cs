@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
 using Bottleneck.Applications.Pca;
-using Bottleneck.Export;
 using Bottleneck.IO;
 using Spectre.Console;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Bottleneck.Analysis;
 using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Bottleneck.IO;

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Bottleneck.Analysis;
 using Bottleneck.Applications.Inspection;
 using Bottleneck.Data;
-using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Applications.Anomaly;
 

@@ -1,4 +1,3 @@
-using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Data;
 
 namespace Bottleneck.Applications.Anomaly;

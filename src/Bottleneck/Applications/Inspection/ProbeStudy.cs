@@ -1,12 +1,9 @@
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Applications.Inspection;
-
-// Inside the namespace, so that `Pca` names the analysis type, not the namespace Bottleneck.Applications.Pca.
-using Bottleneck.Analysis;
 
 /// <summary>How a probe is run: how many labels the classifiers see, which ones, and the classifiers' settings.</summary>
 public sealed record ProbeSettings
@@ -80,7 +77,7 @@ public static class ProbeStudy
         if (target.Train.SampleSize != source.Train.SampleSize)
             throw new BadInputException($"--transfer-data: {target.Name} has samples of {target.Train.SampleSize} values, but {source.Name} has {source.Train.SampleSize}");
         int k = settings.Components ?? (encoder is null ? ProbeSettings.DefaultComponents : checked((int)encoder.CodeShape.Aggregate(1L, (a, b) => a * b)));
-        Pca.CheckComponents(k, source.Train.Count, source.Train.SampleSize);
+        Pca.Pca.CheckComponents(k, source.Train.Count, source.Train.SampleSize);
         var labelled = FeatureProbe.LabelledIndices(target.Train, settings.Labels, settings.Selection);
         var trainLabels = FeatureProbe.Labels(target.Train, labelled);
         var testLabels = FeatureProbe.Labels(targetTest);
@@ -97,11 +94,11 @@ public static class ProbeStudy
             rows.Add(FeatureProbe.Run(name, fittedOn, trainX, trainLabels, testX, testLabels, classes, settings.Neighbours, settings.C));
         }
         Probe("raw pixels", "", FeatureProbe.Pixels);
-        using (var pca = Pca.FitCovariance(source.Train, k))
+        using (var pca = Pca.Pca.FitCovariance(source.Train, k))
             Probe($"PCA-{k}", source.Name, (d, i) => FeatureProbe.PcaCodes(pca, d, i));
         if (transfer is not null)
         {
-            using var inDomain = Pca.FitCovariance(target.Train, k);
+            using var inDomain = Pca.Pca.FitCovariance(target.Train, k);
             Probe($"PCA-{k}", target.Name, (d, i) => FeatureProbe.PcaCodes(inDomain, d, i));
         }
         if (trained is not null)

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Applications.Inspection;
 

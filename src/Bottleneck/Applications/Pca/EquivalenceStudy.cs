@@ -1,11 +1,9 @@
 using Bottleneck.Data;
 using Bottleneck.Objectives;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Pca;
-
-// Inside the namespace, so that `Pca` names the analysis type, not this namespace.
-using Bottleneck.Analysis;
 
 /// <summary>
 /// The outcome of the §5.3 experiment: PCA with k components on the training data, and each variant's trajectory and

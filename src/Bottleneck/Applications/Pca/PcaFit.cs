@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Objectives;
-using Bottleneck.Training;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Applications.Pca;
-
-// Inside the namespace, so that `Pca` names the analysis type, not this namespace.
-using Bottleneck.Analysis;
 
 /// <summary>
 /// A PCA fitted for `bottleneck pca`, with what its report needs: where it was measured (the test part when the data

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.IO;
-using Bottleneck.Render;
+using Bottleneck.Data;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Applications.Pca;
 
