@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
+using Bottleneck.Kernels;
 using Bottleneck.Models;
 using Bottleneck.Training;
 using static TorchSharp.torch;

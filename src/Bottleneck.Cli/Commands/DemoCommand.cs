@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 
@@ -35,10 +35,9 @@ public static class DemoCommand
             Example:
               bottleneck demo                 # about two minutes on two cores
               bottleneck demo --epochs 5      # a quick look
-            """) { epochs, outDir, seed, threads, json };
-        command.SetAction(CommandRunner.Guard("demo", parsed =>
+            """) { epochs, outDir, seed, json };
+        CommandAction.Set(command, "demo", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var output = parsed.GetValue(outDir)!;
             OutputPath.CheckFolder(output);
             // Validation is the last 10% of the training set (the chapter's template, §7.3), not the test set
@@ -80,7 +79,7 @@ public static class DemoCommand
             if (!parsed.GetValue(json))
                 AnsiConsole.MarkupLine($"Codes for the 10,000 test digits: [bold]{Markup.Escape(Path.Combine(output, "test-codes.npy"))}[/] ({codes.Count} × {codes.SampleLength}); report: [bold]{Markup.Escape(Path.Combine(output, "report.md"))}[/]");
             return CommandRunner.Success;
-        }));
+        }, threads);
         return command;
     }
 

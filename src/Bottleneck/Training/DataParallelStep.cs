@@ -1,6 +1,7 @@
 using Bottleneck.Data;
 using Bottleneck.DataParallel;
 using Bottleneck.Models;
+using Bottleneck.Models.Vq;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -2,6 +2,7 @@ using Bottleneck.Data;
 using Bottleneck.DataParallel;
 using Bottleneck.Kernels;
 using Bottleneck.Models;
+using Bottleneck.Models.Vae;
 using Bottleneck.Objectives;
 using Bottleneck.Training;
 using TorchSharp;

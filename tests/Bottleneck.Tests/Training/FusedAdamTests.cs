@@ -1,3 +1,4 @@
+using Bottleneck.Kernels;
 using Bottleneck.Models;
 using Bottleneck.Training;
 using TorchSharp;
