@@ -13,7 +13,8 @@ namespace Bottleneck.Bench;
 /// Where one training step's time goes, on one thread, measured in the thread's CPU time (robust on a busy machine):
 /// the batch (index_select, scale), the forward pass and loss, the backward pass, the optimiser step, and for
 /// comparison the same model's matrix products alone (each Dense layer's forward, input-gradient and weight-gradient
-/// GEMM at the batch's shapes) and the per-layer time of every convolution, forward and backward.
+/// GEMM at the batch's shapes) and, for models with convolutions, every layer's time forward and backward (GFLOP/s
+/// for the convolutions). The steps run twice: with TorchSharp's Adam.step and with the fused update the trainer uses.
 /// </summary>
 public static class StepProfile
 {
@@ -66,7 +67,7 @@ public static class StepProfile
             if (fusedUpdate)
             {
                 result["dense_gemms_ms"] = Math.Round(1e3 * DenseGemms(model, batch, 20), 3);
-                result["convolutions"] = Convolutions(model, mnist.Train, batch, 5);
+                result["layers"] = Layers(model, mnist.Train, batch, 5);
             }
         }
         return result;
@@ -93,7 +94,7 @@ public static class StepProfile
 
     // Every layer of the model (as Layers() walks it), forward and backward on its own at the batch's shapes, per step.
     // A layer's input needs a gradient except the first layer's (the data): training computes none there either.
-    static JsonArray Convolutions(Autoencoder model, Dataset data, int batch, int repeats)
+    static JsonArray Layers(Autoencoder model, Dataset data, int batch, int repeats)
     {
         var rows = new JsonArray();
         if (!model.modules().OfType<Bottleneck.Kernels.CheckedConvolution>().Any()) return rows;
