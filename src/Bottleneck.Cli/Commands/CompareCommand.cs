@@ -2,11 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
-using Bottleneck.Export;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Bottleneck.Analysis;
 using Bottleneck.Applications.Restoration;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Evaluation;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Spectre.Console;
 

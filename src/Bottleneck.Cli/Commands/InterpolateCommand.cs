@@ -1,11 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Bottleneck.Analysis;
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
-using Bottleneck.Export;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;

@@ -5,6 +5,7 @@ using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Spectre.Console;
 using static TorchSharp.torch;

@@ -4,7 +4,8 @@ using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Cli.Commands;

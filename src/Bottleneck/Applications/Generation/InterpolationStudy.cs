@@ -1,8 +1,7 @@
 using System.Globalization;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Models.Vae;
+using Bottleneck.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Inspection;

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Models.Dense;
+using Bottleneck.Reporting;
+using PcaFit = Bottleneck.Applications.Pca.Pca;
 
 namespace Bottleneck.Applications.Pca;
 
@@ -34,12 +36,12 @@ public sealed record PcaComparison(string Data, string EvaluatedOn, int Samples,
     /// (<paramref name="evaluatedOn"/> names the split: "test" or "train"). Both datasets are as the model was trained on them.
     /// </summary>
     public static PcaComparison Run(Autoencoder model, string dataName, Dataset train, Dataset test, string evaluatedOn,
-        Analysis.Pca? fitted = null, IProgress<StageProgress>? progress = null)
+        PcaFit? fitted = null, IProgress<StageProgress>? progress = null)
     {
         int k = checked((int)model.CodeShape.Aggregate(1L, (a, b) => a * b));
-        if (fitted is null) Analysis.Pca.CheckComponents(k, train.Count, train.SampleSize);
+        if (fitted is null) PcaFit.CheckComponents(k, train.Count, train.SampleSize);
         if (fitted is null) StageProgress.Start(progress, FitStage, train.Count);
-        using var pca = fitted ?? Analysis.Pca.FitCovariance(train, k);
+        using var pca = fitted ?? PcaFit.FitCovariance(train, k);
         if (fitted is null) StageProgress.Advance(progress, FitStage, train.Count, train.Count);
         if (pca.Dimension != test.SampleSize)
             throw new BadInputException($"--pca: the PCA takes samples of {pca.Dimension} values, but {test.Name} has {test.SampleSize}");

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Applications.Restoration;
 
@@ -109,11 +109,11 @@ public sealed class RestorationFolder
         }
         else
         {
-            var restoredImages = Analysis.Restoration.ToImages(restored, layout);
+            var restoredImages = Restoration.ToImages(restored, layout);
             for (int i = 0; i < Restored.Count; i++) ImageFile.WritePng(Restored[i], restoredImages[i]);
             if (Corrupted.Count > 0)
             {
-                var corruptedImages = Analysis.Restoration.ToImages(result.Input, layout);
+                var corruptedImages = Restoration.ToImages(result.Input, layout);
                 for (int i = 0; i < Corrupted.Count; i++) ImageFile.WritePng(Corrupted[i], corruptedImages[i]);
             }
         }

@@ -1,4 +1,4 @@
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
 using Bottleneck.Models;
 
@@ -39,6 +39,6 @@ public static class RestorationImages
             if (width != layout.Width || height != layout.Height)
                 throw new BadInputException($"{file}: the image is {width}×{height} pixels, but the model '{modelName}' takes {layout.Width}×{layout.Height} {colours} images");
         }
-        return Analysis.Restoration.FromImages("images", files.Select(f => ImageFile.Read(f, layout.Channels)).ToList(), layout);
+        return Restoration.FromImages("images", files.Select(f => ImageFile.Read(f, layout.Channels)).ToList(), layout);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 
 namespace Bottleneck.Applications.Restoration;
 

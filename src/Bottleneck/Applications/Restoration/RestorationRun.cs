@@ -1,4 +1,4 @@
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
 using Bottleneck.Models;
 
@@ -48,7 +48,7 @@ public static class RestorationRun
                 input = corruption.CorruptedCopy(source, seed);
                 StageProgress.Advance(progress, CorruptingStage, source.Count, source.Count);
             }
-            restored = Analysis.Restoration.Restore(model, input, progress: progress);
+            restored = Restoration.Restore(model, input, progress: progress);
             var clean = corruption is null ? null : source;
             return new RestorationResult(clean, input, restored, RestorationReport.Measure(clean, input, restored, layout, progress), corruption);
         }

@@ -1,4 +1,4 @@
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -6,7 +6,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Bottleneck.Tests.Applications.Generation;
+namespace Bottleneck.Tests.Applications;
 
 /// <summary>
 /// The interpolation study as the library runs it: the cross-fade row against (1 − t)·x₀ + t·x₁ in float64, the model

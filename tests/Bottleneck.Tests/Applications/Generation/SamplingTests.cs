@@ -1,4 +1,4 @@
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -6,7 +6,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Bottleneck.Tests.Applications.Generation;
+namespace Bottleneck.Tests.Applications;
 
 /// <summary>Where `sample` draws its codes from, what the judging classifier reports, and the report's keys.</summary>
 public class SamplingTests

@@ -3,7 +3,7 @@ using Bottleneck.Applications.Inspection;
 using Bottleneck.Training;
 using Xunit;
 
-namespace Bottleneck.Tests.Applications.Inspection;
+namespace Bottleneck.Tests.Applications;
 
 /// <summary>The learning-rate sweep's folder, its report's keys, and when it warns that the suggestion may mislead.</summary>
 public class LearningRateSweepTests

@@ -2,9 +2,9 @@ using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Xunit;
 using static TorchSharp.torch;
-using PcaFit = Bottleneck.Analysis.Pca;
+using PcaFit = Bottleneck.Applications.Pca.Pca;
 
-namespace Bottleneck.Tests.Applications.Pca;
+namespace Bottleneck.Tests.Applications;
 
 /// <summary>PCA beside an autoencoder at the same code size, against numpy on a hand-made 10 × 4 matrix.</summary>
 public class PcaComparisonTests

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Applications.Restoration;
 using Bottleneck.Data;
 using Bottleneck.Models;
@@ -7,7 +7,7 @@ using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Bottleneck.Tests.Applications.Restoration;
+namespace Bottleneck.Tests.Applications;
 
 /// <summary>The restoration folder: its file names, the clashes it refuses before writing, and metrics.json as earlier versions wrote it.</summary>
 public class RestorationFolderTests

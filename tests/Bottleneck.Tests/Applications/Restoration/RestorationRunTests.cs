@@ -1,14 +1,14 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Applications.Restoration;
 using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Tests.Analysis;
+using Bottleneck.Tests.Evaluation;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Bottleneck.Tests.Applications.Restoration;
+namespace Bottleneck.Tests.Applications;
 
 /// <summary>
 /// A restoration as the library runs it: corrupt, restore, measure (against float64 sums and the SSIM oracle), the
@@ -64,7 +64,7 @@ public class RestorationRunTests
         Assert.Equal(10 * Math.Log10(1 / Mse(x, restored)) - 10 * Math.Log10(1 / Mse(x, noisy)), report.GainDb!.Value, 9);
 
         // Three stages, each counted in images, ending at its total.
-        Assert.Equal([RestorationRun.CorruptingStage, Bottleneck.Analysis.Restoration.RestoringStage, RestorationReport.MeasuringStage], stages.Names);
+        Assert.Equal([RestorationRun.CorruptingStage, Bottleneck.Applications.Restoration.Restoration.RestoringStage, RestorationReport.MeasuringStage], stages.Names);
         foreach (var name in stages.Names)
         {
             var reports = stages.Reports.Where(r => r.Stage == name).ToArray();
