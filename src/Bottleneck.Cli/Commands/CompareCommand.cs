@@ -43,11 +43,11 @@ public static class CompareCommand
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var ae = trained.Model;
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
-            var evaluatedOn = loaded.Test is null ? "train" : "test";
-            TrainingJob.CheckData(loaded.Test ?? loaded.Train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            var (evaluation, evaluatedOn) = loaded.TestOrTrain();
+            TrainingJob.CheckData(evaluation, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             // PCA and the autoencoder both see the data as the autoencoder was trained on it (the folder's scaler).
             using var trainData = trained.Prepare(loaded.Train);
-            using var testData = loaded.Test is null ? null : trained.Prepare(loaded.Test);
+            using var testData = loaded.Test is null ? null : trained.Prepare(evaluation);
             var test = testData ?? trainData;
             var fitted = parsed.GetValue(pcaFolder) is { } folder ? PcaFolder.Load(folder) : null;
             using var result = ConsoleProgress.Run(progress => PcaComparison.Run(ae, loaded.Name, trainData, test, evaluatedOn, fitted, progress));

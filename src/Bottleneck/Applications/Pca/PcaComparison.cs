@@ -4,7 +4,7 @@ using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Models.Dense;
 using Bottleneck.Reporting;
-using PcaFit = Bottleneck.Applications.Pca.Pca;
+using PrincipalComponents = Bottleneck.Applications.Pca.Pca;
 
 namespace Bottleneck.Applications.Pca;
 
@@ -36,12 +36,12 @@ public sealed record PcaComparison(string Data, string EvaluatedOn, int Samples,
     /// (<paramref name="evaluatedOn"/> names the split: "test" or "train"). Both datasets are as the model was trained on them.
     /// </summary>
     public static PcaComparison Run(Autoencoder model, string dataName, Dataset train, Dataset test, string evaluatedOn,
-        PcaFit? fitted = null, IProgress<StageProgress>? progress = null)
+        PrincipalComponents? fitted = null, IProgress<StageProgress>? progress = null)
     {
         int k = checked((int)model.CodeShape.Aggregate(1L, (a, b) => a * b));
-        if (fitted is null) PcaFit.CheckComponents(k, train.Count, train.SampleSize);
+        if (fitted is null) PrincipalComponents.CheckComponents(k, train.Count, train.SampleSize);
         if (fitted is null) StageProgress.Start(progress, FitStage, train.Count);
-        using var pca = fitted ?? PcaFit.FitCovariance(train, k);
+        using var pca = fitted ?? PrincipalComponents.FitCovariance(train, k);
         if (fitted is null) StageProgress.Advance(progress, FitStage, train.Count, train.Count);
         if (pca.Dimension != test.SampleSize)
             throw new BadInputException($"--pca: the PCA takes samples of {pca.Dimension} values, but {test.Name} has {test.SampleSize}");

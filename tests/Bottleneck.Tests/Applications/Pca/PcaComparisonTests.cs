@@ -2,7 +2,7 @@ using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Xunit;
 using static TorchSharp.torch;
-using PcaFit = Bottleneck.Applications.Pca.Pca;
+using PrincipalComponents = Bottleneck.Applications.Pca.Pca;
 
 namespace Bottleneck.Tests.Applications;
 
@@ -32,7 +32,7 @@ public class PcaComparisonTests
         const double mse = 0.03279097384140711, mae = 0.16517220926874315, psnr = 14.842456852620451, bce = 0.6163356854680853;
         using var train = Train();
         using var test = Test();
-        using var svd = PcaFit.FitSvd(train, 2);
+        using var svd = PrincipalComponents.FitSvd(train, 2);
         using var model = svd.ToAutoencoder("pca-as-model");
         using var result = PcaComparison.Run(model, "hand-made", train, test, "test");
 
@@ -55,7 +55,7 @@ public class PcaComparisonTests
     public void Bce_is_left_out_for_data_outside_zero_to_one_and_the_report_keeps_its_keys()
     {
         using var train = Train();   // it reaches 1.05
-        using var svd = PcaFit.FitSvd(train, 2);
+        using var svd = PrincipalComponents.FitSvd(train, 2);
         using var model = svd.ToAutoencoder();
         var stages = new List<StageProgress>();
         using var result = PcaComparison.Run(model, "hand-made", train, train, "train", progress: new Progress(stages));
@@ -74,9 +74,9 @@ public class PcaComparisonTests
     {
         using var train = Train();
         using var wide = new Dataset("wide", rand(6, 5).DetachFromDisposeScope());
-        using var own = PcaFit.FitSvd(train, 2);
+        using var own = PrincipalComponents.FitSvd(train, 2);
         using var model = own.ToAutoencoder();
-        var error = Assert.Throws<BadInputException>(() => PcaComparison.Run(model, "hand-made", train, train, "train", PcaFit.FitSvd(wide, 2)));
+        var error = Assert.Throws<BadInputException>(() => PcaComparison.Run(model, "hand-made", train, train, "train", PrincipalComponents.FitSvd(wide, 2)));
         Assert.Equal("--pca: the PCA takes samples of 5 values, but train has 4", error.Message);
     }
 
