@@ -145,6 +145,24 @@ public class ReportTests
         Assert.Contains("\"verdict\": \"corrected\"", ReportJson.Write(Document([Result("first", 0.5, 2)])), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DemoPageJudgesTheDemosOwnRun()
+    {
+        using var model = Bottleneck.Models.ModelFactory.Create(Bottleneck.Models.Presets.Get("deep").WithInputShape([784]));
+        var history = new Bottleneck.Training.TrainingHistory();
+        for (int e = 1; e <= 5; e++) history.Add(new Bottleneck.Training.EpochRecord(e, 0.1, 0.1, 1e-3, 1));
+        var training = new Bottleneck.Training.TrainingResult(history, Bottleneck.Training.StopReason.Completed, 5, false, 5, 1000);
+        var test = new ReconstructionMetrics(0.0932, 0.01038, 0.03, 19.84, 10_000, []);
+        var run = new Bottleneck.Training.TrainingJobResult(model, training, test, new System.Text.Json.Nodes.JsonObject());
+        var page = ChapterReport.DemoPage(run, seed: 7, maxEpochs: 5, "reconstructions.png");
+        var claim = Assert.Single(page.Claims);
+        Assert.Equal(("loss-scale", Verdict.Corrected, "reconstructions.png"), (claim.Id, claim.Verdict, claim.Figure));
+        Assert.Equal((5, 7L, true), (claim.Settings.Epochs!.Value, claim.Settings.Seeds[0], claim.Reduced));   // 5 of the full budget's 20 epochs
+        Assert.Equal(0.01038, claim.Measured[0].Value);
+        Assert.Equal(ReportBudget.Quick, page.Budget);
+        Assert.Equal(ReportBudget.Full, ChapterReport.DemoPage(run, 7, 50, "reconstructions.png").Budget);
+    }
+
     static ClaimContext Context(TempFolder folder, ReportBudget budget) => new()
     {
         Settings = new ParameterCountsClaim().Settings(budget), FigurePath = folder["figure.png"], WorkFolder = folder.Path,

@@ -47,6 +47,7 @@ public sealed class PcaEquivalenceClaim : ReportClaim
         int epochs = settings.Epochs.Value;
         var result = PcaEquivalence.Run(EquivalenceVariant.Get("linear"), pca, span, data.Train, data.Test, centredTrain, centredTest, options,
             e => context.Stage($"training the linear autoencoder, {epochs} epochs", e.Epoch, epochs), context.Cancel);
+        context.Cancel.ThrowIfCancellationRequested();   // a run cut short must not be stored as finished
         var epochsRun = result.Epochs.Select(e => (double)e.Epoch).ToArray();
         OverlapPlot.SavePng(context.FigurePath, "Linear autoencoder against PCA-32, per epoch",
             [("decoder W_d", epochsRun, result.Epochs.Select(e => e.DecoderOverlap).ToArray()),
