@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Models;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Spectre.Console;
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
+using Bottleneck.Applications.Compression;
 using Bottleneck.IO;
-using Bottleneck.Analysis.Compression;
-using Bottleneck.Export;
-using Bottleneck.Models;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
-using Bottleneck.Render;
+using Bottleneck.Evaluation;
+using Bottleneck.IO;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Bottleneck.IO;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Compression;
 using Bottleneck.Data;
-using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.IO;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using Bottleneck.Analysis;
 using Bottleneck.Applications.Report;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 

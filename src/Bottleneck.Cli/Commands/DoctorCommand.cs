@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Bottleneck.Applications.Inspection;
 using Bottleneck.Kernels;
 
 namespace Bottleneck.Cli.Commands;

@@ -1,9 +1,8 @@
 using System.CommandLine;
-using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
-using Bottleneck.Training;
+using Bottleneck.Evaluation;
+using Bottleneck.IO;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Cli.Commands;
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.IO;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
-using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.IO;
+using Bottleneck.Models.Vae;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Cli.Commands;

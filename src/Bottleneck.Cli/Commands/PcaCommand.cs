@@ -3,11 +3,11 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -153,7 +153,7 @@ public static class PcaCommand
     {
         var loaded = DataSource.Load(dataName, options);
         var train = Limited(loaded.Train, limit);
-        Training.TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+        Reporting.TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
         Pca.CheckComponents(k, train.Count, train.SampleSize);
         var pca = Pca.Fit(train, k, how);
         var evaluation = loaded.Test ?? train;

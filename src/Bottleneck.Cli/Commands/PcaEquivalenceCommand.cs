@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Inspection;
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
-using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Spectre.Console;
 using static TorchSharp.torch;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 

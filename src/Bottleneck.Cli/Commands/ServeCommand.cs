@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Bottleneck.Cli.Serving;
-using Bottleneck.Export;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Cli.Commands;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Compression;
+using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Spectre.Console;
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
-using Bottleneck.IO;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;

@@ -1,4 +1,4 @@
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Applications.Report;
 using Bottleneck.Applications.Report.Claims;
 using Bottleneck.Tests.Cli;
@@ -153,7 +153,7 @@ public class ReportTests
         for (int e = 1; e <= 5; e++) history.Add(new Bottleneck.Training.EpochRecord(e, 0.1, 0.1, 1e-3, 1));
         var training = new Bottleneck.Training.TrainingResult(history, Bottleneck.Training.StopReason.Completed, 5, false, 5, 1000);
         var test = new ReconstructionMetrics(0.0932, 0.01038, 0.03, 19.84, 10_000, []);
-        var run = new Bottleneck.Training.TrainingJobResult(model, training, test, new System.Text.Json.Nodes.JsonObject());
+        var run = new Bottleneck.Reporting.TrainingJobResult(model, training, test, new System.Text.Json.Nodes.JsonObject());
         var page = ChapterReport.DemoPage(run, seed: 7, maxEpochs: 5, "reconstructions.png");
         var claim = Assert.Single(page.Claims);
         Assert.Equal(("loss-scale", Verdict.Corrected, "reconstructions.png"), (claim.Id, claim.Verdict, claim.Figure));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Bottleneck.Applications.Report.Claims;
 using Bottleneck.IO;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Report;

@@ -1,5 +1,5 @@
 using Bottleneck.IO;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using ScottPlot;
 
 namespace Bottleneck.Applications.Report;

@@ -1,4 +1,4 @@
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Training;

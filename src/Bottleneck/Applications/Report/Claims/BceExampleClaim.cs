@@ -1,5 +1,5 @@
 using Bottleneck.Objectives;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Applications.Report.Claims;

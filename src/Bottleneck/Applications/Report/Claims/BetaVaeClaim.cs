@@ -1,4 +1,4 @@
-using Bottleneck.Analysis;
+using Bottleneck.Models.Vae;
 using Bottleneck.Data;
 using Bottleneck.Models;
 

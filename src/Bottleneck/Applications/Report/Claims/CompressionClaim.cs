@@ -1,7 +1,7 @@
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Compression;
 using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Applications.Report.Claims;
 

@@ -1,6 +1,7 @@
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Pca;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Report.Claims;
@@ -38,7 +39,7 @@ public sealed class PcaEquivalenceClaim : ReportClaim
         var settings = context.Settings;
         using var data = DataSource.Load("mnist");
         context.Stage("fitting PCA-32");
-        using var pca = Pca.FitCovariance(data.Train, Components);
+        using var pca = Pca.Pca.FitCovariance(data.Train, Components);
         using var span = PcaEquivalence.DataSpan(data.Train, pca);
         using var mean = pca.Mean;
         using var centredTrain = PcaEquivalence.Centred(data.Train, mean);

@@ -1,4 +1,5 @@
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Inspection;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using TorchSharp;
@@ -54,7 +55,7 @@ public sealed class ProbeClaim : ReportClaim
         }
         var raw = Probe("raw pixels", FeatureProbe.Pixels);
         ProbeRow pcaRow;
-        using (var pca = Pca.FitCovariance(data.Train, 32)) pcaRow = Probe("PCA-32", (d, i) => FeatureProbe.PcaCodes(pca, d, i));
+        using (var pca = Pca.Pca.FitCovariance(data.Train, 32)) pcaRow = Probe("PCA-32", (d, i) => FeatureProbe.PcaCodes(pca, d, i));
         var ae = Probe("deep encoder", (d, i) => FeatureProbe.EncoderCodes(model, d, i));
         ProbeRow[] rows = [raw, pcaRow, ae];
         ClaimCharts.GroupedBars(context.FigurePath, "Accuracy with 1,000 labels, 10,000 test digits", "accuracy (%)",

@@ -1,7 +1,7 @@
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Applications.Report.Claims;
 
