@@ -51,6 +51,30 @@ public class ReportTests
     }
 
     [Fact]
+    public void CommandShowsProgressWritesThePageAndReadsTheCacheTheSecondTime()
+    {
+        using var folder = new TempFolder();
+        var first = CliRunner.Run(folder.Path, "report", "--only", "parameter-counts,bce-example", "--out", "out");
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        // Progress in a log: claims done of total, and each claim's stage.
+        Assert.Contains("[1/2] parameter-counts: counting parameters", first.Stderr);
+        Assert.Contains("[2/2] bce-example: computing BCE", first.Stderr);
+        Assert.Contains("[2/2] bce-example: done: corrected", first.Stderr);
+        Assert.Contains("corrected", first.Stdout);
+        Assert.True(File.Exists(folder["out/report.html"]) && File.Exists(folder["out/report.json"]));
+        Assert.Equal(2, Directory.GetFiles(folder["out/cache"], "*.json").Length);
+        Assert.Equal(2, Directory.GetFiles(folder["out/cache"], "*.png").Length);
+        Assert.Empty(folder.TemporaryFiles());
+
+        var second = CliRunner.Run(folder.Path, "report", "--only", "parameter-counts,bce-example", "--out", "out");
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Contains("[1/2] parameter-counts: read from the cache", second.Stderr);
+        Assert.DoesNotContain("counting parameters", second.Stderr);
+        Assert.Equal(ReportJson.Read(File.ReadAllText(folder["out/report.json"])).Claims.Select(c => c.Measured[0].Value),
+                     [784.0 * 32 + 32 + 32 * 784 + 784, -(0.5 * Math.Log(0.6) + 0.5 * Math.Log(0.4))]);
+    }
+
+    [Fact]
     public void SpreadOverSeedsIsTheSampleStandardDeviation()
     {
         // numpy: np.mean([0.887, 0.954, 0.921]) = 0.9206666…, np.std([…], ddof=1) = 0.033501243…
