@@ -34,6 +34,18 @@ public class ReportPageTests
     }
 
     [ChromiumFact]
+    public async Task CommittedQuickReportReadsRight()
+    {
+        // The example the README links to: every claim, every figure, every number as its report.json says.
+        var html = RepositoryFile.Find("docs/report/quick/report.html");
+        var json = File.ReadAllText(RepositoryFile.Find("docs/report/quick/report.json"));
+        var problems = await BrowserPageCheck.Problems(html, json);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Equal(ClaimRegistry.All.Select(c => c.Id), ReportJson.Read(json).Claims.Select(c => c.Id));
+        Assert.True(new FileInfo(html).Length < 3_000_000, "the committed page should stay a few MB at most");
+    }
+
+    [ChromiumFact]
     public async Task CheckerReportsEachFault()
     {
         using var folder = new TempFolder();
