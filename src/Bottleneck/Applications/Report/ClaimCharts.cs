@@ -20,7 +20,9 @@ public static class ClaimCharts
     public sealed record BarSeries(string Name, double[] Values, double[]? Errors = null);
 
     /// <summary>Draws one group of bars per category, one bar per series, and writes the PNG atomically.</summary>
-    public static void GroupedBars(string path, string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<BarSeries> series)
+    /// <param name="yRange">The value axis's limits, for values whose differences matter more than their distance from 0 (AUCs); null starts at 0.</param>
+    public static void GroupedBars(string path, string title, string yLabel, IReadOnlyList<string> categories, IReadOnlyList<BarSeries> series,
+        (double Min, double Max)? yRange = null)
     {
         if (series.Any(s => s.Values.Length != categories.Count || s.Errors is { } e && e.Length != categories.Count))
             throw new ArgumentException("every series needs one value (and error) per category", nameof(series));
@@ -36,18 +38,28 @@ public static class ClaimCharts
                 {
                     Position = c + (s - (series.Count - 1) / 2.0) * width,
                     Value = series[s].Values[c],
-                    Error = series[s].Errors?[c] ?? 0,
+                    ValueBase = yRange?.Min ?? 0,
                     Size = width * 0.92,
                     FillColor = colour,
                     LineWidth = 0,
                 });
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].Name, FillColor = colour });
+            if (series.Count > 1) plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].Name, FillColor = colour });
         }
         plot.Add.Bars(bars);
+        // Error bars drawn on their own, in black, so that they show on any bar colour.
+        for (int s = 0; s < series.Count; s++)
+            if (series[s].Errors is { } errors)
+            {
+                var positions = Enumerable.Range(0, categories.Count).Select(c => c + (s - (series.Count - 1) / 2.0) * width).ToArray();
+                var whiskers = plot.Add.ErrorBar(positions, series[s].Values, errors);
+                whiskers.Color = Colors.Black;
+                whiskers.LineWidth = 2;
+            }
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, categories.Count).Select(i => (double)i).ToArray(), categories.ToArray());
-        plot.Axes.Margins(bottom: 0);
+        if (yRange is var (min, max)) plot.Axes.SetLimitsY(min, max);
+        else plot.Axes.Margins(bottom: 0);
         plot.Legend.Alignment = Alignment.UpperLeft;
-        plot.ShowLegend();
+        if (series.Count > 1) plot.ShowLegend();
         PlotFigure.Save(plot, path, Width, Height);
     }
 }

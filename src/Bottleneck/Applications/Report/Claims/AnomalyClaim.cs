@@ -80,7 +80,8 @@ public sealed class AnomalyClaim : ReportClaim
             : Verdict.Corrected;
         ClaimCharts.GroupedBars(context.FigurePath, $"Sensor table: ROC AUC over {settings.Seeds.Count} seeds", "ROC AUC",
             names.Select(Short).ToList(),
-            [new("mean ± sd", means.Select(m => m.Value).ToArray(), means.Select(m => m.StandardDeviation ?? 0).ToArray())]);
+            [new("mean ± sd", means.Select(m => m.Value).ToArray(), means.Select(m => m.StandardDeviation ?? 0).ToArray())],
+            yRange: (Math.Max(0, Math.Floor(10 * means.Min(m => m.Value - (m.StandardDeviation ?? 0)) - 0.5) / 10), 1));
         var best = baselines.MaxBy(b => b.Value)!;
         string finding = verdict switch
         {
@@ -89,7 +90,7 @@ public sealed class AnomalyClaim : ReportClaim
             _ => $"The autoencoder (AUC {ae.Value:F3} ± {ae.StandardDeviation ?? 0:F3}) detects the anomalies but is level with {best.Name[9..]} ({best.Value:F3}) within two standard deviations: it does not excel over a simple baseline.",
         };
         return new ClaimOutcome(means, verdict, finding,
-            $"ROC AUC of each method on the 2,000 test rows, mean over {settings.Seeds.Count} seeds with ± 1 standard deviation (PCA and 5-NN do not depend on the seed).");
+            $"ROC AUC of each method on the 2,000 test rows, mean over {settings.Seeds.Count} seeds with ± 1 standard deviation as whiskers (PCA and 5-NN do not depend on the seed); the axis starts above 0.");
     }
 
     static string Short(string name) => name.StartsWith("PCA", StringComparison.Ordinal) ? "PCA" : name.StartsWith("k-NN", StringComparison.Ordinal) ? "k-NN" : name;

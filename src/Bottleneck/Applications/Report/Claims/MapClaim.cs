@@ -47,7 +47,7 @@ public sealed class MapClaim : ReportClaim
         var pixels = LatentMap.OfPixels(pca, test);
         using (var points = pixels.Points()) pixelSeparation = MapSeparation.Measure(points, labels);
         LatentScatterPlot.SavePng(context.FigurePath, $"MNIST test digits in 2-D: viz2d ({settings.Epochs} epochs) and PCA of the pixels",
-            [new MapPanel(code, codeSeparation), new MapPanel(pixels, pixelSeparation)], labels, test.ClassNames, panelWidth: 480, panelHeight: 440);
+            [new MapPanel(code, codeSeparation), new MapPanel(pixels, pixelSeparation)], labels, test.ClassNames, panelWidth: 640, panelHeight: 560);
         double gain = 100 * (codeSeparation.KnnAccuracy - pixelSeparation.KnnAccuracy);
         bool agrees = gain >= 10;
         return new ClaimOutcome(
