@@ -29,7 +29,7 @@ public static class Verdicts
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
 
-    /// <summary>The verdict as an identifier for report.json and CSS classes ("not-reproducible-at-budget").</summary>
+    /// <summary>The verdict as an identifier for CSS classes and data attributes, as report.json spells it ("not-reproducible-at-budget").</summary>
     public static string Key(this Verdict verdict) => verdict switch
     {
         Verdict.Confirmed => "confirmed",
@@ -38,11 +38,6 @@ public static class Verdicts
         Verdict.NotReproducibleAtBudget => "not-reproducible-at-budget",
         _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, null),
     };
-
-    /// <summary>Reads a verdict back from its <see cref="Key"/>.</summary>
-    public static Verdict FromKey(string key) =>
-        Enum.GetValues<Verdict>().FirstOrDefault(v => v.Key() == key, (Verdict)(-1)) is var v && Enum.IsDefined(v)
-            ? v : throw new FormatException($"unknown verdict '{key}'");
 
     /// <summary>
     /// A claim whose measurement disagrees with it is refuted only when the budget was the full one; at a reduced budget
