@@ -17,7 +17,6 @@ public static class ReportCommand
         var budget = new Option<string>("--budget") { Description = "quick (minutes, fewer epochs and seeds), standard (within an hour) or full (the README's settings)", DefaultValueFactory = _ => "quick" };
         var outDir = new Option<string>("--out", "-o") { Description = "Output folder: report.html, report.json and cache/", DefaultValueFactory = _ => "report" };
         var only = new Option<string?>("--only") { Description = "Measure only these claims (ids separated by commas): " + string.Join(", ", ClaimRegistry.All.Select(c => c.Id)) };
-        var threads = SharedOptions.Threads();
         var command = new Command("report", """
             The chapter's checkable claims, measured: parameter counts, the BCE example, sparsity, the loss scale, the
             linear-AE ≡ PCA experiment, the 2-D map, the 1,000-label probe, anomaly detection against PCA and k-NN,
@@ -29,10 +28,9 @@ public static class ReportCommand
               bottleneck report --budget quick                      # a few minutes on two cores
               bottleneck report --budget full --out report-full     # the README's settings
               bottleneck report --only parameter-counts,bce-example
-            """) { budget, outDir, only, threads };
-        command.SetAction(CommandRunner.Guard("report", parsed =>
+            """) { budget, outDir, only };
+        CommandAction.Set(command, "report", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var chosenBudget = ReportBudgets.Parse(parsed.GetValue(budget)!);
             var claims = ClaimRegistry.Select(parsed.GetValue(only));
             var output = parsed.GetValue(outDir)!;
@@ -48,7 +46,7 @@ public static class ReportCommand
                 return CommandRunner.Interrupted;
             }
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 
