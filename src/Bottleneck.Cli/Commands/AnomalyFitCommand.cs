@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Bottleneck.IO;
 using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Models;
@@ -92,11 +91,7 @@ public static class AnomalyFitCommand
             foreach (var note in result.Notes) Console.Error.WriteLine(note);
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(new JsonObject
-                {
-                    ["anomaly"] = settings.ToJson(),
-                    ["metrics"] = result.Training.Metrics.DeepClone(),
-                }.ToJsonString());
+                Console.WriteLine(FiniteJson.Serialize(result.ToJson(), "--json"));
                 return CommandRunner.Success;
             }
             string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);

@@ -66,7 +66,7 @@ public static class DemoCommand
 
             var codes = Codes.Encode(result.Model, data.Test!);
             NpyFile.Write(Path.Combine(output, "test-codes.npy"), codes);
-            var errors = result.Test!.PerSampleMse.Select(e => (double)e).ToArray();
+            var errors = result.Evaluation!.PerSampleMse.Select(e => (double)e).ToArray();
             HistogramPlot.SavePng(Path.Combine(output, "error-histogram.png"), "Per-image reconstruction error, MNIST test set",
                 "MSE per image (mean over 784 pixels)", [("test images", errors)]);
             var report = RunReport.Markdown("The chapter's complete MNIST example (§10.5), measured", result.Metrics,
@@ -83,9 +83,9 @@ public static class DemoCommand
         return command;
     }
 
-    static List<string> ChapterNotes(TrainingJobResult result)
+    static List<string> ChapterNotes(SessionResult result)
     {
-        var test = result.Test!;
+        var test = result.Evaluation!;
         string F(double x) => x.ToString("F4", CultureInfo.InvariantCulture);
         return
         [

@@ -153,7 +153,7 @@ public static class PcaCommand
     {
         var loaded = DataSource.Load(dataName, options);
         var train = Limited(loaded.Train, limit);
-        Training.TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+        Training.DataFit.CheckValues(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
         Pca.CheckComponents(k, train.Count, train.SampleSize);
         var pca = Pca.Fit(train, k, how);
         var evaluation = loaded.Test ?? train;

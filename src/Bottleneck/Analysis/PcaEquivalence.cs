@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bottleneck.Data;
+using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Training;
 using TorchSharp;
@@ -93,16 +94,16 @@ public static class PcaEquivalence
             Loss = new ReconstructionLoss(variant.SigmoidBce ? LossKind.Bce : LossKind.Mse),
             EarlyStopping = null,
             ReduceLr = null,
-            OnEpochEnd = (record, _) =>
-            {
-                var (decoder, encoder, onSupport) = Subspaces(model, pcaBasis, dataSpan);
-                var measured = new EquivalenceEpoch(record.Epoch, record.Loss, decoder.Overlap, encoder.Overlap, onSupport.Overlap,
-                    ReconstructionMetrics.Evaluate(model, fitData).Mse);
-                epochs.Add(measured);
-                progress?.Invoke(measured);
-            },
         };
-        new Trainer().Fit(model, fitData, null, trainOptions, cancel: cancel);
+        var measuring = new EpochMeasure(record =>
+        {
+            var (decoder, encoder, onSupport) = Subspaces(model, pcaBasis, dataSpan);
+            var measured = new EquivalenceEpoch(record.Epoch, record.Loss, decoder.Overlap, encoder.Overlap, onSupport.Overlap,
+                ReconstructionMetrics.Evaluate(model, fitData).Mse);
+            epochs.Add(measured);
+            progress?.Invoke(measured);
+        });
+        new Trainer().Fit(model, fitData, null, trainOptions, cancel: cancel, callbacks: [measuring]);
         var seconds = clock.Elapsed.TotalSeconds;
 
         var (finalDecoder, finalEncoder, finalOnSupport) = Subspaces(model, pcaBasis, dataSpan);
@@ -164,5 +165,11 @@ public static class PcaEquivalence
             }
         }
         return new Dataset(data.Name + " (centred)", storage, data.Labels, data.ClassNames);
+    }
+
+    /// <summary>Measures the model after each completed epoch.</summary>
+    sealed class EpochMeasure(Action<EpochRecord> measure) : ITrainingCallback
+    {
+        public void EpochEnded(Autoencoder model, IReadOnlyList<EpochRecord> epochs, optim.Optimizer optimizer) => measure(epochs[^1]);
     }
 }

@@ -81,8 +81,12 @@ public sealed class AnomalyModel : IDisposable
                 {
                     var (train, validation) = fit.SplitLast(training.ValidationSplit);
                     using (train) using (validation)
-                        new Trainer().Fit(model, train, validation, training.ToTraining(new ReconstructionLoss(LossKind.Mse)),
-                            progress is null ? null : new FitObserver(progress), cancel);
+                    using (var session = new TrainingSession
+                    {
+                        Spec = spec, StartFrom = model, Train = train, Validation = validation, DataName = nameof(normalRows),
+                        Options = training.ToTraining(new ReconstructionLoss(LossKind.Mse)), Evaluate = false,
+                    })
+                        session.Run(observer: progress is null ? null : new FitObserver(progress), cancel: cancel);
                     // §8.4 steps 2-3: errors of held-out normal rows, threshold at their percentile.
                     var errors = AnomalyDetector.ScoresOf(model, null, holdout);
                     double threshold = AnomalyThreshold.From(options.Percentile, null).Apply(errors);

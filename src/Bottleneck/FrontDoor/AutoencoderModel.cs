@@ -71,8 +71,15 @@ public sealed class AutoencoderModel : IDisposable
             var (train, validation) = data.SplitLast(options.ValidationSplit);
             using (train) using (validation)
             {
-                var result = IsolatedTorchState.Run(options.Threads, () => new Trainer().Fit(trained.Model, train, validation, options.ToTraining(loss),
-                    progress is null ? null : new FitObserver(progress), cancel));
+                var result = IsolatedTorchState.Run(options.Threads, () =>
+                {
+                    using var session = new TrainingSession
+                    {
+                        Spec = trained.Model.Spec, StartFrom = trained.Model, Train = train, Validation = validation, DataName = nameof(rows),
+                        Options = options.ToTraining(loss), Evaluate = false,
+                    };
+                    return session.Run(observer: progress is null ? null : new FitObserver(progress), cancel: cancel).Training;
+                });
                 trained = new TrainedModel(trained.Model, trained.Scaler, TrainingRange.Of(data), trained.Scaling, trained.Directory);
                 var best = result.History.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch);
                 return new FitReport(result.EpochsRun, result.BestEpoch, best?.ValLoss, result.StopReason.ToString().ToLowerInvariant(), result.SamplesPerSecond);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Bottleneck.Training;
 
 namespace Bottleneck.Render;
 
@@ -10,29 +11,29 @@ namespace Bottleneck.Render;
 /// </summary>
 public static class RunReport
 {
-    /// <summary>The report for <paramref name="metrics"/> (a metrics.json object); <paramref name="figures"/> maps file names to captions.</summary>
-    public static string Markdown(string title, JsonObject metrics, IReadOnlyList<(string File, string Caption)> figures, IReadOnlyList<string> chapterNotes)
+    /// <summary>The report for <paramref name="metrics"/> (a run's metrics.json); <paramref name="figures"/> maps file names to captions.</summary>
+    public static string Markdown(string title, RunMetrics metrics, IReadOnlyList<(string File, string Caption)> figures, IReadOnlyList<string> chapterNotes)
     {
-        string F(JsonNode? n, string format) => n is null ? "n/a" : ((double)n).ToString(format, CultureInfo.InvariantCulture);
+        string F(double? v, string format) => v is double x ? x.ToString(format, CultureInfo.InvariantCulture) : "n/a";
         var text = new StringBuilder();
         text.Append("# ").Append(title).Append("\n\n");
-        text.Append($"Model `{metrics["model"]}` on `{metrics["data"]}`, loss `{metrics["loss"]}`, seed {metrics["seed"]}: ")
-            .Append($"{(long)metrics["params"]!:N0} parameters ({(long)metrics["trainable_params"]!:N0} trainable).\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Model `{metrics.Model}` on `{metrics.Data}`, loss `{metrics.Loss}`, seed {metrics.Seed}: ")
+            .Append(CultureInfo.InvariantCulture, $"{metrics.Params:N0} parameters ({metrics.TrainableParams:N0} trainable).\n\n");
         text.Append("| figure | value |\n|---|---|\n");
-        text.Append($"| epochs run | {metrics["epochs_run"]} (best {metrics["best_epoch"]}, stopped: {metrics["stop_reason"]}) |\n");
-        text.Append($"| final training loss | {F(metrics["final_loss"], "F5")} |\n");
-        text.Append($"| final validation loss | {F(metrics["final_val_loss"], "F5")} |\n");
-        var on = (string?)metrics["evaluated_on"];
-        if (on is not null && metrics[on] is JsonObject m)
+        var stopped = JsonNamingPolicy.SnakeCaseLower.ConvertName(metrics.StopReason.ToString());
+        text.Append(CultureInfo.InvariantCulture, $"| epochs run | {metrics.EpochsRun} (best {metrics.BestEpoch}, stopped: {stopped}) |\n");
+        text.Append($"| final training loss | {F(metrics.FinalLoss, "F5")} |\n");
+        text.Append($"| final validation loss | {F(metrics.FinalValLoss, "F5")} |\n");
+        if (metrics.EvaluatedOn is { } on && metrics.Evaluation is { } m)
         {
-            text.Append($"| {on} BCE, mean per pixel (nats) | {F(m["bce"], "F5")} |\n");
-            text.Append($"| {on} MSE, mean per pixel | {F(m["mse"], "F5")} |\n");
-            text.Append($"| {on} MAE, mean per pixel | {F(m["mae"], "F5")} |\n");
-            text.Append($"| {on} PSNR | {F(m["psnr"], "F2")} dB |\n");
-            text.Append($"| {on} samples | {m["samples"]} |\n");
+            text.Append($"| {on} BCE, mean per pixel (nats) | {F(m.Bce, "F5")} |\n");
+            text.Append($"| {on} MSE, mean per pixel | {F(m.Mse, "F5")} |\n");
+            text.Append($"| {on} MAE, mean per pixel | {F(m.Mae, "F5")} |\n");
+            text.Append($"| {on} PSNR | {F(m.Psnr, "F2")} dB |\n");
+            text.Append(CultureInfo.InvariantCulture, $"| {on} samples | {m.Samples} |\n");
         }
-        text.Append($"| mean code activation | {F(metrics["mean_activation"], "F4")} |\n");
-        text.Append($"| training time | {F(metrics["train_seconds"], "F1")} s ({F(metrics["samples_per_second"], "N0")} samples/s) |\n\n");
+        text.Append($"| mean code activation | {F(metrics.MeanActivation, "F4")} |\n");
+        text.Append($"| training time | {F(metrics.TrainSeconds, "F1")} s ({F(metrics.SamplesPerSecond, "N0")} samples/s) |\n\n");
         if (chapterNotes.Count > 0)
         {
             text.Append("## Against the chapter\n\n");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
@@ -38,22 +38,62 @@ public sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, i
     public void SaveCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
 
     /// <summary>A summary for metrics.json: each stage's pair, loss, epochs and final losses.</summary>
-    public JsonObject ToJson() => new()
+    public PretrainingSummary Summary() => new()
     {
-        ["method"] = "layerwise",
-        ["epochs_per_stage"] = EpochsPerStage,
-        ["interrupted"] = Interrupted,
-        ["val_loss_before_fine_tuning"] = StackedValLoss,
-        ["stages"] = new JsonArray(Stages.Select(s => (JsonNode)new JsonObject
+        EpochsPerStage = EpochsPerStage,
+        Interrupted = Interrupted,
+        ValLossBeforeFineTuning = StackedValLoss,
+        Stages = Stages.Select(s => new PretrainingStageSummary
         {
-            ["stage"] = s.Stage,
-            ["layers"] = s.Layers,
-            ["loss"] = s.Loss,
-            ["epochs_run"] = s.Training.EpochsRun,
-            ["final_loss"] = s.Training.History.Epochs.LastOrDefault()?.Loss,
-            ["final_val_loss"] = s.Training.History.Epochs.LastOrDefault()?.ValLoss,
-        }).ToArray()),
+            Stage = s.Stage,
+            Layers = s.Layers,
+            Loss = s.Loss,
+            EpochsRun = s.Training.EpochsRun,
+            FinalLoss = s.Training.History.Epochs.LastOrDefault()?.Loss,
+            FinalValLoss = s.Training.History.Epochs.LastOrDefault()?.ValLoss,
+        }).ToArray(),
     };
+}
+
+/// <summary>metrics.json's "pretraining" object: what layer-wise pretraining did, stage by stage.</summary>
+public sealed record PretrainingSummary
+{
+    /// <summary>Always "layerwise".</summary>
+    public string Method { get; init; } = "layerwise";
+
+    /// <summary>Epochs each pair was trained for.</summary>
+    public required int EpochsPerStage { get; init; }
+
+    /// <summary>True when Ctrl-C stopped pretraining before its last stage finished.</summary>
+    public required bool Interrupted { get; init; }
+
+    /// <summary>The deep model's validation loss with the pretrained pairs stacked, before fine-tuning; null without validation data.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? ValLossBeforeFineTuning { get; init; }
+
+    /// <summary>Each stage in turn.</summary>
+    public required IReadOnlyList<PretrainingStageSummary> Stages { get; init; }
+}
+
+/// <summary>One stage of <see cref="PretrainingSummary"/>: the pair, its loss, its epochs and final losses.</summary>
+public sealed record PretrainingStageSummary
+{
+    /// <summary>1 for the pair next to the data.</summary>
+    public required int Stage { get; init; }
+
+    /// <summary>The pair's widths, "784-128-784".</summary>
+    public required string Layers { get; init; }
+
+    /// <summary>The loss the pair was trained with.</summary>
+    public required string Loss { get; init; }
+
+    /// <summary>Epochs run.</summary>
+    public required int EpochsRun { get; init; }
+
+    /// <summary>The last epoch's training loss.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? FinalLoss { get; init; }
+
+    /// <summary>The last epoch's validation loss; null without validation data.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? FinalValLoss { get; init; }
 }
 
 /// <summary>
@@ -143,8 +183,6 @@ public sealed class LayerwisePretraining
                 Loss = loss,
                 EarlyStopping = null,
                 ReduceLr = null,
-                OnImproved = null,
-                OnEpochEnd = null,
                 // Corruption works in data space; codes above the first layer are fed clean.
                 Corrupt = stage == 0 ? options.Corrupt : null,
                 Seed = options.Seed + stage,

@@ -110,7 +110,7 @@ public sealed class LearningRateFinder
     {
         Validate();
         DataFit.Check(model, data);
-        TrainingJob.CheckData(data, Loss);
+        DataFit.CheckValues(data, Loss);
         var saved = Snapshot(model);
         bool wasTraining = model.training;
         var rates = new List<double>();

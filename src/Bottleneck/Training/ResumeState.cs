@@ -74,14 +74,13 @@ public static class ResumeState
         RemoveStale(directory, name);
     }
 
-    /// <summary>True when the run in <paramref name="outputDirectory"/> has a completed epoch to go on from.</summary>
-    public static bool HasEpochs(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, TrainingJob.ResumeFolder, PointerFile));
+    /// <summary>True when the resume folder <paramref name="directory"/> holds a completed epoch to go on from.</summary>
+    public static bool HasEpochs(string directory) => File.Exists(Path.Combine(directory, PointerFile));
 
-    /// <summary>The recipe saved with a run, for `train --resume`.</summary>
-    public static TrainingRecipe LoadRecipe(string outputDirectory)
+    /// <summary>The recipe saved in the resume folder <paramref name="directory"/>, for `train --resume`.</summary>
+    public static TrainingRecipe LoadRecipe(string directory)
     {
-        var directory = Path.Combine(outputDirectory, TrainingJob.ResumeFolder);
-        if (!HasEpochs(outputDirectory))
+        if (!HasEpochs(directory))
         {
             // Killed before its first epoch ended: the run starts again from the recipe saved when it began.
             var recipePath = Path.Combine(directory, RecipeFile);

@@ -33,9 +33,12 @@ public sealed class Trainer
     /// given. Cancelling <paramref name="cancel"/> stops after the current batch and keeps the weights trained so far.
     /// </summary>
     /// <param name="resume">An earlier run to continue: training goes on from the epoch after its last one.</param>
+    /// <param name="callbacks">Called at the end of epochs (checkpoints, measurements); create them for this fit.</param>
     public TrainingResult Fit(Autoencoder model, Dataset train, Dataset? validation, TrainingOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default, ResumePoint? resume = null)
+        ITrainingObserver? observer = null, CancellationToken cancel = default, ResumePoint? resume = null,
+        IReadOnlyList<ITrainingCallback>? callbacks = null)
     {
+        callbacks ??= [];
         options.Validate();
         DataFit.Check(model, train);
         if (validation is not null) DataFit.Check(model, validation);
@@ -108,7 +111,7 @@ public sealed class Trainer
                     // The best weights are kept whatever the callbacks: a later divergence falls back to them.
                     DisposeAll(bestWeights);
                     bestWeights = Snapshot(model);
-                    options.OnImproved?.Invoke(record);
+                    foreach (var callback in callbacks) callback.Improved(model, record);
                 }
                 if (!interrupted && stop == StopReason.Completed)
                 {
@@ -129,7 +132,8 @@ public sealed class Trainer
                     }
                 }
                 // A diverged epoch's weights are not worth resuming from; the resume state stays at the last good epoch.
-                if (!interrupted && stop != StopReason.Diverged) options.OnEpochEnd?.Invoke(record, optimizer);
+                if (!interrupted && stop != StopReason.Diverged)
+                    foreach (var callback in callbacks) callback.EpochEnded(model, history.Epochs, optimizer);
                 observer?.EpochCompleted(record, events);
             }
 

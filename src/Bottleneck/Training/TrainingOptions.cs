@@ -26,17 +26,11 @@ public sealed record TrainingOptions
     public EarlyStopping? EarlyStopping { get; init; }
     public ReduceLrOnPlateau? ReduceLr { get; init; }
 
-    /// <summary>Called after an epoch whose monitored loss is the best so far: the best-only checkpoint.</summary>
-    public Action<EpochRecord>? OnImproved { get; init; }
-
-    /// <summary>Called after every completed epoch with the optimiser, so a caller can save a resumable state.</summary>
-    public Action<EpochRecord, optim.Optimizer>? OnEpochEnd { get; init; }
-
     /// <summary>Corrupts a clean batch into the model's input (denoising, §3.5); null feeds the clean batch.</summary>
     public Func<Tensor, Tensor>? Corrupt { get; init; }
 
     /// <summary>
-    /// The corruption of a denoising run (§3.5). <see cref="TrainingJob"/> pairs validation and test data with noisy
+    /// The corruption of a denoising run (§3.5). <see cref="TrainingSession"/> pairs validation and test data with noisy
     /// copies made once (<see cref="NoisyPairs"/>) and reports the denoising figures; set <see cref="Corrupt"/> to
     /// <c>Noise.Apply</c> for fresh noise on every training batch.
     /// </summary>

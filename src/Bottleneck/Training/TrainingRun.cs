@@ -2,14 +2,18 @@ using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.Export;
 using Bottleneck.Objectives;
+using Bottleneck.Render;
 
 namespace Bottleneck.Training;
 
-/// <summary>Carries out a <see cref="TrainingRecipe"/>: loads its data, splits off validation, and runs the job.</summary>
+/// <summary>
+/// Carries out a <see cref="TrainingRecipe"/>: loads its data, splits off validation, scales tabular data, trains a
+/// <see cref="TrainingSession"/> with the checkpoints the recipe asks for, and saves it in its <see cref="RunFolder"/>.
+/// </summary>
 public static class TrainingRun
 {
     /// <summary>Runs <paramref name="recipe"/>; with <paramref name="resume"/> it continues the run saved in its output folder.</summary>
-    public static TrainingJobResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer = null, CancellationToken cancel = default)
+    public static SessionResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         var result = Execute(recipe, resume, observer, cancel, out var data);
         data.Dispose();
@@ -17,16 +21,16 @@ public static class TrainingRun
     }
 
     /// <summary>As <see cref="Execute(TrainingRecipe, bool, ITrainingObserver?, CancellationToken)"/>, also handing back the data (the caller disposes it).</summary>
-    public static TrainingJobResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer, CancellationToken cancel, out LoadedData data) =>
+    public static SessionResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer, CancellationToken cancel, out LoadedData data) =>
         Execute(recipe, resume, observer, cancel, out data, notes: []);
 
     /// <summary>As above, adding to <paramref name="notes"/> what the run chose for the user (a scaler, a linear output, a loss).</summary>
-    public static TrainingJobResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer, CancellationToken cancel, out LoadedData data,
+    public static SessionResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer, CancellationToken cancel, out LoadedData data,
         ICollection<string> notes)
     {
         var options = recipe.ToOptions();
         // A run killed before its first epoch ended has only its recipe saved: it starts again, as it began.
-        resume = resume && ResumeState.HasEpochs(recipe.OutputDirectory);
+        resume = resume && ResumeState.HasEpochs(Path.Combine(recipe.OutputDirectory, RunFolder.ResumeFolder));
         data = DataSource.Load(recipe.Data, recipe.DataOptions);
         try
         {
@@ -55,30 +59,50 @@ public static class TrainingRun
                 notes.Add($"scaler: the model folder's {scalerKind.ToString()!.ToLowerInvariant()} scaler, as it was trained with");
             else if (scaler is not null)
                 notes.Add($"scaler: {scalerKind.ToString()!.ToLowerInvariant()}, per column, fitted on the {fit.Count:N0} training rows and saved in model.json (data.scaler)");
-            var job = new TrainingJob
+            using var session = new TrainingSession
             {
                 Spec = spec,
-                Scaler = scaler,
                 StartFrom = !resume && recipe.StartFrom is { } folder ? ModelFolder.Load(folder) : null,
                 Train = scaledFit ?? fit,
                 Validation = scaledValidation ?? validate,
                 Test = scaledTest ?? data.Test,
                 DataName = data.Name,
                 Options = options,
-                OutputDirectory = recipe.OutputDirectory,
-                Checkpoint = recipe.Checkpoint,
-                Recipe = recipe,
-                Resume = resume,
-                GridImages = recipe.GridImages,
-                Pretraining = recipe.Pretraining(),   // the job skips it when resuming, but model.json keeps the record
+                Pretraining = recipe.Pretraining(),   // a resumed session skips it, but model.json keeps the record
             };
-            return job.Run(observer, cancel);
+            using var runFolder = new RunFolder(recipe.OutputDirectory, session) { Scaler = scaler, GridImages = recipe.GridImages };
+            return Execute(session, runFolder, resume, recipe.Checkpoint, recipe, observer, cancel);
         }
         catch
         {
             data.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Trains <paramref name="session"/> into <paramref name="folder"/>: checkpoint/ keeps the best epoch's model when
+    /// <paramref name="checkpoint"/>, resume/ the last completed epoch (with <paramref name="recipe"/>, so that
+    /// `train --resume` can go on from the folder alone). With <paramref name="resume"/> it goes on from the state in
+    /// resume/. Every check comes before the folder is created; a fresh run's folder is locked from its first write on.
+    /// </summary>
+    public static SessionResult Execute(TrainingSession session, RunFolder folder, bool resume, bool checkpoint, TrainingRecipe? recipe,
+        ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        if (resume)
+        {
+            var (model, point) = folder.LoadResume();
+            // A run killed while writing its final outputs has all its epochs; resuming it writes those outputs.
+            if (point.Epochs.Count >= session.Options.Epochs && folder.Finished(point.Epochs.Count))
+            {
+                model.Dispose();
+                throw new BadInputException($"{Path.Combine(folder.Directory, RunFolder.ResumeFolder)}: the run already finished {point.Epochs.Count} of {session.Options.Epochs} epochs (give a larger --epochs to train on)");
+            }
+            session.PrepareResumed(model, point);
+        }
+        else session.Prepare();
+        var result = session.Run(folder.Checkpoints(checkpoint, recipe, resumed: resume), observer, cancel);
+        return result with { Metrics = folder.Write(result) };
     }
 
     /// <summary>The scaler of the model folder a run starts from; --scaler cannot change it.</summary>

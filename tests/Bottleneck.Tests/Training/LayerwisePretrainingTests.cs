@@ -116,16 +116,16 @@ public class LayerwisePretrainingTests
         Assert.StartsWith("3,16-8-16,mse,8,", csv[^1]);
     }
 
-    static TrainingJobResult Job(string output, int epochs, bool resume)
+    static SessionResult Job(string output, int epochs, bool resume)
     {
         using var data = TestData.LowRank();
         var (fit, validation) = data.SplitLast(0.25);
         using (fit) using (validation)
-            return new TrainingJob
+            return SessionRuns.Into(output, new TrainingSession
             {
-                Spec = Deep with { Dropout = 0.1 }, Train = fit, Validation = validation, DataName = "low-rank", OutputDirectory = output,
-                Resume = resume, Pretraining = new LayerwisePretraining(2), Options = Options with { Epochs = epochs },
-            }.Run();
+                Spec = Deep with { Dropout = 0.1 }, Train = fit, Validation = validation, DataName = "low-rank",
+                Pretraining = new LayerwisePretraining(2), Options = Options with { Epochs = epochs },
+            }, resume);
     }
 
     [Fact]
@@ -133,14 +133,14 @@ public class LayerwisePretrainingTests
     {
         using var folder = new TempFolder();
         var straight = Job(folder["straight"], 3, resume: false);
-        Assert.NotNull(straight.Metrics["pretraining"]);
+        Assert.NotNull(straight.Metrics.Pretraining);
         Job(folder["split"], 1, resume: false).Model.Dispose();
         var csv = File.ReadAllText(Path.Combine(folder["split"], "pretraining.csv"));
         File.Delete(Path.Combine(folder["split"], "pretraining.csv"));
         var resumed = Job(folder["split"], 3, resume: true);
 
         Assert.False(File.Exists(Path.Combine(folder["split"], "pretraining.csv")), "the resumed run pretrained again");
-        Assert.Null(resumed.Metrics["pretraining"]);
+        Assert.Null(resumed.Metrics.Pretraining);
         Assert.Equal(File.ReadAllText(Path.Combine(folder["straight"], "pretraining.csv")).Split('\n').Select(Columns),
                      csv.Split('\n').Select(Columns));
         Assert.Equal(straight.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)), resumed.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)));

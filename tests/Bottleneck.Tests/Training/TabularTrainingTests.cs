@@ -52,7 +52,7 @@ public class TabularTrainingTests
 
         var manifest = JsonNode.Parse(File.ReadAllText(folder["run/model.json"]))!;
         Assert.Equal("linear", (string?)manifest["spec"]!["output_activation"]);
-        Assert.Equal("mse", (string?)result.Metrics["loss"]);
+        Assert.Equal("mse", result.Metrics.Loss);
         // The scaler's mean and std are those of the first 45 rows (the last 15 are validation), by hand in float64.
         var fitRows = Rows()[..45];
         double mean = fitRows.Average(r => r[0]);
@@ -67,8 +67,8 @@ public class TabularTrainingTests
         Assert.InRange((double)range[1]!, 0, 4);
         // Rows of 4 readings are no 2×2 pictures; standardised data has no BCE or PSNR.
         Assert.False(File.Exists(folder["run/reconstructions.png"]));
-        Assert.Null(result.Metrics["validation"]!["bce"]);
-        Assert.Null(result.Metrics["validation"]!["psnr"]);
+        Assert.Null(result.Metrics.Validation!.Bce);
+        Assert.Null(result.Metrics.Validation.Psnr);
         Assert.Contains(notes, n => n.StartsWith("scaler: standard"));
         // And the folder loads with that scaler for every later command.
         using var trained = TrainedModel.Load(folder["run"]);

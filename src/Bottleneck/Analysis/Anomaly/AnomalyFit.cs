@@ -45,7 +45,15 @@ public sealed record AnomalyFitRequest
 }
 
 /// <summary>What anomaly fit produced.</summary>
-public sealed record AnomalyFitResult(AnomalySettings Settings, TrainingJobResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes);
+/// <param name="Settings">The detector's threshold, scaler and normal data, as model.json's "anomaly" field holds them.</param>
+/// <param name="Training">The training session's result; its metrics are those written to metrics.json.</param>
+/// <param name="HoldoutErrors">The held-out normal samples' reconstruction errors the threshold was set on.</param>
+/// <param name="Notes">What the fit chose for the user (a scaler, a linear output), one line each.</param>
+public sealed record AnomalyFitResult(AnomalySettings Settings, SessionResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes)
+{
+    /// <summary>What `anomaly fit --json` prints: the detector's settings and the training metrics.</summary>
+    public JsonObject ToJson() => new() { [AnomalySettings.Field] = Settings.ToJson(), ["metrics"] = Training.Metrics.ToJson() };
+}
 
 /// <summary>
 /// Fits an anomaly detector as the chapter's §8.4 does it: train an autoencoder on normal data only, compute the
@@ -54,7 +62,10 @@ public sealed record AnomalyFitResult(AnomalySettings Settings, TrainingJobResul
 /// </summary>
 public static class AnomalyFit
 {
-    /// <summary>Runs the fit and writes the model folder (model.json carries the "anomaly" settings) and holdout-errors.png.</summary>
+    /// <summary>
+    /// Runs the fit and writes the model folder (model.json carries the "anomaly" settings), its history, figures and
+    /// metrics.json, and holdout-errors.png.
+    /// </summary>
     public static AnomalyFitResult Run(AnomalyFitRequest request, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         request.Training.Validate();
@@ -85,7 +96,7 @@ public static class AnomalyFit
         var (train, validate) = trainOn.SplitLast(request.ValSplit);
         using var trainPart = train;
         using var validatePart = validate;
-        var job = new TrainingJob
+        using var session = new TrainingSession
         {
             Spec = spec,
             Train = trainPart,
@@ -93,11 +104,12 @@ public static class AnomalyFit
             Test = holdOut,
             DataName = loaded.Name,
             Options = options,
-            OutputDirectory = request.OutputDirectory,
-            Checkpoint = false,
-            Scaler = scaler,
         };
-        var result = job.Run(observer, cancel);
+        session.Prepare();
+        // The detector's folder: no checkpoint or resume state (its threshold comes after training, so it cannot be resumed).
+        using var folder = new RunFolder(request.OutputDirectory, session) { Scaler = scaler, ScalerField = AnomalySettings.Field + ".scaler" };
+        folder.Open();
+        var result = session.Run(observer: observer, cancel: cancel);
 
         // §8.4 steps 2-3: errors of held-out normal data, threshold at their percentile.
         var errors = AnomalyDetector.ScoresOf(result.Model, null, holdOut);
@@ -119,22 +131,11 @@ public static class AnomalyFit
             Scaler = scaler,
             FeatureNames = FeatureNames(request),
         };
-        var manifest = ModelFolder.ReadManifest(request.OutputDirectory);
-        var data = manifest["data"]?.DeepClone() as JsonObject ?? new JsonObject();
-        data["scaling"] = scaler?.Describe(AnomalySettings.Field + ".scaler") ?? (normal.Fit.IsBytes ? "x / 255" : "none");
-        ModelFolder.Save(result.Model, request.OutputDirectory, new Dictionary<string, JsonNode?>
-        {
-            ["data"] = data,
-            ["training"] = manifest["training"]?.DeepClone(),
-            [AnomalySettings.Field] = settings.ToJson(),
-        });
+        result = result with { Metrics = folder.Write(result, new Dictionary<string, JsonNode?> { [AnomalySettings.Field] = settings.ToJson() }) };
         HistogramPlot.SavePng(Path.Combine(request.OutputDirectory, "holdout-errors.png"),
             $"Held-out normal data: reconstruction error ({errors.Length:N0} samples)", "Reconstruction error (MSE per value)",
             [("Held-out normal", errors)], thresholdLine: threshold,
             thresholdLabel: $"Threshold = {threshold.ToString("G4", CultureInfo.InvariantCulture)} ({request.Threshold.PercentileRank.ToString("0.###", CultureInfo.InvariantCulture)}th percentile)");
-        // Anomaly fit cannot be resumed (its threshold comes after training), so the per-epoch resume state is clutter.
-        var resume = Path.Combine(request.OutputDirectory, TrainingJob.ResumeFolder);
-        if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
         return new AnomalyFitResult(settings, result, errors, notes);
     }
 

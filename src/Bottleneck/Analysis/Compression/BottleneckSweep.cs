@@ -3,6 +3,7 @@ using System.Text;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Render;
 using Bottleneck.Training;
 
 namespace Bottleneck.Analysis.Compression;
@@ -78,7 +79,7 @@ public static class BottleneckSweep
         long d = train.SampleSize;
         foreach (var k in request.CodeSizes)
             if (k >= d) throw new BadInputException($"--bottleneck: a code of {k} values is not smaller than the {d}-value samples (no compression)");
-        TrainingJob.CheckData(train, request.Training.Loss);
+        DataFit.CheckValues(train, request.Training.Loss);
         var (fit, validate, _) = new ValidationChoice(request.ValSplit, null, false).Apply(train, request.DataOptions);
         using var fitPart = fit;
         using var validatePart = validate;
@@ -87,7 +88,8 @@ public static class BottleneckSweep
         {
             cancel.ThrowIfCancellationRequested();
             var folder = Path.Combine(request.OutputDirectory, $"k{k}");
-            var job = new TrainingJob
+            // Each model is a run folder of its own, without checkpoint or resume state: a sweep is not resumed.
+            using var session = new TrainingSession
             {
                 Spec = request.Spec with { Bottleneck = k, Name = $"{request.Spec.Name}-k{k}" },
                 Train = fit,
@@ -95,19 +97,18 @@ public static class BottleneckSweep
                 Test = loaded.Test,
                 DataName = loaded.Name,
                 Options = request.Training,
-                OutputDirectory = folder,
-                Checkpoint = false,
             };
-            var result = job.Run(observer?.Invoke(k), cancel);
-            var measured = result.Test ?? throw new InvalidOperationException("a sweep always measures its models");
+            session.Prepare();
+            using var runFolder = new RunFolder(folder, session);
+            runFolder.Open();
+            var result = session.Run(observer: observer?.Invoke(k), cancel: cancel);
+            runFolder.Write(result);
+            var measured = result.Evaluation ?? throw new InvalidOperationException("a sweep always measures its models");
             var row = new SweepRow(k, (double)d / k, measured.Bce, measured.Mse, measured.Psnr, result.Training.History.Epochs.LastOrDefault()?.ValLoss,
                 result.Training.EpochsRun, result.Model.TrainableParameterCount + result.Model.NonTrainableParameterCount, result.Training.TrainSeconds, folder);
             result.Model.Dispose();
             rows.Add(row);
             onRow?.Invoke(row);
-            // Each model's resume state is of no use once the sweep moves on.
-            var resume = Path.Combine(folder, TrainingJob.ResumeFolder);
-            if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
             SaveCsv(Path.Combine(request.OutputDirectory, "sweep.csv"), rows);
         }
         return rows;
