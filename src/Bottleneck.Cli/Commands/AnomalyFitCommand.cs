@@ -91,7 +91,7 @@ public static class AnomalyFitCommand
             foreach (var note in result.Notes) Console.Error.WriteLine(note);
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(FiniteJson.Serialize(result.ToJson(), "--json"));
+                Console.WriteLine(FiniteJson.Serialize(result.Report.ToJson(), "--json"));
                 return CommandRunner.Success;
             }
             string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);

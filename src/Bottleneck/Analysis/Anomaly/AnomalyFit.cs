@@ -51,8 +51,20 @@ public sealed record AnomalyFitRequest
 /// <param name="Notes">What the fit chose for the user (a scaler, a linear output), one line each.</param>
 public sealed record AnomalyFitResult(AnomalySettings Settings, SessionResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes)
 {
-    /// <summary>What `anomaly fit --json` prints: the detector's settings and the training metrics.</summary>
-    public JsonObject ToJson() => new() { [AnomalySettings.Field] = Settings.ToJson(), ["metrics"] = Training.Metrics.ToJson() };
+    /// <summary>What `anomaly fit --json` prints.</summary>
+    public AnomalyFitReport Report => new(Settings, Training.Metrics);
+}
+
+/// <summary>What `anomaly fit --json` prints: the detector's settings (model.json's "anomaly") and the run's metrics.json.</summary>
+public sealed record AnomalyFitReport(AnomalySettings Anomaly, RunMetrics Metrics)
+{
+    /// <summary>The report as a JSON tree: {"anomaly": ..., "metrics": ...}.</summary>
+    public JsonObject ToJson() => new() { [AnomalySettings.Field] = Anomaly.ToJson(), ["metrics"] = Metrics.ToJson() };
+
+    /// <summary>Reads a report from its JSON tree; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="BadInputException">The JSON is not such a report.</exception>
+    public static AnomalyFitReport FromJson(JsonObject json, string source) =>
+        new(AnomalySettings.FromManifest(json, source), RunMetrics.FromJson(json["metrics"] ?? throw new BadInputException($"{source}: field 'metrics' is missing"), source + " (metrics)"));
 }
 
 /// <summary>
