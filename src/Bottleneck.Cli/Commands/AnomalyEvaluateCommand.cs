@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bottleneck.Analysis.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.IO;
@@ -69,11 +67,12 @@ public static class AnomalyEvaluateCommand
                     KnnK = parsed.GetValue(knnK), KnnReference = parsed.GetValue(knnReference), Seed = parsed.GetValue(seed),
                 });
                 Directory.CreateDirectory(outDirectory);
-                var report = Report(result, data, loaded.Name);
-                AtomicFile.WriteAllText(Path.Combine(outDirectory, "evaluation.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                var report = AnomalyEvaluationReport.Of(result, loaded.Name, data.Name);
+                var reportPath = Path.Combine(outDirectory, "evaluation.json");
+                AtomicFile.WriteAllText(reportPath, FiniteJson.Serialize(report.ToJson(), reportPath, ResultJson.Indented));
                 WriteScores(Path.Combine(outDirectory, "scores.csv"), result, data.Labels);
                 DrawFigures(outDirectory, result, detector.Settings, $"{(File.Exists(data.Name) ? Path.GetFileName(data.Name) : data.Name)}, {Describe(data.Labels!, truth)}");
-                if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
+                if (parsed.GetValue(json)) Console.WriteLine(FiniteJson.Serialize(report.ToJson(), "--json"));
                 else Print(result, outDirectory);
             }
             finally
@@ -113,41 +112,6 @@ public static class AnomalyEvaluateCommand
             loaded.Dispose();
             throw;
         }
-    }
-
-    static JsonObject Report(AnomalyEvaluationResult result, Dataset data, string dataName)
-    {
-        var methods = new JsonArray();
-        foreach (var m in result.Methods)
-            methods.Add(new JsonObject
-            {
-                ["name"] = m.Name, ["score"] = m.ScoreUnit, ["roc_auc"] = m.RocAuc, ["average_precision"] = m.AveragePrecision,
-                ["threshold"] = m.Threshold, ["precision"] = m.AtThreshold.Precision, ["recall"] = m.AtThreshold.Recall,
-                ["f1"] = m.AtThreshold.F1, ["false_positive_rate"] = m.AtThreshold.FalsePositiveRate,
-                ["true_positives"] = m.AtThreshold.TruePositives, ["false_positives"] = m.AtThreshold.FalsePositives,
-                ["false_negatives"] = m.AtThreshold.FalseNegatives, ["true_negatives"] = m.AtThreshold.TrueNegatives,
-            });
-        return new JsonObject
-        {
-            ["data"] = dataName, ["evaluated"] = data.Name, ["samples"] = result.IsAnomaly.Length,
-            ["anomalies"] = result.Anomalies, ["normal"] = result.Normal,
-            ["methods"] = methods,
-            ["best_by_roc_auc"] = result.Methods.MaxBy(m => m.RocAuc)!.Name,
-            ["comparisons"] = new JsonArray(result.Comparisons.Select(c => (JsonNode)new JsonObject
-            {
-                ["baseline"] = c.Baseline, ["auc_minus_autoencoder_auc"] = c.Test.Difference,
-                ["standard_error"] = c.Test.StandardError, ["delong_p_value"] = c.Test.PValue,
-            }).ToArray()),
-            ["verdicts"] = new JsonArray(result.Verdicts.Select(v => (JsonNode)v).ToArray()),
-            ["notes"] = new JsonArray(result.Notes.Select(v => (JsonNode)v).ToArray()),
-            ["units"] = new JsonObject
-            {
-                ["roc_auc"] = "area under the ROC curve, trapezoidal, tied scores counted half (scikit-learn's roc_auc_score)",
-                ["average_precision"] = "scikit-learn's average_precision_score: Σ (Rn − Rn−1)·Pn, no interpolation",
-                ["precision_recall_f1"] = "at the threshold: score > threshold is flagged; anomalies are the positives",
-                ["delong_p_value"] = "two-sided p-value of DeLong's test that the baseline's and the autoencoder's AUCs on these samples are equal",
-            },
-        };
     }
 
     static void WriteScores(string path, AnomalyEvaluationResult result, int[]? labels)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Analysis;
 using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Analysis.Compression;
 using Bottleneck.IO;
 using Bottleneck.Render;
 using Bottleneck.Training;
@@ -91,6 +92,37 @@ public class FormatFixtureTests
     {
         var evaluation = ModelEvaluation.FromJson(Parse(name), name);
         Assert.Equal(Fixture(name), FiniteJson.Serialize(evaluation.ToJson(), "--json") + "\n");
+    }
+
+    [Fact]
+    public void Sweep_json_reads_into_its_report_and_writes_back_identically()
+    {
+        var report = SweepReport.FromJson(Parse("sweep.json"), "sweep.json");
+        Assert.Equal([8, 16, 32], report.Rows.Select(r => r.CodeSize));
+        Assert.Equal(24.5, report.Rows[2].Ratio);
+        Assert.Equal("very poor", report.Rows[0].ChapterQuality);
+        Assert.Null(report.ElbowByBce);
+        Assert.Equal(Fixture("sweep.json"), FiniteJson.Serialize(report.ToJson(), "sweep.json", ResultJson.Indented));
+        Assert.Equal(Fixture("sweep-stdout.json"), FiniteJson.Serialize(report.ToJson(), "--json") + "\n");
+    }
+
+    [Theory]
+    [InlineData("evaluation.json")]
+    [InlineData("evaluation-tabular.json")]
+    public void Evaluation_json_reads_into_its_report_and_writes_back_identically(string name)
+    {
+        var report = AnomalyEvaluationReport.FromJson(Parse(name), name);
+        Assert.Equal(["Autoencoder", "PCA", "k-NN"], report.Methods.Select(m => m.Name.Split(' ')[0]));
+        Assert.Equal(report.Anomalies + report.Normal, report.Samples);
+        Assert.All(report.Methods, m => Assert.Equal(report.Samples, m.TruePositives + m.FalsePositives + m.FalseNegatives + m.TrueNegatives));
+        Assert.Equal(Fixture(name), FiniteJson.Serialize(report.ToJson(), name, ResultJson.Indented));
+    }
+
+    [Fact]
+    public void Anomaly_evaluate_json_on_stdout_is_the_report_on_one_line()
+    {
+        var report = AnomalyEvaluationReport.FromJson(Parse("evaluation.json"), "evaluation.json");
+        Assert.Equal(Fixture("evaluation-stdout.json"), FiniteJson.Serialize(report.ToJson(), "--json") + "\n");
     }
 
     [Fact]
