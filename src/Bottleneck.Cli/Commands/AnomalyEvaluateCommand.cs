@@ -93,7 +93,7 @@ public static class AnomalyEvaluateCommand
         try { loaded = DataSource.Load(source, settings.DataOptions); }
         catch (BadInputException e) when (overridePath is null)
         {
-            throw new BadInputException($"the baselines need the detector's normal training data, which is not where model.json says ({e.Message}); give --train-data PATH or --no-baselines");
+            throw new BadInputException($"the baselines need the detector's normal training data, which is not where model.json says ({OptionFlags.Describe(e)}); give --train-data PATH or --no-baselines");
         }
         try
         {

@@ -85,10 +85,10 @@ public static class AnomalyFitCommand
                 Loss = parsed.GetValue(loss) is { } l ? ReconstructionLoss.Parse(l, 1.0) : null,
                 OutputDirectory = parsed.GetRequiredValue(output),
             };
-            if (request.Scaler is { } s && s != "none") FeatureScaler.ParseKind(s, "--scaler");
+            if (request.Scaler is { } s && s != "none") FeatureScaler.ParseKind(s, "scaler");
             var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => AnomalyFit.Run(request, observer, cancel)));
             var settings = result.Settings;
-            foreach (var note in result.Notes) Console.Error.WriteLine(note);
+            foreach (var note in result.Notes) Console.Error.WriteLine(OptionFlags.Describe(note));
             if (parsed.GetValue(json))
             {
                 Console.WriteLine(FiniteJson.Serialize(result.Report.ToJson(), "--json"));

@@ -34,7 +34,7 @@ public static class DecodeCommand
             var n = parsed.GetValue(count);
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             var picture = parsed.GetValue(png);
-            if (picture is not null) OutputPath.CheckFile(picture, "--png");
+            if (picture is not null) OutputPath.CheckFile(picture, "png");
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var m = trained.Model;
             ImageShape? shape = picture is null ? null : ImageShape.Of(m.InputShape)

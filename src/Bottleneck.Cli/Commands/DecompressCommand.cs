@@ -40,7 +40,7 @@ public static class DecompressCommand
             var pictures = parsed.GetValue(count);
             if (pictures < 1) throw new BadInputException($"--count: expected at least 1, got {pictures}");
             ArrayFiles.CheckOutput(outPath);
-            if (parsed.GetValue(png) is { } pngPath) OutputPath.CheckFile(pngPath, "--png");
+            if (parsed.GetValue(png) is { } pngPath) OutputPath.CheckFile(pngPath, "png");
             var modelDirectory = parsed.GetRequiredValue(model);
             var file = CodeFile.Read(codesPath);
             using var trained = ModelSource.TrainedWithInput(modelDirectory);

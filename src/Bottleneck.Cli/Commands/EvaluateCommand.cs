@@ -39,7 +39,7 @@ public static class EvaluateCommand
         command.SetAction(CommandRunner.Guard("evaluate", parsed =>
         {
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
-            var corruption = parsed.GetValue(noise) is { } n ? Corruption.Parse(n, "--noise") : null;
+            var corruption = parsed.GetValue(noise) is { } n ? Corruption.Parse(n, "noise") : null;
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);

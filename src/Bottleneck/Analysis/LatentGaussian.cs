@@ -80,7 +80,7 @@ public sealed class LatentGaussian : IDisposable
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
         if (!(double.IsFinite(temperature) && temperature >= 0))
-            throw new BadInputException($"--temperature: expected a finite value ≥ 0, got {temperature}");
+            throw new OptionException("temperature", $"expected a finite value ≥ 0, got {temperature}");
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed);
         var epsilon = randn([count, Dimension], generator: generator).to_type(ScalarType.Float64);

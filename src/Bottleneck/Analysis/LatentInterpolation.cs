@@ -18,7 +18,7 @@ public static class LatentInterpolation
     /// <summary>The fractions t_i = i / (steps − 1), i = 0 .. steps − 1: both ends included.</summary>
     public static double[] Times(int steps)
     {
-        if (steps < 3) throw new BadInputException($"--steps: expected at least 3 (both ends and a step between), got {steps}");
+        if (steps < 3) throw new OptionException("steps", $"expected at least 3 (both ends and a step between), got {steps}");
         return Enumerable.Range(0, steps).Select(i => (double)i / (steps - 1)).ToArray();
     }
 
@@ -80,6 +80,6 @@ public static class LatentInterpolation
     public static void CheckContinuous(Autoencoder model)
     {
         if (model is VectorQuantizedAutoencoder)
-            throw new BadInputException($"--model: '{model.Spec.Name}' is a VQ-VAE, whose codes are codebook indices: the points between and around them are not codes (its prior would be a model of index grids, such as a PixelCNN)");
+            throw new OptionException("model", $"'{model.Spec.Name}' is a VQ-VAE, whose codes are codebook indices: the points between and around them are not codes (its prior would be a model of index grids, such as a PixelCNN)");
     }
 }

@@ -32,7 +32,7 @@ public sealed record EquivalenceVariant(string Name, string Description, bool Ce
 
     /// <summary>The variant named <paramref name="name"/>; an unknown name is a usage error.</summary>
     public static EquivalenceVariant Get(string name) => All.FirstOrDefault(v => v.Name == name)
-        ?? throw new BadInputException($"--variants: unknown variant '{name}' (expected {string.Join(", ", All.Select(v => v.Name))})");
+        ?? throw new OptionException("variants", $"unknown variant '{name}' (expected {string.Join(", ", All.Select(v => v.Name))})");
 }
 
 /// <summary>Measurements after one epoch of one variant.</summary>

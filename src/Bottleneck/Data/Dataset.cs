@@ -111,10 +111,10 @@ public sealed class Dataset : IDisposable
     public (Dataset Train, Dataset Validation) SplitLast(double fraction)
     {
         if (!(fraction > 0 && fraction < 1))
-            throw new BadInputException($"--val-split: expected a fraction in (0, 1), got {fraction}");
+            throw new OptionException("val_split", $"expected a fraction in (0, 1), got {fraction}");
         int validation = (int)Math.Round(Count * fraction);
         if (validation < 1 || validation >= Count)
-            throw new BadInputException($"--val-split: {fraction} of {Count} samples leaves no training or no validation data");
+            throw new OptionException("val_split", $"{fraction} of {Count} samples leaves no training or no validation data");
         return (Slice(0, Count - validation, Name + "[train split]"), Slice(Count - validation, validation, Name + "[validation split]"));
     }
 

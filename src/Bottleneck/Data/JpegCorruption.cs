@@ -29,7 +29,7 @@ public sealed class JpegCorruption : Corruption
     public override Tensor Apply(Tensor clean, Generator? generator = null)
     {
         var shape = ImageShape.Of(clean.shape[1..])
-            ?? throw new BadInputException($"--noise {Name}: samples of shape [{string.Join(", ", clean.shape[1..])}] are not images (JPEG needs [H, W], [H, W, C] or a square vector)");
+            ?? throw new OptionException("noise", $"samples of shape [{string.Join(", ", clean.shape[1..])}] are not images (JPEG needs [H, W], [H, W, C] or a square vector)") { Value = Name };
         int batch = (int)clean.shape[0];
         int values = shape.Width * shape.Height * shape.Channels;
         var pixels = clean.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();

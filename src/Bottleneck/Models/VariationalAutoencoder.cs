@@ -134,7 +134,7 @@ public sealed class VariationalAutoencoder : Autoencoder
     public override void CheckLoss(ReconstructionLoss loss)
     {
         if (loss.Kind != LossKind.Bce)
-            throw new BadInputException($"--loss: the vae family's reconstruction term is the Bernoulli log-likelihood, BCE summed over pixels (§13.1); expected bce, got {loss.Name}");
+            throw new OptionException("loss", $"the vae family's reconstruction term is the Bernoulli log-likelihood, BCE summed over pixels (§13.1); expected bce, got {loss.Name}");
     }
 
     public override string LossUnit(ReconstructionLoss loss) => Beta == 1

@@ -20,7 +20,7 @@ public sealed class ReconstructionLoss
 
     public ReconstructionLoss(LossKind kind, double huberDelta = 1.0)
     {
-        if (!(huberDelta > 0)) throw new BadInputException($"--huber-delta: expected a positive value, got {huberDelta}");
+        if (!(huberDelta > 0)) throw new OptionException("huber_delta", $"expected a positive value, got {huberDelta}");
         Kind = kind;
         HuberDelta = huberDelta;
     }
@@ -40,7 +40,7 @@ public sealed class ReconstructionLoss
         "mse" or "mean_squared_error" => new(LossKind.Mse),
         "mae" or "mean_absolute_error" => new(LossKind.Mae),
         "huber" => new(LossKind.Huber, huberDelta),
-        _ => throw new BadInputException($"--loss: unknown loss '{name}' (expected bce, mse, mae or huber)"),
+        _ => throw new OptionException("loss", $"unknown loss '{name}' (expected bce, mse, mae or huber)"),
     };
 
     /// <summary>Element-wise loss, same shape as <paramref name="target"/>, from the output layer's pre-activation.</summary>

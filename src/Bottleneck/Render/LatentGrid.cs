@@ -30,7 +30,7 @@ public static class LatentGrid
     {
         long k = model.CodeShape.Aggregate(1L, (a, b) => a * b);
         if (distribution.Dimension != k)
-            throw new BadInputException($"--model: the model's code has {k} values, the latent distribution {distribution.Dimension}");
+            throw new OptionException("model", $"the model's code has {k} values, the latent distribution {distribution.Dimension}");
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();

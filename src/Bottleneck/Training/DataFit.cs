@@ -25,6 +25,6 @@ public static class DataFit
         if (loss.Kind != LossKind.Bce) return;
         var (min, max) = data.Range();
         if (min < 0 || max > 1)
-            throw new BadInputException($"{data.Name}: values span [{min:G4}, {max:G4}], but --loss bce needs data in [0, 1] (use --loss mse, or scale the data to [0, 1])");
+            throw new BadInputException($"{data.Name}: values span [{min:G4}, {max:G4}], but `loss` bce needs data in [0, 1] (use `loss` mse, or scale the data to [0, 1])");
     }
 }

@@ -110,7 +110,7 @@ public sealed class LayerwisePretraining
     /// <summary>Pretrains each pair for <paramref name="epochsPerStage"/> epochs.</summary>
     public LayerwisePretraining(int epochsPerStage = DefaultEpochs)
     {
-        if (epochsPerStage < 1) throw new BadInputException($"--pretrain-epochs: expected at least 1 epoch per layer, got {epochsPerStage}");
+        if (epochsPerStage < 1) throw new OptionException("pretrain_epochs", $"expected at least 1 epoch per layer, got {epochsPerStage}");
         EpochsPerStage = epochsPerStage;
     }
 
@@ -123,18 +123,18 @@ public sealed class LayerwisePretraining
     public static void CheckSpec(ModelSpec spec)
     {
         if (spec.Family != "dense")
-            throw new BadInputException($"--pretrain layerwise: model '{spec.Name}' is a {spec.Family} model; layer-wise pretraining needs a stack of dense layers (family 'dense')");
+            throw new OptionException("pretrain", $"model '{spec.Name}' is a {spec.Family} model; layer-wise pretraining needs a stack of dense layers (family 'dense')") { Value = "layerwise" };
         if (spec.Encoder.Length == 0)
-            throw new BadInputException($"--pretrain layerwise: model '{spec.Name}' has a single encoder layer, so pretraining its one pair would just be training it (use a model with hidden layers, such as 'deep')");
+            throw new OptionException("pretrain", $"model '{spec.Name}' has a single encoder layer, so pretraining its one pair would just be training it (use a model with hidden layers, such as 'deep')") { Value = "layerwise" };
         if (!spec.DecoderWidths.SequenceEqual(spec.Encoder.Reverse()))
-            throw new BadInputException($"--pretrain layerwise: model '{spec.Name}' has decoder [{string.Join(", ", spec.DecoderWidths)}], which does not mirror encoder [{string.Join(", ", spec.Encoder)}]; each pretrained pair needs its mirrored decoder layer");
+            throw new OptionException("pretrain", $"model '{spec.Name}' has decoder [{string.Join(", ", spec.DecoderWidths)}], which does not mirror encoder [{string.Join(", ", spec.Encoder)}]; each pretrained pair needs its mirrored decoder layer") { Value = "layerwise" };
     }
 
     /// <summary>The model as the dense autoencoder pretraining works on, or a <see cref="BadInputException"/> saying why it cannot.</summary>
     public static DenseAutoencoder Check(Autoencoder model)
     {
         if (model is not DenseAutoencoder dense)
-            throw new BadInputException($"--pretrain layerwise: model '{model.Spec.Name}' ({model.Spec.Family}) has no stack of dense layers to pretrain pair by pair (expected family 'dense')");
+            throw new OptionException("pretrain", $"model '{model.Spec.Name}' ({model.Spec.Family}) has no stack of dense layers to pretrain pair by pair (expected family 'dense')") { Value = "layerwise" };
         CheckSpec(dense.Spec);
         return dense;
     }

@@ -85,7 +85,7 @@ public static class ResumeState
             // Killed before its first epoch ended: the run starts again from the recipe saved when it began.
             var recipePath = Path.Combine(directory, RecipeFile);
             if (!File.Exists(recipePath))
-                throw new BadInputException($"{directory}: holds no resume state (the run stopped before saving anything, or an older version trained it): start it again without --resume");
+                throw new BadInputException($"{directory}: holds no resume state (the run stopped before saving anything, or an older version trained it): start it again without `resume`");
             return TrainingRecipe.Parse(File.ReadAllText(recipePath), recipePath);
         }
         var path = Path.Combine(CurrentDirectory(directory), StateFile);

@@ -101,7 +101,7 @@ public sealed class Trainer
                 {
                     stop = StopReason.Diverged;
                     events.Add($"loss diverged ({record.Loss:G3}; first batch {firstBatchLoss:G3}): stopping and keeping the weights of " +
-                               (bestEpoch > 0 ? $"epoch {bestEpoch}" : "the start") + $" (try a lower --lr than {learningRate:G3})");
+                               (bestEpoch > 0 ? $"epoch {bestEpoch}" : "the start") + $" (try a lower `learning_rate` than {learningRate:G3})");
                 }
                 else if (!interrupted && record.Monitored < best)
                 {

@@ -45,10 +45,10 @@ public sealed record TrainingOptions
     /// <summary>Checks the values a user can get wrong; throws <see cref="BadInputException"/>.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new BadInputException($"--epochs: expected a positive number of epochs, got {Epochs}");
-        if (BatchSize < 1) throw new BadInputException($"--batch-size: expected a positive batch size, got {BatchSize}");
-        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new BadInputException($"--lr: expected a positive finite learning rate, got {LearningRate}");
+        if (Epochs < 1) throw new OptionException("epochs", $"expected a positive number of epochs, got {Epochs}");
+        if (BatchSize < 1) throw new OptionException("batch_size", $"expected a positive batch size, got {BatchSize}");
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new OptionException("learning_rate", $"expected a positive finite learning rate, got {LearningRate}");
         // Checked here as well as where the optimiser is built, so a bad value is refused before the output folder is made.
-        if (!(Momentum >= 0 && Momentum < 1)) throw new BadInputException($"--momentum: expected a value in [0, 1), got {Momentum}");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new OptionException("momentum", $"expected a value in [0, 1), got {Momentum}");
     }
 }

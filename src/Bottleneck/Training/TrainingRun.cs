@@ -53,7 +53,7 @@ public static class TrainingRun
             if (recipe.Loss is null && scaler is not null)
             {
                 options = options with { Loss = new ReconstructionLoss(LossKind.Mse) };
-                notes.Add($"loss: mse (the data is {scalerKind.ToString()!.ToLowerInvariant()}-scaled per column, not probabilities in [0, 1]; give --loss to choose)");
+                notes.Add($"loss: mse (the data is {scalerKind.ToString()!.ToLowerInvariant()}-scaled per column, not probabilities in [0, 1]; give `loss` to choose)");
             }
             if (inherited is not null)
                 notes.Add($"scaler: the model folder's {scalerKind.ToString()!.ToLowerInvariant()} scaler, as it was trained with");
@@ -96,7 +96,7 @@ public static class TrainingRun
             if (point.Epochs.Count >= session.Options.Epochs && folder.Finished(point.Epochs.Count))
             {
                 model.Dispose();
-                throw new BadInputException($"{Path.Combine(folder.Directory, RunFolder.ResumeFolder)}: the run already finished {point.Epochs.Count} of {session.Options.Epochs} epochs (give a larger --epochs to train on)");
+                throw new BadInputException($"{Path.Combine(folder.Directory, RunFolder.ResumeFolder)}: the run already finished {point.Epochs.Count} of {session.Options.Epochs} epochs (give a larger `epochs` to train on)");
             }
             session.PrepareResumed(model, point);
         }
@@ -110,7 +110,7 @@ public static class TrainingRun
     {
         using var start = TrainedModel.Load(folder);
         if (requested is not null)
-            throw new BadInputException($"--scaler: a model trained further keeps the scaling it was trained with ({start.Scaling}); leave out --scaler");
+            throw new OptionException("scaler", $"a model trained further keeps the scaling it was trained with ({start.Scaling}); leave out `scaler`");
         return start.Scaler;
     }
 }

@@ -92,7 +92,7 @@ public sealed class TrainingSession : IDisposable
             }
             if (point is null && Pretraining is not null)
             {
-                if (StartFrom is not null) throw new BadInputException("--pretrain layerwise: pretraining starts from fresh weights, but --model names a trained model folder");
+                if (StartFrom is not null) throw new OptionException("pretrain", "pretraining starts from fresh weights, but `model` names a trained model folder") { Value = "layerwise" };
                 LayerwisePretraining.Check(built);
             }
             built.CheckLoss(Options.Loss);
@@ -181,7 +181,7 @@ public sealed class TrainingSession : IDisposable
     {
         var (min, max) = data.Range();
         if (min < 0 || max > 1)
-            throw new BadInputException($"--noise {noise.Name}: {data.Name} spans [{min:G4}, {max:G4}], but corruptions work on data scaled to [0, 1] (images)");
+            throw new OptionException("noise", $"{data.Name} spans [{min:G4}, {max:G4}], but corruptions work on data scaled to [0, 1] (images)") { Value = noise.Name };
     }
 
     /// <summary>Frees the noisy copies of a denoising session's data; the model stays the caller's.</summary>

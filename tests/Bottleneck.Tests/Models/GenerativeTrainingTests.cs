@@ -156,7 +156,7 @@ public class GenerativeTrainingTests
             Spec = TinyVae, Train = train, DataName = "low-rank",
             Options = new TrainingOptions { Epochs = 1, Loss = new ReconstructionLoss(LossKind.Mse) },
         };
-        Assert.Throws<BadInputException>(() => SessionRuns.Into(output, session));
+        Assert.Throws<OptionException>(() => SessionRuns.Into(output, session));
         Assert.False(Directory.Exists(output));
     }
 }

@@ -100,8 +100,8 @@ public class DenoisingTrainingTests
         Assert.Equal("mask:0.3", options.Noise!.Name);
         Assert.NotNull(options.Corrupt);
         Assert.Null(new TrainingRecipe { Data = "mnist", Spec = Small, OutputDirectory = "out" }.ToOptions().Corrupt);
-        var e = Assert.Throws<BadInputException>(() => (recipe with { Noise = null, FixedNoise = true }).ToOptions());
-        Assert.StartsWith("--fixed-noise: ", e.Message);
+        var e = Assert.Throws<OptionException>(() => (recipe with { Noise = null, FixedNoise = true }).ToOptions());
+        Assert.StartsWith("fixed_noise: ", e.Message);
     }
 
     [Fact]

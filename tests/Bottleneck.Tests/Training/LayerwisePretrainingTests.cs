@@ -156,14 +156,14 @@ public class LayerwisePretrainingTests
     [Fact]
     public void A_model_with_one_encoder_layer_has_nothing_to_pretrain()
     {
-        var e = Assert.Throws<BadInputException>(() => LayerwisePretraining.CheckSpec(Presets.Get("basic")));
+        var e = Assert.Throws<OptionException>(() => LayerwisePretraining.CheckSpec(Presets.Get("basic")));
         Assert.Contains("single encoder layer", e.Message);
     }
 
     [Fact]
     public void A_decoder_that_does_not_mirror_the_encoder_cannot_be_pretrained_pair_by_pair()
     {
-        var e = Assert.Throws<BadInputException>(() => LayerwisePretraining.CheckSpec(Deep with { Decoder = [24, 32] }));
+        var e = Assert.Throws<OptionException>(() => LayerwisePretraining.CheckSpec(Deep with { Decoder = [24, 32] }));
         Assert.Contains("does not mirror", e.Message);
     }
 
@@ -172,14 +172,14 @@ public class LayerwisePretrainingTests
     {
         using var model = new NotDense();
         using var data = TestData.LowRank();
-        var e = Assert.Throws<BadInputException>(() => new LayerwisePretraining().Run(model, data, null, Options));
+        var e = Assert.Throws<OptionException>(() => new LayerwisePretraining().Run(model, data, null, Options));
         Assert.Contains("no stack of dense layers", e.Message);
-        Assert.Throws<BadInputException>(() => LayerwisePretraining.CheckSpec(Deep with { Family = "conv" }));
+        Assert.Throws<OptionException>(() => LayerwisePretraining.CheckSpec(Deep with { Family = "conv" }));
     }
 
     [Fact]
     public void Zero_epochs_per_pair_is_bad_input() =>
-        Assert.Contains("--pretrain-epochs", Assert.Throws<BadInputException>(() => new LayerwisePretraining(0)).Message);
+        Assert.StartsWith("pretrain_epochs: ", Assert.Throws<OptionException>(() => new LayerwisePretraining(0)).Message);
 
     /// <summary>A family that is not a stack of dense layers: one linear map each way.</summary>
     sealed class NotDense : Autoencoder

@@ -94,8 +94,8 @@ public class TabularTrainingTests
         Assert.Equal(original.Scaler.Scale, continued.Scaler.Scale);
         Assert.Contains(notes, n => n.StartsWith("scaler: the model folder's standard scaler"));
 
-        var e = Assert.Throws<BadInputException>(() => TrainingRun.Execute(recipe with { Scaler = "minmax", OutputDirectory = folder["again"] }, resume: false));
-        Assert.StartsWith("--scaler: a model trained further keeps the scaling it was trained with", e.Message);
+        var e = Assert.Throws<OptionException>(() => TrainingRun.Execute(recipe with { Scaler = "minmax", OutputDirectory = folder["again"] }, resume: false));
+        Assert.StartsWith("scaler: a model trained further keeps the scaling it was trained with", e.Message);
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public class TabularTrainingTests
     {
         using var folder = new TempFolder();
         var spec = new ModelSpec { Name = "mine", Encoder = [], Bottleneck = 2, OutputActivation = "sigmoid" };
-        var e = Assert.Throws<BadInputException>(() => TrainingRun.Execute(Recipe(folder, spec, preset: false), resume: false));
+        var e = Assert.Throws<OptionException>(() => TrainingRun.Execute(Recipe(folder, spec, preset: false), resume: false));
         Assert.Contains("output_activation 'sigmoid' cannot reproduce standardised data", e.Message);
         Assert.False(Directory.Exists(folder["run"]));
     }

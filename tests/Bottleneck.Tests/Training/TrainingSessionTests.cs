@@ -74,7 +74,7 @@ public class TrainingSessionTests
             Options = new TrainingOptions { Epochs = 1 },
             Pretraining = new LayerwisePretraining(1),   // a one-layer encoder has no pairs to pretrain
         };
-        var e = Assert.Throws<BadInputException>(() => SessionRuns.Into(folder["run"], session));
+        var e = Assert.Throws<OptionException>(() => SessionRuns.Into(folder["run"], session));
         Assert.Contains("single encoder layer", e.Message);
         Assert.False(Directory.Exists(folder["run"]));
     }

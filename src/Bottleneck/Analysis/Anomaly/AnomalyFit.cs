@@ -82,7 +82,7 @@ public static class AnomalyFit
     {
         request.Training.Validate();
         if (!(request.ValSplit > 0 && request.ValSplit < 1))
-            throw new BadInputException($"--val-split: expected a fraction in (0, 1), got {request.ValSplit.ToString(CultureInfo.InvariantCulture)}");
+            throw new OptionException("val_split", $"expected a fraction in (0, 1), got {request.ValSplit.ToString(CultureInfo.InvariantCulture)}");
         TabularScaling.Choose(request.Scaler, null);   // an unknown scaler is refused before any data is read
         var notes = new List<string>();
 
@@ -90,7 +90,7 @@ public static class AnomalyFit
         var classes = NormalData.ResolveClasses(loaded.Train, request.NormalClasses, request.AnomalyClass);
         using var normal = NormalData.Select(loaded.Train, classes, request.Limit, request.Holdout);
         if (classes is null)
-            notes.Add($"no --normal-classes or --anomaly-class: all {normal.Fit.Count + normal.Holdout.Count:N0} training samples are taken as normal");
+            notes.Add($"no `normal_classes` or `anomaly_class`: all {normal.Fit.Count + normal.Holdout.Count:N0} training samples are taken as normal");
 
         var scalerKind = TabularScaling.Choose(request.Scaler, normal.Fit.IsBytes ? null : ScalerKind.Standard);
         var scaler = scalerKind is ScalerKind kind ? FeatureScaler.Fit(normal.Fit, kind) : null;

@@ -65,7 +65,7 @@ public static class AnomalyScoring
     static void CheckOutput(string outPath)
     {
         if (!outPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new BadInputException($"--out: {outPath}: expected a .csv file name (one row a sample: row,score,anomaly)");
+            throw new OptionException("output", $"{outPath}: expected a .csv file name (one row a sample: row,score,anomaly)");
     }
 
     static string Header(bool labels) => labels ? "row,score,anomaly,label\n" : "row,score,anomaly\n";

@@ -27,11 +27,11 @@ public enum ScalerKind
 public sealed record FeatureScaler(ScalerKind Kind, float[] Offset, float[] Scale)
 {
     /// <summary>Parses "standard" or "minmax" (the command line's spelling).</summary>
-    public static ScalerKind ParseKind(string text, string option) => text.Trim().ToLowerInvariant() switch
+    public static ScalerKind ParseKind(string text, string field) => text.Trim().ToLowerInvariant() switch
     {
         "standard" => ScalerKind.Standard,
         "minmax" or "min-max" => ScalerKind.MinMax,
-        _ => throw new BadInputException($"{option}: unknown scaler '{text}' (expected standard, minmax or none)"),
+        _ => throw new OptionException(field, $"unknown scaler '{text}' (expected standard, minmax or none)"),
     };
 
     /// <summary>Fits the scaler on every sample of <paramref name="data"/> (statistics in float64, stored as float32).</summary>

@@ -36,7 +36,7 @@ internal sealed class KnnBaseline : IDisposable
     /// </summary>
     public static KnnBaseline Fit(Dataset data, FeatureScaler? scaler, int k = DefaultK, int? maxReference = null, long seed = 42)
     {
-        if (k < 1) throw new BadInputException($"--knn-k: expected at least 1 neighbour, got {k}");
+        if (k < 1) throw new OptionException("knn_k", $"expected at least 1 neighbour, got {k}");
         int m = Math.Min(maxReference ?? data.Count, data.Count);
         if (m < k) throw new BadInputException($"k-NN baseline: {m} reference samples, fewer than k = {k}");
         using var scope = NewDisposeScope();

@@ -53,12 +53,12 @@ public static class BottleneckSweep
     public static int[] ParseSizes(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) throw new BadInputException("--bottleneck: expected code sizes such as 8,16,32,64,128,256");
+        if (parts.Length == 0) throw new OptionException("code_sizes", "expected code sizes such as 8,16,32,64,128,256");
         var sizes = new List<int>();
         foreach (var p in parts)
         {
             if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1)
-                throw new BadInputException($"--bottleneck: '{p}' is not a positive whole number (expected code sizes such as 8,16,32,64,128,256)");
+                throw new OptionException("code_sizes", $"'{p}' is not a positive whole number (expected code sizes such as 8,16,32,64,128,256)");
             sizes.Add(k);
         }
         return sizes.Distinct().Order().ToArray();
@@ -72,13 +72,13 @@ public static class BottleneckSweep
         CancellationToken cancel = default)
     {
         request.Training.Validate();
-        if (request.CodeSizes.Count == 0) throw new BadInputException("--bottleneck: expected at least one code size");
-        if (request.Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {request.Limit}");
+        if (request.CodeSizes.Count == 0) throw new OptionException("code_sizes", "expected at least one code size");
+        if (request.Limit is < 1) throw new OptionException("limit", $"expected a positive number of samples, got {request.Limit}");
         using var loaded = DataSource.Load(request.Data, request.DataOptions);
         var train = request.Limit is int n && n < loaded.Train.Count ? loaded.Train.Slice(0, n) : loaded.Train;
         long d = train.SampleSize;
         foreach (var k in request.CodeSizes)
-            if (k >= d) throw new BadInputException($"--bottleneck: a code of {k} values is not smaller than the {d}-value samples (no compression)");
+            if (k >= d) throw new OptionException("code_sizes", $"a code of {k} values is not smaller than the {d}-value samples (no compression)");
         DataFit.CheckValues(train, request.Training.Loss);
         var (fit, validate, _) = new ValidationChoice(request.ValSplit, null, false).Apply(train, request.DataOptions);
         using var fitPart = fit;
