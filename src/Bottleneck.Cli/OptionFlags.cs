@@ -26,7 +26,8 @@ public static class OptionFlags
         ["precision"] = "--precision", ["error"] = "--error", ["count"] = "--count", ["classifier_size"] = "--classifier-size",
         ["labels"] = "--labels", ["balanced"] = "--balanced", ["components"] = "--components", ["variants"] = "--variants",
         ["samples"] = "--samples", ["noise_sigma"] = "--noise", ["pairs"] = "--pairs", ["temperature"] = "--temperature",
-        ["grid"] = "--grid", ["dims"] = "--dims", ["opset"] = "--opset", ["graph"] = "--graph",
+        ["grid"] = "--grid", ["dims"] = "--dims", ["opset"] = "--opset", ["graph"] = "--graph", ["neighbours"] = "--neighbours",
+        ["c"] = "--c", ["transfer_data"] = "--transfer-data", ["train_data"] = "--train-data", ["no_baselines"] = "--no-baselines",
     };
 
     /// <summary>The fields the table knows, with their flags.</summary>

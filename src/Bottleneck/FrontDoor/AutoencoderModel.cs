@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using static TorchSharp.torch;
 
@@ -68,15 +68,19 @@ public sealed class AutoencoderModel : IDisposable
             using var given = Rows.ToDataset(rows, InputSize, nameof(rows), trained.Model.InputShape);
             using var data = trained.Scaler is null ? given.Slice(0, given.Count) : trained.Prepare(given);
             var loss = LossFor(data);
+            var training = options.ToTraining(loss);
+            if (training.Noise is not null && (data.Range() is var (min, max)) && (min < 0 || max > 1))
+                throw new BadInputException($"options.InputNoise: the rows span [{min:G4}, {max:G4}], but the noisy input is clipped to [0, 1]: scale the rows to [0, 1] (images) or set InputNoise to 0");
             var (train, validation) = data.SplitLast(options.ValidationSplit);
             using (train) using (validation)
             {
+                // A denoising fit trains and validates on (noisy input, clean target) pairs (§8.3), which the session makes.
                 var result = IsolatedTorchState.Run(options.Threads, () =>
                 {
                     using var session = new TrainingSession
                     {
                         Spec = trained.Model.Spec, StartFrom = trained.Model, Train = train, Validation = validation, DataName = nameof(rows),
-                        Options = options.ToTraining(loss), Evaluate = false,
+                        Options = training, Evaluate = false,
                     };
                     return session.Run(observer: progress is null ? null : new FitObserver(progress), cancel: cancel).Training;
                 });

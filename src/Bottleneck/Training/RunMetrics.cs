@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 
 namespace Bottleneck.Training;

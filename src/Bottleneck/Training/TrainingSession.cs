@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using static TorchSharp.torch;

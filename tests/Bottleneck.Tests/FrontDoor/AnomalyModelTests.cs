@@ -1,4 +1,5 @@
 using Xunit;
+using Bottleneck.Evaluation;
 
 namespace Bottleneck.Tests.FrontDoor;
 

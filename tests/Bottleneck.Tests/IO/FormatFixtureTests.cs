@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Evaluation;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Applications.Compression;
 using Bottleneck.IO;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Tests.Training;
 using Bottleneck.Training;
 using Xunit;

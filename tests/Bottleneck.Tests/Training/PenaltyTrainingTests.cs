@@ -1,5 +1,6 @@
-using Bottleneck.Analysis;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using Bottleneck.Data;
-using Bottleneck.Export;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 

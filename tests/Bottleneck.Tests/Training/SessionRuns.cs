@@ -1,4 +1,4 @@
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Tests.Training;

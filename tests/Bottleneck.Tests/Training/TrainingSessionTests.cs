@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Applications.Compression;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,0 +1,57 @@
+using Bottleneck.Data;
+using Bottleneck.Models;
+using Bottleneck.Objectives;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Evaluation;
+
+/// <summary>
+/// How well a model reconstructs a dataset, as means per element (per pixel) the way Keras reports losses:
+/// BCE, MSE and MAE, PSNR in dB for data in [0, 1], and each sample's own MSE (for histograms and worst-N grids).
+/// </summary>
+public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, double Psnr, int Samples, float[] PerSampleMse)
+{
+    /// <summary>PSNR = 10·log10(MAX² / MSE) with MAX = 1 for data scaled to [0, 1].</summary>
+    public static double PsnrFromMse(double mse, double max = 1.0) => mse > 0 ? 10 * Math.Log10(max * max / mse) : double.PositiveInfinity;
+
+    /// <summary>
+    /// True when every target value lay in [0, 1]. Only then are <see cref="Bce"/> (a cross-entropy of probabilities,
+    /// negative or huge otherwise) and <see cref="Psnr"/> (peak 1) figures at all; reports leave them out otherwise.
+    /// </summary>
+    public bool InUnitRange { get; init; } = true;
+
+    /// <summary>
+    /// Runs the model over <paramref name="data"/> in inference mode and measures the reconstructions. When the data is
+    /// paired with inputs (<see cref="Dataset.Inputs"/>) or <paramref name="corrupt"/> is given, the model sees the
+    /// corrupted input and is scored against the clean data (denoising); the pairing wins.
+    /// </summary>
+    public static ReconstructionMetrics Evaluate(Autoencoder model, Dataset data, Func<Tensor, Tensor>? corrupt = null, int batchSize = 1000)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        var bce = new ReconstructionLoss(LossKind.Bce);
+        double bceSum = 0, mseSum = 0, maeSum = 0;
+        bool inUnitRange = true;
+        var perSample = new float[data.Count];
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(batchSize, data.Count - start);
+            var clean = data.Batch(start, count).reshape(count, -1);
+            var input = data.Inputs?.Batch(start, count) ?? (corrupt is null ? clean : corrupt(clean));
+            var pre = model.DecodePreActivation(model.Encode(input)).reshape(count, -1);
+            var reconstruction = model.Output.Apply(pre);
+            var error = reconstruction - clean;
+            inUnitRange &= clean.min().item<float>() >= 0 && clean.max().item<float>() <= 1;
+            var squared = error.square();
+            bceSum += bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
+            mseSum += squared.sum().to_type(ScalarType.Float64).item<double>();
+            maeSum += error.abs().sum().to_type(ScalarType.Float64).item<double>();
+            squared.mean([1]).data<float>().CopyTo(perSample, start);
+        }
+        double elements = (double)data.Count * data.SampleSize;
+        double mse = mseSum / elements;
+        return new ReconstructionMetrics(bceSum / elements, mse, maeSum / elements, PsnrFromMse(mse), data.Count, perSample) { InUnitRange = inUnitRange };
+    }
+}
