@@ -28,6 +28,8 @@ public static class OptionFlags
         ["samples"] = "--samples", ["noise_sigma"] = "--noise", ["pairs"] = "--pairs", ["temperature"] = "--temperature",
         ["grid"] = "--grid", ["dims"] = "--dims", ["opset"] = "--opset", ["graph"] = "--graph", ["neighbours"] = "--neighbours",
         ["c"] = "--c", ["transfer_data"] = "--transfer-data", ["train_data"] = "--train-data", ["no_baselines"] = "--no-baselines",
+        ["pca"] = "--pca", ["fit_gaussian"] = "--fit-gaussian", ["classifier"] = "--classifier", ["images"] = "--images",
+        ["budget"] = "--budget", ["only"] = "--only",
     };
 
     /// <summary>The fields the table knows, with their flags.</summary>

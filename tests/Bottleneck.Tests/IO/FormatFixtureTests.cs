@@ -3,7 +3,6 @@ using Bottleneck.Evaluation;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Applications.Compression;
 using Bottleneck.IO;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 
@@ -123,21 +122,6 @@ public class FormatFixtureTests
     {
         var report = AnomalyEvaluationReport.FromJson(Parse("evaluation.json"), "evaluation.json");
         Assert.Equal(Fixture("evaluation-stdout.json"), FiniteJson.Serialize(report.ToJson(), "--json") + "\n");
-    }
-
-    [Fact]
-    public void The_demo_report_is_written_from_the_metrics_record()
-    {
-        var metrics = RunMetrics.FromJson(Parse("metrics/demo.json"), "demo.json");
-        var expected = Fixture("demo-report.md");
-        // The notes are the demo's words about the chapter; the table above them is the report's, from the record.
-        var notes = expected.Split('\n').SkipWhile(l => l != "## Against the chapter").Skip(2).TakeWhile(l => l.StartsWith("- ")).Select(l => l[2..]).ToList();
-        Assert.Equal(3, notes.Count);
-        var report = RunReport.Markdown("The chapter's complete MNIST example (§10.5), measured", metrics,
-            [("reconstructions.png", "The first 20 test digits (top) and their reconstructions (bottom), with each image's MSE."),
-             ("training-history.png", "Training and validation loss per epoch (BCE, mean per pixel)."),
-             ("error-histogram.png", "How the reconstruction error is spread over the 10,000 test digits.")], notes);
-        Assert.Equal(expected, report);
     }
 
     [Fact]
