@@ -8,6 +8,7 @@ using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
 using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 using GridRow = Bottleneck.Reporting.GridRow;
 using TorchSharp;
@@ -49,7 +50,7 @@ public static class CompareCommand
             var ae = trained.Model;
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var evaluatedOn = loaded.Test is null ? "train" : "test";
-            TrainingJob.CheckData(loaded.Test ?? loaded.Train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(loaded.Test ?? loaded.Train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             // PCA and the autoencoder both see the data as the autoencoder was trained on it (the folder's scaler).
             using var trainData = trained.Prepare(loaded.Train);
             using var testData = loaded.Test is null ? null : trained.Prepare(loaded.Test);

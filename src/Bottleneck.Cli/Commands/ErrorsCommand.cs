@@ -7,6 +7,7 @@ using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
 using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -48,7 +49,7 @@ public static class ErrorsCommand
             var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
 
             var errors = SampleErrors.Measure(m, data, kind);

@@ -45,7 +45,7 @@ public static class EvaluateCommand
             var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             // Scored as the model sees data: through the folder's scaler, so the figures are in the units it was trained in.
             using var data = trained.Prepare(raw);
             if (corruption is not null && data.Range() is var (min, max) && (min < 0 || max > 1))

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
@@ -67,7 +68,7 @@ public static class InterpolateCommand
                     loadedModels.Add((RowName(path, loadedModels), m));   // disposed below, with the others
                     if (trained.Scaler is not null)
                         throw new BadInputException($"--model: {path} was trained on tabular data scaled per column; its samples are not images");
-                    LatentInterpolation.CheckContinuous(m);
+                    LatentGaussian.CheckContinuous(m);
                 }
                 var data = selection.Load(parsed, out var loaded);
                 using var owned = loaded;

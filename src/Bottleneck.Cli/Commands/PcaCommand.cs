@@ -8,6 +8,7 @@ using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -153,7 +154,7 @@ public static class PcaCommand
     {
         var loaded = DataSource.Load(dataName, options);
         var train = Limited(loaded.Train, limit);
-        Reporting.TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+        DataFit.CheckValues(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
         Pca.CheckComponents(k, train.Count, train.SampleSize);
         var pca = Pca.Fit(train, k, how);
         var evaluation = loaded.Test ?? train;

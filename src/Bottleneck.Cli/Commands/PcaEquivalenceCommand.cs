@@ -68,7 +68,7 @@ public static class PcaEquivalenceCommand
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var train = PcaCommand.Limited(loaded.Train, parsed.GetValue(limit));
             var test = loaded.Test;
-            TrainingJob.CheckData(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             Pca.CheckComponents(k, train.Count, train.SampleSize);
             if (chosen.Any(v => v.SigmoidBce))
             {

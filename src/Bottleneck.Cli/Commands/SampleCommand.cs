@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Models.Vae;
@@ -144,7 +145,7 @@ public static class SampleCommand
     /// <summary>The prior of a VAE, or the Gaussian fitted to the codes of <paramref name="fitData"/>; a plain model without it is refused.</summary>
     static LatentGaussian Distribution(Autoencoder model, string modelPath, string? fitData, DataOptions options)
     {
-        LatentInterpolation.CheckContinuous(model);
+        LatentGaussian.CheckContinuous(model);
         if (fitData is not null)
         {
             using var loaded = DataSource.Load(fitData, options);

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -47,7 +47,7 @@ public sealed record ManifoldAxes(int First, int Second, double[] FirstValues, d
     /// </summary>
     public static ManifoldAxes FromCodes(Autoencoder model, Dataset data, int n, int first = 0, int second = 1)
     {
-        LatentInterpolation.CheckContinuous(model);
+        LatentGaussian.CheckContinuous(model);
         var codes = Codes.Encode(model, data);
         Check(codes.SampleLength, first, second);
         using var scope = NewDisposeScope();

@@ -57,9 +57,6 @@ public sealed class TrainingJob
     /// <summary>The per-column scaler <see cref="Train"/> already went through (tabular data), saved as data.scaler; null for none.</summary>
     public FeatureScaler? Scaler { get; init; }
 
-    /// <summary>Folder, inside the output folder, that holds the state of the last completed epoch.</summary>
-    public const string ResumeFolder = "resume";
-
     /// <summary>Runs the job; cancelling stops after the current batch and still saves what was trained.</summary>
     public TrainingJobResult Run(ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
@@ -74,14 +71,14 @@ public sealed class TrainingJob
     {
         Options.Validate();
         var spec = Spec.WithInputShape(Train.SampleShape);
-        CheckData(Train, Options.Loss);
-        if (Validation is not null) CheckData(Validation, Options.Loss);
-        if (Test is not null) CheckData(Test, Options.Loss);
+        DataFit.CheckValues(Train, Options.Loss);
+        if (Validation is not null) DataFit.CheckValues(Validation, Options.Loss);
+        if (Test is not null) DataFit.CheckValues(Test, Options.Loss);
 
         trainingRange = TrainingRange.Of(Train);
         random.manual_seed(Options.Seed);
         var checkpointDirectory = Path.Combine(OutputDirectory, "checkpoint");
-        var resumeDirectory = Path.Combine(OutputDirectory, ResumeFolder);
+        var resumeDirectory = Path.Combine(OutputDirectory, ResumeState.Folder);
         ResumePoint? resume = null;
         Autoencoder model;
         if (Resume)
@@ -166,7 +163,7 @@ public sealed class TrainingJob
         }
         if (evaluation is not null)
         {
-            var figures = model.SaveFigures(OutputDirectory, evaluation);
+            var figures = FamilyFigures.Save(model, OutputDirectory, evaluation);
             if (figures.Count > 0) metrics["figures"] = new JsonArray(figures.Select(f => (JsonNode)f).ToArray());
         }
         var metricsPath = Path.Combine(OutputDirectory, "metrics.json");
@@ -321,17 +318,5 @@ public sealed class TrainingJob
         var (min, max) = data.Range();
         if (min < 0 || max > 1)
             throw new BadInputException($"--noise {noise.Name}: {data.Name} spans [{min:G4}, {max:G4}], but corruptions work on data scaled to [0, 1] (images)");
-    }
-
-    /// <summary>Rejects data the loss cannot take: NaN or infinity anywhere, and BCE on values outside [0, 1].</summary>
-    public static void CheckData(Dataset data, ReconstructionLoss loss)
-    {
-        long bad = data.FirstNonFinite();
-        if (bad >= 0)
-            throw new BadInputException($"{data.Name}: value {bad % data.SampleSize} of sample {bad / data.SampleSize} is NaN or infinite (expected finite numbers)");
-        if (loss.Kind != LossKind.Bce) return;
-        var (min, max) = data.Range();
-        if (min < 0 || max > 1)
-            throw new BadInputException($"{data.Name}: values span [{min:G4}, {max:G4}], but --loss bce needs data in [0, 1] (use --loss mse, or scale the data to [0, 1])");
     }
 }

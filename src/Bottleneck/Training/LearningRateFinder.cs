@@ -4,7 +4,6 @@ using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -111,7 +110,7 @@ public sealed class LearningRateFinder
     {
         Validate();
         DataFit.Check(model, data);
-        TrainingJob.CheckData(data, Loss);
+        DataFit.CheckValues(data, Loss);
         var saved = Snapshot(model);
         bool wasTraining = model.training;
         var rates = new List<double>();

@@ -134,7 +134,7 @@ public static class AnomalyFit
             [("Held-out normal", errors)], thresholdLine: threshold,
             thresholdLabel: $"Threshold = {threshold.ToString("G4", CultureInfo.InvariantCulture)} ({request.Threshold.PercentileRank.ToString("0.###", CultureInfo.InvariantCulture)}th percentile)");
         // Anomaly fit cannot be resumed (its threshold comes after training), so the per-epoch resume state is clutter.
-        var resume = Path.Combine(request.OutputDirectory, TrainingJob.ResumeFolder);
+        var resume = Path.Combine(request.OutputDirectory, ResumeState.Folder);
         if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
         return new AnomalyFitResult(settings, result, errors, notes);
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Reporting;
 using Bottleneck.Training;
 
@@ -79,7 +80,7 @@ public static class BottleneckSweep
         long d = train.SampleSize;
         foreach (var k in request.CodeSizes)
             if (k >= d) throw new BadInputException($"--bottleneck: a code of {k} values is not smaller than the {d}-value samples (no compression)");
-        TrainingJob.CheckData(train, request.Training.Loss);
+        DataFit.CheckValues(train, request.Training.Loss);
         var (fit, validate, _) = new ValidationChoice(request.ValSplit, null, false).Apply(train, request.DataOptions);
         using var fitPart = fit;
         using var validatePart = validate;
@@ -107,7 +108,7 @@ public static class BottleneckSweep
             rows.Add(row);
             onRow?.Invoke(row);
             // Each model's resume state is of no use once the sweep moves on.
-            var resume = Path.Combine(folder, TrainingJob.ResumeFolder);
+            var resume = Path.Combine(folder, ResumeState.Folder);
             if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
             SaveCsv(Path.Combine(request.OutputDirectory, "sweep.csv"), rows);
         }
