@@ -141,7 +141,7 @@ public static class CompareCommand
             var errors = (reconstructed - originals).square().mean([1]).data<float>().ToArray();
             rows.Add(new GridRow(name, Images(reconstructed), errors.Select(e => $"MSE: {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
         }
-        ImageGrid.SaveWrappedPng(path, title, [rows], shape.Width, shape.Height, shape.Channels);
+        ImageGrid.SaveWrappedPng(path, title, [rows], shape);
     }
 
     /// <summary>"Label: 7", or the class name where the classes have names ("Sneaker"), as the reconstruction grid captions them.</summary>

@@ -183,20 +183,9 @@ public static class DenoiseCommand
     }
 
     /// <summary>The picture shape of the model's samples; a model of non-image data (a CSV's rows) cannot restore images.</summary>
-    static ImageLayout ImagesOf(Autoencoder model)
-    {
-        var shape = model.InputShape;
-        bool image = shape.Length switch
-        {
-            1 => Math.Round(Math.Sqrt(shape[0])) is var side && side * side == shape[0] && side > 1,
-            2 => true,
-            3 => shape[2] is 1 or 3 || shape[0] is 1 or 3,
-            _ => false,
-        };
-        if (!image)
-            throw new BadInputException($"--model: '{model.Spec.Name}' takes samples of shape [{string.Join(", ", shape)}], which are not grey or colour images");
-        return new ImageLayout(shape.Select(d => (int)d).ToArray(), $"model '{model.Spec.Name}' input_shape");
-    }
+    static ImageLayout ImagesOf(Autoencoder model) =>
+        ImageLayout.Of(model.InputShape) is { Channels: 1 or 3 } layout ? layout
+            : throw new BadInputException($"--model: '{model.Spec.Name}' takes samples of shape [{string.Join(", ", model.InputShape)}], which are not grey or colour images");
 
     /// <summary>Reads the image files as the model's samples; a file of another size is one clear line naming both sizes.</summary>
     static Dataset ReadImages(IReadOnlyList<string> files, ImageLayout layout, string modelName)

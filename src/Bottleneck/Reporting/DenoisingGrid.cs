@@ -32,7 +32,7 @@ public static class DenoisingGrid
         var labels = Enumerable.Range(0, count).Select(i => pairs.Labels is { } l ? $"Label: {l[i]}" : $"#{i}").ToArray();
         ImageGrid.SaveWrappedPng(path, title,
             [[new GridRow("Clean", Rows(clean), labels), new GridRow(inputTitle, Rows(noisy), Errors(noisy)), new GridRow("Denoised", Rows(denoised), Errors(denoised))]],
-            shape.Width, shape.Height, shape.Channels);
+            shape);
     }
 
     /// <summary>

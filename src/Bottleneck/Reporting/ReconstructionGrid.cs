@@ -26,7 +26,7 @@ public static class ReconstructionGrid
         var labels = Enumerable.Range(0, count).Select(i => Caption(data, i)).ToArray();
         ImageGrid.SaveWrappedPng(path, title,
             [[new GridRow("Original", originalImages, labels), new GridRow("Reconstructed", reconstructedImages, errors.Select(e => $"MSE: {e:F4}").ToArray())]],
-            shape.Width, shape.Height, shape.Channels);
+            shape);
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ public static class ReconstructionGrid
                 new GridRow("reconstruction", Rows(reconstructions),
                     errors.Select(e => $"{errorName} {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray())]);
         }
-        ImageGrid.SaveWrappedPng(path, title, bands, shape.Width, shape.Height, shape.Channels, subtitle: subtitle);
+        ImageGrid.SaveWrappedPng(path, title, bands, shape, subtitle: subtitle);
     }
 
     /// <summary>"#1234 · 7", or "#1234 · Sneaker" where the classes have names; "#1234" without labels.</summary>
