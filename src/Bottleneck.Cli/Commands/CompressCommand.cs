@@ -2,7 +2,6 @@ using System.CommandLine;
 using Bottleneck.Applications.Compression;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Cli.Commands;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.IO;

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Compression;
-using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
 using Bottleneck.Training;

@@ -1,6 +1,5 @@
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
 using Bottleneck.Scoring;

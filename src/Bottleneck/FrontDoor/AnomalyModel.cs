@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;

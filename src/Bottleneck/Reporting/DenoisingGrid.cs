@@ -1,7 +1,6 @@
 using System.Globalization;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
-using Bottleneck.Kernels;
 using Bottleneck.Models;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,3 @@
-using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Models;

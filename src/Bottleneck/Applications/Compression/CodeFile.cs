@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using Bottleneck.Evaluation;
 using Bottleneck.IO;
-using Bottleneck.Models.Vq;
 
 namespace Bottleneck.Applications.Compression;
 
