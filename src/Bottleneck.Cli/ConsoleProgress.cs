@@ -47,6 +47,17 @@ public sealed class ConsoleProgress : IProgress<StageProgress>
         return value;
     }
 
+    /// <summary>
+    /// Writes a line of log beside the progress display: above the live bars on a terminal (a plain write there would
+    /// tear the bars), as it is on redirected stderr.
+    /// </summary>
+    public static void Log(string line)
+    {
+        var console = ConsoleTrainingObserver.ErrorConsole;
+        if (Console.IsErrorRedirected || !console.Profile.Capabilities.Interactive) Console.Error.WriteLine(line);
+        else console.WriteLine(line);
+    }
+
     /// <summary>The plain display: one line per stage on <paramref name="log"/>.</summary>
     public static ConsoleProgress ForLog(TextWriter log) => new(null, log);
 

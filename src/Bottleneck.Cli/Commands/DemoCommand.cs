@@ -23,7 +23,6 @@ public static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "Maximum number of epochs (the chapter: 50)", DefaultValueFactory = _ => 50 };
         var outDir = new Option<string>("--out", "-o") { Description = "Output folder", DefaultValueFactory = _ => "outputs" };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
         var command = new Command("demo", """
             The main job: the chapter's complete MNIST example (§10.5), end to end, on the MNIST shipped with Bottleneck.
@@ -35,10 +34,9 @@ public static class DemoCommand
             Example:
               bottleneck demo                 # about two minutes on two cores
               bottleneck demo --epochs 5      # a quick look
-            """) { epochs, outDir, seed, threads, json };
-        command.SetAction(CommandRunner.Guard("demo", parsed =>
+            """) { epochs, outDir, seed, json };
+        CommandAction.Set(command, "demo", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var output = parsed.GetValue(outDir)!;
             OutputPath.CheckFolder(output);
             // Validation is the last 10% of the training set (the chapter's template, §7.3), not the test set
@@ -79,7 +77,7 @@ public static class DemoCommand
             if (!parsed.GetValue(json))
                 AnsiConsole.MarkupLine($"Codes for the 10,000 test digits: [bold]{Markup.Escape(Path.Combine(output, "test-codes.npy"))}[/] ({codes.Count} × {codes.SampleLength}); report: [bold]{Markup.Escape(Path.Combine(output, "report.md"))}[/]");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

@@ -10,7 +10,6 @@ public static class DoctorCommand
 {
     public static Command Create()
     {
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
         var command = new Command("doctor", """
             Check this machine's float32 kernels against float64: every convolution the presets use (and common 4×4 and
@@ -21,10 +20,9 @@ public static class DoctorCommand
             Example:
               bottleneck doctor
               bottleneck doctor --json > doctor.json
-            """) { threads, json };
-        command.SetAction(CommandRunner.Guard("doctor", parsed =>
+            """) { json };
+        CommandAction.Set(command, "doctor", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var check = MachineCheck.Run();
             if (parsed.GetValue(json))
             {
@@ -63,7 +61,7 @@ public static class DoctorCommand
                 : fallbacks > 0 ? $"verdict    {fallbacks} convolution shape(s) have a wrong fast kernel on this CPU; models use a checked path instead (right, maybe slower)"
                 : "verdict    every kernel checked is right on this CPU");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.IO;
@@ -51,7 +50,7 @@ public static class ModelFolder
             ["weights"] = new JsonObject
             {
                 ["file"] = WeightsFile,
-                ["sha256"] = Sha256(weightsPath),
+                ["sha256"] = FileHash.Sha256(weightsPath),
                 ["tensors"] = listing,
             },
         };
@@ -93,6 +92,16 @@ public static class ModelFolder
         return manifest;
     }
 
+    /// <summary>
+    /// The weights' SHA-256 as model.json records it (32 bytes), or 32 zero bytes when it records none: code files
+    /// carry it so that codes are never decoded by a model with other weights.
+    /// </summary>
+    public static byte[] RecordedWeightsSha256(string directory)
+    {
+        var hex = (string?)ReadManifest(directory)["weights"]?["sha256"];
+        return hex is { Length: 64 } ? Convert.FromHexString(hex) : new byte[32];
+    }
+
     /// <summary>Loads a saved model, validating every tensor's name, dtype and shape against model.json and the model.</summary>
     public static Autoencoder Load(string directory)
     {
@@ -109,7 +118,7 @@ public static class ModelFolder
         if (weights["sha256"] is not JsonValue hash || hash.GetValueKind() != JsonValueKind.String || (string)hash! is not { Length: 64 } expectedHash
             || !expectedHash.All(char.IsAsciiHexDigit))
             throw new BadInputException($"{manifestPath}: field 'weights.sha256': expected the weights' SHA-256 as 64 hex digits, found {weights["sha256"]?.ToJsonString() ?? "nothing"}");
-        if (!string.Equals(expectedHash, Sha256(weightsPath), StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(expectedHash, FileHash.Sha256(weightsPath), StringComparison.OrdinalIgnoreCase))
             throw new BadInputException($"{weightsPath}: does not match {ModelFile} (its SHA-256 differs from the one recorded there)");
         var listing = weights["tensors"] as JsonObject;
 
@@ -182,11 +191,5 @@ public static class ModelFolder
         var t = empty(entry.Shape, dtype);
         t.bytes = entry.Data;
         return t;
-    }
-
-    static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Bottleneck.IO;
 using Bottleneck.Models;
 
 namespace Bottleneck.Persistence;
@@ -59,7 +59,7 @@ public static class PyTorchImport
             var imported = new JsonObject
             {
                 ["from"] = Path.GetFileName(weightsPath),
-                ["sha256"] = Sha256(weightsPath),
+                ["sha256"] = FileHash.Sha256(weightsPath),
                 ["format"] = "pytorch state_dict (safetensors)",
             };
             if (metadata.TryGetValue("producer", out var producer)) imported["producer"] = producer;
@@ -92,11 +92,5 @@ public static class PyTorchImport
         bool pickle = start[0] == 0x80 && start[1] is >= 2 and <= 5;
         if ((zip || pickle) && BinaryPrimitives.ReadUInt64LittleEndian(start) > SafeTensorsFile.MaxHeaderLength)
             throw new BadInputException($"{path}: this is a pickled PyTorch checkpoint ({(zip ? "torch.save's zip archive" : "a pickle stream")}), not safetensors; loading a pickle runs code from it, so it is not read; {SaveAsSafetensors}");
-    }
-
-    static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.IO;
@@ -57,7 +56,7 @@ public static class ResumeState
         var state = new JsonObject
         {
             ["epochs_completed"] = epochs.Count,
-            ["optimizer_sha256"] = Sha256(optimizerPath),
+            ["optimizer_sha256"] = FileHash.Sha256(optimizerPath),
             ["recipe"] = recipe is null ? null : JsonNode.Parse(recipe.ToJson()),
             ["epochs"] = new JsonArray(epochs.Select(e =>
             {
@@ -109,7 +108,7 @@ public static class ResumeState
         var state = ReadState(path);
         var optimizerPath = Path.Combine(epochDirectory, OptimizerFile);
         if (!File.Exists(optimizerPath)) throw new BadInputException($"{optimizerPath}: not found (the resume folder is incomplete)");
-        if ((string?)state["optimizer_sha256"] != Sha256(optimizerPath))
+        if ((string?)state["optimizer_sha256"] != FileHash.Sha256(optimizerPath))
             throw new BadInputException($"{optimizerPath}: does not match {StateFile} (its SHA-256 differs): the resume folder was altered");
         var epochs = (state["epochs"] as JsonArray ?? throw new BadInputException($"{path}: field 'epochs' is missing"))
             .Select(e => new EpochRecord((int)e!["epoch"]!, (double?)e["loss"] ?? double.NaN, ValLoss(e), (double)e["lr"]!, (double)e["seconds"]!)
@@ -170,11 +169,5 @@ public static class ResumeState
         {
             throw new BadInputException($"{path}: not valid JSON: {e.Message.Split('\n')[0]}");
         }
-    }
-
-    static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -5,15 +5,20 @@ using Bottleneck.Evaluation;
 namespace Bottleneck.Applications.Anomaly;
 
 /// <summary>How one scoring method did on labelled data: ranking quality (ROC AUC, average precision) and the flags of its threshold.</summary>
+/// <param name="Key">"autoencoder", "pca" or "knn": the method's name in files (scores.csv's columns).</param>
 /// <param name="Name">"Autoencoder", "PCA (k = 32)", "k-NN (k = 5)".</param>
 /// <param name="ScoreUnit">What a score is, for axis labels and reports.</param>
 /// <param name="Scores">One score per evaluated sample; larger is more anomalous.</param>
 /// <param name="Threshold">The method's threshold: the same percentile of its own held-out normal scores.</param>
-public sealed record MethodResult(string Name, string ScoreUnit, double[] Scores, double Threshold, double RocAuc, double AveragePrecision,
+public sealed record MethodResult(string Key, string Name, string ScoreUnit, double[] Scores, double Threshold, double RocAuc, double AveragePrecision,
     DetectionCounts AtThreshold, RocCurve Curve);
 
 /// <summary>A baseline's ROC AUC against the autoencoder's on the same samples, with DeLong's test of the difference.</summary>
-public sealed record Comparison(string Baseline, DeLongTest.Result Test);
+public sealed record Comparison(string Baseline, DeLongTest.Result Test)
+{
+    /// <summary>The baseline ranks anomalies better than the autoencoder, beyond sampling noise (DeLong p &lt; <see cref="AnomalyEvaluation.SignificanceLevel"/>).</summary>
+    public bool BaselineWins => Test.PValue < AnomalyEvaluation.SignificanceLevel && Test.Difference > 0;
+}
 
 /// <summary>An evaluation: the autoencoder first, then each baseline, and what the comparison says.</summary>
 public sealed record AnomalyEvaluationResult(IReadOnlyList<MethodResult> Methods, bool[] IsAnomaly, IReadOnlyList<Comparison> Comparisons,
@@ -68,17 +73,23 @@ public static class AnomalyEvaluation
 
     /// <summary>
     /// Scores <paramref name="data"/> with the detector and, when <paramref name="normal"/> is given (the detector's own
-    /// normal training data, as <see cref="NormalData.Select"/> rebuilds it), with the two baselines too.
+    /// normal training data, as <see cref="NormalData.Select"/> rebuilds it), with the two baselines too. Each method is
+    /// a stage of <paramref name="progress"/>, counted in samples scored.
     /// </summary>
-    public static AnomalyEvaluationResult Run(AnomalyDetector detector, Dataset data, bool[] isAnomaly, NormalData? normal, BaselineOptions? options = null)
+    public static AnomalyEvaluationResult Run(AnomalyDetector detector, Dataset data, bool[] isAnomaly, NormalData? normal, BaselineOptions? options = null,
+        IProgress<StageProgress>? progress = null)
     {
         options ??= new BaselineOptions();
         detector.CheckWidth(data.SampleSize, data.Name);
+        if (normal is not null) KnnBaseline.Check(normal.Fit.Count, options.KnnK, options.KnnReference);   // before any stage starts
         var notes = new List<string>();
+        const string scoring = "scoring with the autoencoder";
+        StageProgress.Start(progress, scoring, data.Count);
         var methods = new List<MethodResult>
         {
-            Measure("Autoencoder", "reconstruction error (MSE per value)", detector.Scores(data), detector.Settings.Threshold, isAnomaly),
+            Measure("autoencoder", "Autoencoder", "reconstruction error (MSE per value)", detector.Scores(data), detector.Settings.Threshold, isAnomaly),
         };
+        StageProgress.Advance(progress, scoring, data.Count, data.Count);
         var scaler = detector.Settings.Scaler;
         double percentile = detector.Settings.Percentile;
         if (normal is not null)
@@ -87,17 +98,28 @@ public static class AnomalyEvaluation
             int components = (int)Math.Min(codeSize, Math.Min(data.SampleSize, normal.Fit.Count));
             if (components < codeSize)
                 notes.Add($"PCA keeps {components} components, not the code's {codeSize}: no more exist in {data.SampleSize}-value data");
+            const string pcaStage = "fitting and scoring the PCA baseline";
+            long pcaWork = normal.Fit.Count + normal.Holdout.Count + data.Count;
+            StageProgress.Start(progress, pcaStage, pcaWork);
             using (var pca = PcaBaseline.Fit(normal.Fit, scaler, components))
             {
+                StageProgress.Advance(progress, pcaStage, normal.Fit.Count, pcaWork);
                 var threshold = Percentile.Of(pca.Scores(normal.Holdout, scaler), percentile);
-                methods.Add(Measure($"PCA (k = {components})", "reconstruction error (MSE per value)", pca.Scores(data, scaler), threshold, isAnomaly));
+                StageProgress.Advance(progress, pcaStage, normal.Fit.Count + normal.Holdout.Count, pcaWork);
+                methods.Add(Measure("pca", $"PCA (k = {components})", "reconstruction error (MSE per value)", pca.Scores(data, scaler), threshold, isAnomaly));
+                StageProgress.Advance(progress, pcaStage, pcaWork, pcaWork);
                 notes.Add($"PCA: {components} components fitted on the {normal.Fit.Count:N0} normal training samples keep " +
                           $"{100 * pca.ExplainedVarianceRatio:F1}% of their variance");
             }
             using (var knn = KnnBaseline.Fit(normal.Fit, scaler, options.KnnK, options.KnnReference, options.Seed))
             {
-                var threshold = Percentile.Of(knn.Scores(normal.Holdout, scaler), percentile);
-                methods.Add(Measure($"k-NN (k = {knn.K})", $"distance to the {Ordinal(knn.K)} nearest normal sample", knn.Scores(data, scaler), threshold, isAnomaly));
+                // The slow one: every sample's distance to every reference sample; progress per batch of samples.
+                const string knnStage = "k-NN distances to the normal training samples";
+                long knnWork = normal.Holdout.Count + data.Count;
+                StageProgress.Start(progress, knnStage, knnWork);
+                var threshold = Percentile.Of(knn.Scores(normal.Holdout, scaler, done: n => StageProgress.Advance(progress, knnStage, n, knnWork)), percentile);
+                var knnScores = knn.Scores(data, scaler, done: n => StageProgress.Advance(progress, knnStage, normal.Holdout.Count + n, knnWork));
+                methods.Add(Measure("knn", $"k-NN (k = {knn.K})", $"distance to the {Ordinal(knn.K)} nearest normal sample", knnScores, threshold, isAnomaly));
                 notes.Add(knn.ReferenceCount < normal.Fit.Count
                     ? $"k-NN: distances to a random subsample of {knn.ReferenceCount:N0} of the {normal.Fit.Count:N0} normal training samples (seed {options.Seed})"
                     : $"k-NN: distances to all {knn.ReferenceCount:N0} normal training samples");
@@ -109,10 +131,10 @@ public static class AnomalyEvaluation
         return new AnomalyEvaluationResult(methods, isAnomaly, comparisons, Verdicts(methods, comparisons), notes);
     }
 
-    static MethodResult Measure(string name, string unit, double[] scores, double threshold, bool[] isAnomaly)
+    static MethodResult Measure(string key, string name, string unit, double[] scores, double threshold, bool[] isAnomaly)
     {
         var curve = RocCurve.Of(scores, isAnomaly);
-        return new MethodResult(name, unit, scores, threshold, curve.Auc, AveragePrecision.Of(scores, isAnomaly),
+        return new MethodResult(key, name, unit, scores, threshold, curve.Auc, AveragePrecision.Of(scores, isAnomaly),
             DetectionCounts.At(scores, isAnomaly, threshold), curve);
     }
 

@@ -36,9 +36,7 @@ internal sealed class KnnBaseline : IDisposable
     /// </summary>
     public static KnnBaseline Fit(Dataset data, FeatureScaler? scaler, int k = DefaultK, int? maxReference = null, long seed = 42)
     {
-        if (k < 1) throw new BadInputException($"--knn-k: expected at least 1 neighbour, got {k}");
-        int m = Math.Min(maxReference ?? data.Count, data.Count);
-        if (m < k) throw new BadInputException($"k-NN baseline: {m} reference samples, fewer than k = {k}");
+        int m = Check(data.Count, k, maxReference);
         using var scope = NewDisposeScope();
         Tensor rows;
         if (m == data.Count) rows = arange(data.Count, ScalarType.Int64);
@@ -54,8 +52,24 @@ internal sealed class KnnBaseline : IDisposable
         return new KnnBaseline(reference, k);
     }
 
-    /// <summary>Distance to the k-th nearest reference sample, for every sample of <paramref name="data"/>.</summary>
-    public double[] Scores(Dataset data, FeatureScaler? scaler, int batchSize = 256)
+    /// <summary>
+    /// The number of reference samples a baseline of <paramref name="k"/> neighbours keeps from <paramref name="available"/>
+    /// normal samples (at most <paramref name="maxReference"/>); refuses a k that cannot work, so that callers can check
+    /// before any other work.
+    /// </summary>
+    public static int Check(int available, int k, int? maxReference)
+    {
+        if (k < 1) throw new BadInputException($"--knn-k: expected at least 1 neighbour, got {k}");
+        int m = Math.Min(maxReference ?? available, available);
+        if (m < k) throw new BadInputException($"k-NN baseline: {m} reference samples, fewer than k = {k}");
+        return m;
+    }
+
+    /// <summary>
+    /// Distance to the k-th nearest reference sample, for every sample of <paramref name="data"/>; <paramref name="done"/>
+    /// hears how many samples are scored after each batch.
+    /// </summary>
+    public double[] Scores(Dataset data, FeatureScaler? scaler, int batchSize = 256, Action<int>? done = null)
     {
         var scores = new double[data.Count];
         for (int start = 0; start < data.Count; start += batchSize)
@@ -68,6 +82,7 @@ internal sealed class KnnBaseline : IDisposable
             var squared = (x.square().sum([1], keepdim: true) + referenceNorms.unsqueeze(0) - 2 * x.matmul(reference.t())).clamp_min(0);
             var kth = squared.topk(K, dim: 1, largest: false, sorted: true).values.select(1, K - 1);
             kth.sqrt().to_type(ScalarType.Float64).contiguous().data<double>().ToArray().CopyTo(scores, start);
+            done?.Invoke(start + n);
         }
         return scores;
     }

@@ -14,18 +14,26 @@ public sealed record CsvPcaFit(Pca Pca, string[] FeatureNames, double Minimum, d
 /// </summary>
 public static class CsvPca
 {
+    /// <summary>The stage of the pass over the file, counted in bytes.</summary>
+    public const string Reading = "reading the CSV file and accumulating its covariance (bytes)";
+
     /// <summary>Rows read per chunk.</summary>
     public const int DefaultChunkRows = 8192;
 
-    /// <summary>Fits <paramref name="components"/> components on the first <paramref name="limit"/> rows (all when null) of <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Fits <paramref name="components"/> components on the first <paramref name="limit"/> rows (all when null) of
+    /// <paramref name="path"/>; <paramref name="progress"/> hears the bytes read after each chunk (one stage).
+    /// </summary>
     /// <exception cref="BadInputException">The file is missing, empty or malformed, or has too few rows or columns for k components.</exception>
-    public static CsvPcaFit Fit(string path, CsvReadOptions options, int components, long? limit = null, int chunkRows = DefaultChunkRows)
+    public static CsvPcaFit Fit(string path, CsvReadOptions options, int components, long? limit = null, int chunkRows = DefaultChunkRows,
+        IProgress<StageProgress>? progress = null)
     {
         if (!File.Exists(path)) throw new BadInputException($"{path}: no such file");
         using var rows = CsvRowReader.Open(path, options);
         using var accumulator = new CovarianceAccumulator(rows.FeatureCount);
         double minimum = double.PositiveInfinity, maximum = double.NegativeInfinity;
         long wanted = limit ?? long.MaxValue;
+        StageProgress.Start(progress, Reading, rows.Length);
         while (accumulator.Count < wanted && rows.ReadChunk((int)Math.Min(chunkRows, wanted - accumulator.Count)) is { } chunk)
         {
             using var scope = NewDisposeScope();
@@ -33,6 +41,7 @@ public static class CsvPca
             accumulator.Add(batch);
             minimum = Math.Min(minimum, batch.min().item<float>());
             maximum = Math.Max(maximum, batch.max().item<float>());
+            StageProgress.Advance(progress, Reading, rows.BytesRead, rows.Length);
         }
         if (accumulator.Count == 0) throw new BadInputException($"{path}: no data rows");
         Pca.CheckComponents(components, accumulator.Count, rows.FeatureCount);

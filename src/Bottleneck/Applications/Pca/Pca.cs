@@ -106,8 +106,11 @@ public sealed class Pca : IDisposable
         return centred.matmul(components.T).matmul(components).add(mean).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Mean squared reconstruction error per element over <paramref name="data"/>, computed in float64.</summary>
-    public double Mse(Dataset data, int batchSize = 2000)
+    /// <summary>
+    /// Mean squared reconstruction error per element over <paramref name="data"/>, computed in float64;
+    /// <paramref name="done"/> hears how many samples are measured after each batch.
+    /// </summary>
+    public double Mse(Dataset data, int batchSize = 2000, Action<int>? done = null)
     {
         if (data.SampleSize != Dimension)
             throw new BadInputException($"{data.Name}: samples have {data.SampleSize} values, but the PCA was fitted on samples of {Dimension}");
@@ -119,6 +122,7 @@ public sealed class Pca : IDisposable
             var centred = Flatten(data.Batch(start, n)) - mean;
             var residual = centred - centred.matmul(components.T).matmul(components);
             sum += residual.square().sum().item<double>();
+            done?.Invoke(start + n);
         }
         return sum / ((double)data.Count * Dimension);
     }
@@ -138,15 +142,20 @@ public sealed class Pca : IDisposable
         return new Pca(mean.MoveToOuterDisposeScope(), top.MoveToOuterDisposeScope(), spectrum, data.Count, data.SampleShape, PcaMethod.Svd);
     }
 
-    /// <summary>Fits in one streaming pass over <paramref name="data"/> in batches (see <see cref="PcaMethod.Covariance"/>).</summary>
-    public static Pca FitCovariance(Dataset data, int components, int batchSize = 5000)
+    /// <summary>
+    /// Fits in one streaming pass over <paramref name="data"/> in batches (see <see cref="PcaMethod.Covariance"/>);
+    /// <paramref name="done"/> hears how many samples are added after each batch.
+    /// </summary>
+    public static Pca FitCovariance(Dataset data, int components, int batchSize = 5000, Action<int>? done = null)
     {
         CheckComponents(components, data.Count, data.SampleSize);
         using var accumulator = new CovarianceAccumulator(data.SampleSize);
         for (int start = 0; start < data.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
-            accumulator.Add(data.Batch(start, Math.Min(batchSize, data.Count - start)));
+            int n = Math.Min(batchSize, data.Count - start);
+            accumulator.Add(data.Batch(start, n));
+            done?.Invoke(start + n);
         }
         return FromCovariance(accumulator, components, data.SampleShape);
     }
