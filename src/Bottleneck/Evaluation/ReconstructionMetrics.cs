@@ -34,10 +34,9 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         double bceSum = 0, mseSum = 0, maeSum = 0;
         bool inUnitRange = true;
         var perSample = new float[data.Count];
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, count) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int count = Math.Min(batchSize, data.Count - start);
             var clean = data.Batch(start, count).reshape(count, -1);
             var input = data.Inputs?.Batch(start, count) ?? (corrupt is null ? clean : corrupt(clean));
             var pre = model.DecodePreActivation(model.Encode(input)).reshape(count, -1);
