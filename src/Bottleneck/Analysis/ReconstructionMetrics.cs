@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
@@ -34,21 +35,27 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         double bceSum = 0, mseSum = 0, maeSum = 0;
         bool inUnitRange = true;
         var perSample = new float[data.Count];
+        // One tensor holds every batch's targets, filled in place: a tensor the size of a batch allocated and freed for
+        // each batch costs more than the arithmetic on it (fresh pages from the system every time).
+        using var targets = empty([Math.Max(1, Math.Min(batchSize, data.Count)), .. data.SampleShape], ScalarType.Float32);
         for (int start = 0; start < data.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
             int count = Math.Min(batchSize, data.Count - start);
-            var clean = data.Batch(start, count).reshape(count, -1);
+            var batch = targets.narrow(0, 0, count);
+            data.CopyBatch(start, count, batch);
+            var clean = batch.reshape(count, -1);
             var input = data.Inputs?.Batch(start, count) ?? (corrupt is null ? clean : corrupt(clean));
             var pre = model.DecodePreActivation(model.Encode(input)).reshape(count, -1);
-            var reconstruction = model.Output.Apply(pre);
-            var error = reconstruction - clean;
-            inUnitRange &= clean.min().item<float>() >= 0 && clean.max().item<float>() <= 1;
-            var squared = error.square();
+            var (low, high) = clean.aminmax();
+            inUnitRange &= low.item<float>() >= 0 && high.item<float>() <= 1;
             bceSum += bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
+            // From here on the pre-activation is overwritten in place, step by step: x̂, |x̂ − x|, (x̂ − x)².
+            var error = model.Output.ApplyInPlace(pre).sub_(clean).abs_();
+            maeSum += error.sum().to_type(ScalarType.Float64).item<double>();
+            var squared = error.mul_(error);
             mseSum += squared.sum().to_type(ScalarType.Float64).item<double>();
-            maeSum += error.abs().sum().to_type(ScalarType.Float64).item<double>();
-            squared.mean([1]).data<float>().CopyTo(perSample, start);
+            MemoryMarshal.Cast<byte, float>(squared.mean([1]).bytes).CopyTo(perSample.AsSpan(start, count));
         }
         double elements = (double)data.Count * data.SampleSize;
         double mse = mseSum / elements;
