@@ -36,8 +36,12 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         bool inUnitRange = true;
         var perSample = new float[data.Count];
         // One tensor holds every batch's targets, filled in place: a tensor the size of a batch allocated and freed for
-        // each batch costs more than the arithmetic on it (fresh pages from the system every time).
-        using var targets = empty([Math.Max(1, Math.Min(batchSize, data.Count)), .. data.SampleShape], ScalarType.Float32);
+        // each batch can cost more than the arithmetic on it (fresh pages from the system every time).
+        int rows = Math.Max(1, Math.Min(batchSize, data.Count));
+        using var targets = empty([rows, .. data.SampleShape], ScalarType.Float32);
+        // BCE from logits, summed in a scratch tensor of the same size (its own tensors would be three of them a batch).
+        bool logits = model.Output.Kind == ActivationKind.Sigmoid;
+        using var scratch = logits ? empty([rows, data.SampleSize], ScalarType.Float32) : null;
         for (int start = 0; start < data.Count; start += batchSize)
         {
             using var scope = NewDisposeScope();
@@ -49,7 +53,8 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
             var pre = model.DecodePreActivation(model.Encode(input)).reshape(count, -1);
             var (low, high) = clean.aminmax();
             inUnitRange &= low.item<float>() >= 0 && high.item<float>() <= 1;
-            bceSum += bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
+            bceSum += logits ? ReconstructionLoss.BceFromLogitsSum(pre, clean, scratch!.narrow(0, 0, count))
+                : bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
             // From here on the pre-activation is overwritten in place, step by step: x̂, |x̂ − x|, (x̂ − x)².
             var error = model.Output.ApplyInPlace(pre).sub_(clean).abs_();
             maeSum += error.sum().to_type(ScalarType.Float64).item<double>();
