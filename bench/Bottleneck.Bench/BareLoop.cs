@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Bottleneck.Models;
+using Bottleneck.Models.Vae;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Export.Onnx;
 using Bottleneck.Scoring;
 using Microsoft.ML.OnnxRuntime;

@@ -4,10 +4,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Evaluation;
+using Bottleneck.Persistence;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Bench;

@@ -3,9 +3,11 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Bench;
 

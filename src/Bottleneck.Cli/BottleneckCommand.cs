@@ -28,6 +28,7 @@ public static class BottleneckCommand
         root.Subcommands.Add(DiagnoseCommand.Create());
         root.Subcommands.Add(DatasetsCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(AnomalyCommand.Create());
         root.Subcommands.Add(CompressCommand.Create());
         root.Subcommands.Add(DecompressCommand.Create());

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Compression;
 using Spectre.Console;
 
 namespace Bottleneck.Cli;

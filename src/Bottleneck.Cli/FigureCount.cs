@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bottleneck.Render;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli;
 

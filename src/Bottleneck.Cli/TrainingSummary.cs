@@ -1,7 +1,8 @@
 using Bottleneck.IO;
+using Bottleneck.Reporting;
+using Bottleneck.Training;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli;

@@ -1,12 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Data;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.IO;
-using Bottleneck.Render;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -29,7 +24,6 @@ public static class AnomalyEvaluateCommand
         var knnK = new Option<int>("--knn-k") { Description = "Neighbours of the k-NN baseline (score = distance to the k-th)", DefaultValueFactory = _ => new BaselineOptions().KnnK };
         var knnReference = new Option<int?>("--knn-reference") { Description = "Compare with a random subsample of at most N normal training samples (default: all)" };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
         var command = new Command("evaluate", """
             Evaluate a detector on labelled data (§8.4): ROC AUC (ties counted half, as scikit-learn), average precision,
@@ -42,11 +36,10 @@ public static class AnomalyEvaluateCommand
             Examples:
               bottleneck anomaly evaluate --model runs/no-nines --data mnist
               bottleneck anomaly evaluate --model runs/detector --data test.csv --label-column y
-            """) { model, anomalyClass, normalClasses, output, noBaselines, trainData, knnK, knnReference, seed, threads, json };
+            """) { model, anomalyClass, normalClasses, output, noBaselines, trainData, knnK, knnReference, seed, json };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("anomaly evaluate", parsed =>
+        CommandAction.Set(command, "anomaly evaluate", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var modelDirectory = parsed.GetRequiredValue(model);
             var normalList = ClassList.Parse(parsed.GetValue(normalClasses), "--normal-classes");
             if (parsed.GetValue(knnReference) is < 1) throw new BadInputException($"--knn-reference: expected a positive number of samples, got {parsed.GetValue(knnReference)}");
@@ -57,152 +50,15 @@ public static class AnomalyEvaluateCommand
             using var owned = loaded;
             detector.CheckWidth(data.SampleSize, data.Name);
             var truth = AnomalyEvaluation.Truth(data, detector.Settings, parsed.GetValue(anomalyClass), normalList);
-
-            NormalData? normal = null;
-            LoadedData? trainLoaded = null;
-            try
-            {
-                if (!parsed.GetValue(noBaselines))
-                    (normal, trainLoaded) = RebuildNormalData(detector.Settings, parsed.GetValue(trainData));
-                var result = AnomalyEvaluation.Run(detector, data, truth, normal, new BaselineOptions
-                {
-                    KnnK = parsed.GetValue(knnK), KnnReference = parsed.GetValue(knnReference), Seed = parsed.GetValue(seed),
-                });
-                Directory.CreateDirectory(outDirectory);
-                var report = Report(result, data, loaded.Name);
-                AtomicFile.WriteAllText(Path.Combine(outDirectory, "evaluation.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                WriteScores(Path.Combine(outDirectory, "scores.csv"), result, data.Labels);
-                DrawFigures(outDirectory, result, detector.Settings, $"{(File.Exists(data.Name) ? Path.GetFileName(data.Name) : data.Name)}, {Describe(data.Labels!, truth)}");
-                if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
-                else Print(result, outDirectory);
-            }
-            finally
-            {
-                normal?.Dispose();
-                trainLoaded?.Dispose();
-            }
+            using var normal = parsed.GetValue(noBaselines) ? null : DetectorTrainingData.Rebuild(detector.Settings, parsed.GetValue(trainData));
+            var baselines = new BaselineOptions { KnnK = parsed.GetValue(knnK), KnnReference = parsed.GetValue(knnReference), Seed = parsed.GetValue(seed) };
+            var result = ConsoleProgress.Run(progress => AnomalyEvaluation.Run(detector, data, truth, normal, baselines, progress));
+            AnomalyEvaluationFolder.Write(outDirectory, result, data, loaded.Name, detector.Settings);
+            if (parsed.GetValue(json)) Console.WriteLine(AnomalyEvaluationFolder.Report(result, data.Name, loaded.Name).ToJsonString());
+            else Print(result, outDirectory);
             return CommandRunner.Success;
-        }));
+        });
         return command;
-    }
-
-    /// <summary>The detector's normal training data, rebuilt exactly as anomaly fit selected it.</summary>
-    static (NormalData, LoadedData) RebuildNormalData(AnomalySettings settings, string? overridePath)
-    {
-        var source = overridePath ?? settings.Data;
-        LoadedData loaded;
-        try { loaded = DataSource.Load(source, settings.DataOptions); }
-        catch (BadInputException e) when (overridePath is null)
-        {
-            throw new BadInputException($"the baselines need the detector's normal training data, which is not where model.json says ({e.Message}); give --train-data PATH or --no-baselines");
-        }
-        try
-        {
-            var normal = NormalData.Select(loaded.Train, settings.NormalClasses, settings.Limit, settings.Holdout);
-            if (normal.Fit.Count != settings.TrainingSamples || normal.Holdout.Count != settings.HoldoutSamples)
-            {
-                var (fit, held) = (normal.Fit.Count, normal.Holdout.Count);
-                normal.Dispose();
-                throw new BadInputException($"{source}: rebuilding the normal training data gives {fit:N0} + {held:N0} samples, but the detector was fitted on " +
-                                            $"{settings.TrainingSamples:N0} + {settings.HoldoutSamples:N0} (has the data changed? give --train-data or --no-baselines)");
-            }
-            return (normal, loaded);
-        }
-        catch
-        {
-            loaded.Dispose();
-            throw;
-        }
-    }
-
-    static JsonObject Report(AnomalyEvaluationResult result, Dataset data, string dataName)
-    {
-        var methods = new JsonArray();
-        foreach (var m in result.Methods)
-            methods.Add(new JsonObject
-            {
-                ["name"] = m.Name, ["score"] = m.ScoreUnit, ["roc_auc"] = m.RocAuc, ["average_precision"] = m.AveragePrecision,
-                ["threshold"] = m.Threshold, ["precision"] = m.AtThreshold.Precision, ["recall"] = m.AtThreshold.Recall,
-                ["f1"] = m.AtThreshold.F1, ["false_positive_rate"] = m.AtThreshold.FalsePositiveRate,
-                ["true_positives"] = m.AtThreshold.TruePositives, ["false_positives"] = m.AtThreshold.FalsePositives,
-                ["false_negatives"] = m.AtThreshold.FalseNegatives, ["true_negatives"] = m.AtThreshold.TrueNegatives,
-            });
-        return new JsonObject
-        {
-            ["data"] = dataName, ["evaluated"] = data.Name, ["samples"] = result.IsAnomaly.Length,
-            ["anomalies"] = result.Anomalies, ["normal"] = result.Normal,
-            ["methods"] = methods,
-            ["best_by_roc_auc"] = result.Methods.MaxBy(m => m.RocAuc)!.Name,
-            ["comparisons"] = new JsonArray(result.Comparisons.Select(c => (JsonNode)new JsonObject
-            {
-                ["baseline"] = c.Baseline, ["auc_minus_autoencoder_auc"] = c.Test.Difference,
-                ["standard_error"] = c.Test.StandardError, ["delong_p_value"] = c.Test.PValue,
-            }).ToArray()),
-            ["verdicts"] = new JsonArray(result.Verdicts.Select(v => (JsonNode)v).ToArray()),
-            ["notes"] = new JsonArray(result.Notes.Select(v => (JsonNode)v).ToArray()),
-            ["units"] = new JsonObject
-            {
-                ["roc_auc"] = "area under the ROC curve, trapezoidal, tied scores counted half (scikit-learn's roc_auc_score)",
-                ["average_precision"] = "scikit-learn's average_precision_score: Σ (Rn − Rn−1)·Pn, no interpolation",
-                ["precision_recall_f1"] = "at the threshold: score > threshold is flagged; anomalies are the positives",
-                ["delong_p_value"] = "two-sided p-value of DeLong's test that the baseline's and the autoencoder's AUCs on these samples are equal",
-            },
-        };
-    }
-
-    static void WriteScores(string path, AnomalyEvaluationResult result, int[]? labels)
-    {
-        var text = new StringBuilder("row,");
-        if (labels is not null) text.Append("label,");
-        text.Append("is_anomaly,").AppendJoin(',', result.Methods.Select(m => ColumnName(m.Name))).Append('\n');
-        for (int i = 0; i < result.IsAnomaly.Length; i++)
-        {
-            text.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',');
-            if (labels is not null) text.Append(labels[i].ToString(CultureInfo.InvariantCulture)).Append(',');
-            text.Append(result.IsAnomaly[i] ? '1' : '0');
-            foreach (var m in result.Methods) text.Append(',').Append(((float)m.Scores[i]).ToString("R", CultureInfo.InvariantCulture));
-            text.Append('\n');
-        }
-        AtomicFile.WriteAllText(path, text.ToString());
-    }
-
-    static string ColumnName(string method) => method.StartsWith("PCA") ? "pca" : method.StartsWith("k-NN") ? "knn" : "autoencoder";
-
-    static void DrawFigures(string directory, AnomalyEvaluationResult result, AnomalySettings settings, string dataName)
-    {
-        var ae = result.Methods[0];
-        // Reconstruction errors have long tails: a few huge ones would squeeze everything else into one bar. Values
-        // beyond the 99.5th percentile (and beyond 1.5 × the threshold) are counted in the last bin, and the axis says so.
-        double cap = Math.Max(Percentile.Of(ae.Scores, 99.5), 1.5 * ae.Threshold);
-        int beyond = ae.Scores.Count(v => v > cap);
-        double[] Clip(bool anomalous) => ae.Scores.Where((_, i) => result.IsAnomaly[i] == anomalous).Select(v => Math.Min(v, cap)).ToArray();
-        HistogramPlot.SavePng(Path.Combine(directory, "error-histogram.png"),
-            $"Reconstruction error ({dataName})",
-            "Reconstruction error (MSE per value)" + (beyond > 0 ? $"; the {beyond:N0} above {cap.ToString("G3", CultureInfo.InvariantCulture)} are in the last bin" : ""),
-            [($"Normal ({result.Normal:N0})", Clip(false)), ($"Anomaly ({result.Anomalies:N0})", Clip(true))],
-            bins: 50, thresholdLine: ae.Threshold,
-            thresholdLabel: $"Threshold = {ae.Threshold.ToString("G4", CultureInfo.InvariantCulture)} ({settings.Percentile.ToString("0.###", CultureInfo.InvariantCulture)}th pct. of held-out normal)",
-            normalize: true);
-        RocPlot.SavePng(Path.Combine(directory, "roc.png"), $"ROC curves: {dataName}",
-            result.Methods.Select(m =>
-            {
-                var curve = m.Curve.WithoutCollinearPoints();
-                return new RocSeries(m.Name, curve.FalsePositiveRate, curve.TruePositiveRate, m.RocAuc,
-                    (m.AtThreshold.FalsePositiveRate, m.AtThreshold.Recall));
-            }).ToList());
-    }
-
-    /// <summary>Which labels are which, in the fewest words: "anomaly = label 9", "normal = label 0", "anomaly = labels 1, 2".</summary>
-    static string Describe(int[] labels, bool[] isAnomaly)
-    {
-        string List(IEnumerable<int> set)
-        {
-            var sorted = set.Distinct().Order().ToArray();
-            return sorted.Length == 1 ? $"label {sorted[0]}" : $"labels {string.Join(", ", sorted.Take(6))}{(sorted.Length > 6 ? ", ..." : "")}";
-        }
-        var anomalous = labels.Where((_, i) => isAnomaly[i]).Distinct().ToArray();
-        var normal = labels.Where((_, i) => !isAnomaly[i]).Distinct().ToArray();
-        return normal.Length < anomalous.Length ? $"normal = {List(normal)}" : $"anomaly = {List(anomalous)}";
     }
 
     static void Print(AnomalyEvaluationResult result, string directory)
@@ -218,7 +74,9 @@ public static class AnomalyEvaluateCommand
                 (m.AtThreshold.TruePositives + m.AtThreshold.FalsePositives).ToString("N0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("[grey]AP = average precision; precision, recall and F1 at each method's threshold (score > threshold is flagged)[/]");
-        foreach (var v in result.Verdicts) AnsiConsole.MarkupLine(v.Contains("BEATS") ? $"[bold yellow]{Markup.Escape(v)}[/]" : Markup.Escape(v));
+        // One verdict per comparison, in the same order: a baseline that wins is the news.
+        foreach (var (verdict, comparison) in result.Verdicts.Zip(result.Comparisons))
+            AnsiConsole.MarkupLine(comparison.BaselineWins ? $"[bold yellow]{Markup.Escape(verdict)}[/]" : Markup.Escape(verdict));
         foreach (var n in result.Notes) AnsiConsole.MarkupLine($"[grey]{Markup.Escape(n)}[/]");
         AnsiConsole.MarkupLine($"wrote evaluation.json, scores.csv, error-histogram.png and roc.png to {Markup.Escape(Path.GetFullPath(directory))}");
     }

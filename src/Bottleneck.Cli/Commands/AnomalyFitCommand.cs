@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Models;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Spectre.Console;
 
@@ -33,11 +34,8 @@ public static class AnomalyFitCommand
         var noEarlyStopping = new Option<bool>("--no-early-stopping") { Description = "Run every epoch" };
         var limit = SharedOptions.Limit("Consider only the first N training samples (before selecting the normal classes)");
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
 
         var command = new Command("fit", """
             Train an anomaly detector (§8.4): an autoencoder trained on normal data only, and a threshold at a percentile
@@ -52,12 +50,12 @@ public static class AnomalyFitCommand
               bottleneck anomaly fit --data normal.csv --model spec.json --contamination 0.01 --out runs/detector
             """);
         foreach (var o in new Option[] { data, model, output, normalClasses, anomalyClass, percentile, contamination, holdout, scaler, epochs, batchSize, lr,
-                     loss, valSplit, patience, noEarlyStopping, limit, seed, threads, json, fashion, header, label })
+                     loss, valSplit, patience, noEarlyStopping, limit, seed, json })
             command.Options.Add(o);
+        reading.AddTo(command);
 
-        command.SetAction(CommandRunner.Guard("anomaly fit", parsed =>
+        CommandAction.Set(command, "anomaly fit", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             // Every option is checked before any data is read or anything trained.
             OutputPath.CheckFolder(parsed.GetRequiredValue(output));
             var threshold = AnomalyThreshold.From(parsed.GetValue(percentile), parsed.GetValue(contamination));
@@ -72,7 +70,7 @@ public static class AnomalyFitCommand
             var request = new AnomalyFitRequest
             {
                 Data = parsed.GetRequiredValue(data),
-                DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
+                DataOptions = reading.Read(parsed),
                 Spec = spec,
                 SpecIsPreset = ModelSource.IsPresetName(modelArgument),
                 NormalClasses = ClassList.Parse(parsed.GetValue(normalClasses), "--normal-classes"),
@@ -114,7 +112,7 @@ public static class AnomalyFitCommand
             table.AddRow("written to", Markup.Escape(Path.GetFullPath(request.OutputDirectory)));
             AnsiConsole.Write(table);
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.IO;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
+using Bottleneck.IO;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -13,15 +13,11 @@ public static class AnomalyScoreCommand
     public static Command Create()
     {
         var model = SharedOptions.Model("A detector folder written by 'bottleneck anomaly fit'");
-        var data = SharedOptions.Data(description: "Data to score: a .csv (read a chunk at a time, any size), or mnist, fashion-mnist, .npy, .npz, an IDX folder");
+        // No --limit: a CSV is streamed whatever its size.
+        var selection = new DataSelection(description: "Data to score: a .csv (read a chunk at a time, any size), or mnist, fashion-mnist, .npy, .npz, an IDX folder", withLimit: false);
         var output = new Option<string>("--out", "-o") { Description = "Where to write the scores: a .csv with row,score,anomaly (and label when the data has labels)", Required = true };
-        var split = SharedOptions.Split();
         var chunkRows = new Option<int>("--chunk-rows") { Description = "CSV rows read and scored at a time", DefaultValueFactory = _ => AnomalyScoring.DefaultChunkRows };
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
         var command = new Command("score", """
             Score data with a fitted detector: each row's reconstruction error (MSE per value, after the detector's own
             scaling) and 1 where it exceeds the threshold, 0 otherwise (§8.4 step 4). A CSV is streamed: read, scored and
@@ -31,11 +27,11 @@ public static class AnomalyScoreCommand
             Examples:
               bottleneck anomaly score --model runs/detector --data new-rows.csv --out scores.csv
               bottleneck anomaly score --model runs/no-nines --data mnist --out mnist-scores.csv
-            """) { model, data, output, split, chunkRows, threads, json, fashion, header, label };
-        command.SetAction(CommandRunner.Guard("anomaly score", parsed =>
+            """) { model, output, chunkRows, json };
+        selection.AddTo(command);
+        CommandAction.Set(command, "anomaly score", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
-            var dataArgument = parsed.GetRequiredValue(data);
+            var dataArgument = selection.Argument(parsed)!;
             var outPath = parsed.GetRequiredValue(output);
             OutputPath.CheckFile(outPath);
             int chunk = parsed.GetValue(chunkRows);
@@ -45,13 +41,13 @@ public static class AnomalyScoreCommand
             ScoringSummary summary;
             if ((extension is ".csv" or ".tsv") && File.Exists(dataArgument))
             {
-                var options = new CsvReadOptions { HasHeader = parsed.GetValue(header), LabelColumn = parsed.GetValue(label), Delimiter = extension == ".tsv" ? '\t' : ',' };
+                var options = selection.Csv(parsed, extension == ".tsv" ? '\t' : ',');
                 summary = AnomalyScoring.ScoreCsv(detector, dataArgument, options, outPath, chunk);
             }
             else
             {
-                using var loaded = DataSource.Load(dataArgument, SharedOptions.DataOptions(parsed, fashion, header, label));
-                var chosen = loaded.Part(parsed.GetValue(split)!, SharedOptions.IsGiven(parsed, split));
+                var chosen = selection.Load(parsed, out var loaded);
+                using var owned = loaded;
                 summary = AnomalyScoring.ScoreDataset(detector, chosen, outPath);
             }
             if (parsed.GetValue(json))
@@ -67,7 +63,7 @@ public static class AnomalyScoreCommand
                               $"({(100.0 * summary.Flagged / summary.Rows).ToString("F2", CultureInfo.InvariantCulture)}%, score > {summary.Threshold.ToString("G6", CultureInfo.InvariantCulture)}); " +
                               $"mean score {summary.MeanScore.ToString("G5", CultureInfo.InvariantCulture)} (MSE per value); wrote {outPath}");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

@@ -1,15 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.IO;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Evaluation;
+using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Spectre.Console;
-using GridRow = Bottleneck.Render.GridRow;
+using GridRow = Bottleneck.Reporting.GridRow;
 using TorchSharp;
 using static TorchSharp.torch;
 

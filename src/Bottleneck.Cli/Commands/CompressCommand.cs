@@ -1,9 +1,8 @@
 using System.CommandLine;
+using Bottleneck.Applications.Compression;
 using Bottleneck.IO;
-using Bottleneck.Analysis.Compression;
-using Bottleneck.Export;
-using Bottleneck.Models;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -16,7 +15,6 @@ public static class CompressCommand
         var selection = new DataSelection();
         var output = new Option<string>("--out", "-o") { Description = "The code file to write (.bnc)", Required = true };
         var precision = new Option<string>("--precision") { Description = "float32 (exact), float16, or uint8 (8-bit, quantised per code dimension)", DefaultValueFactory = _ => "float32" };
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
         var command = new Command("compress", """
             Store a dataset as its bottleneck codes (§8.5): each sample's code h = f(x) in a code file whose header says
@@ -26,11 +24,10 @@ public static class CompressCommand
             Examples:
               bottleneck compress --model runs/basic --data mnist --out codes.bnc
               bottleneck compress --model runs/basic --data mnist --precision uint8 --out codes-8bit.bnc
-            """) { model, output, precision, threads, json };
+            """) { model, output, precision, json };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("compress", parsed =>
+        CommandAction.Set(command, "compress", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var chosen = CodePrecisions.Parse(parsed.GetValue(precision)!);
             var path = parsed.GetRequiredValue(output);
             OutputPath.CheckFile(path);
@@ -41,18 +38,11 @@ public static class CompressCommand
             using var owned = loaded;
             TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
-            var report = CodeCompression.Compress(m, WeightsHash(modelDirectory), data, chosen, path);
+            var report = CodeCompression.Compress(m, ModelFolder.RecordedWeightsSha256(modelDirectory), data, chosen, path);
             if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, data.IsBytes).ToJsonString());
             else CompressionTable.Print(report, data.IsBytes, Path.GetFileName(path));
             return CommandRunner.Success;
-        }));
+        });
         return command;
-    }
-
-    /// <summary>The SHA-256 of a model folder's weights as recorded in its model.json (zeros when it records none).</summary>
-    public static byte[] WeightsHash(string modelDirectory)
-    {
-        var hex = (string?)ModelFolder.ReadManifest(modelDirectory)["weights"]?["sha256"];
-        return hex is { Length: 64 } ? Convert.FromHexString(hex) : new byte[32];
     }
 }

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
-using Bottleneck.Render;
+using Bottleneck.Evaluation;
+using Bottleneck.IO;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -17,17 +17,15 @@ public static class DecodeCommand
         var output = new Option<string>("--out", "-o") { Description = "Where to write the reconstructions: a .npy or .csv file", Required = true };
         var png = new Option<string?>("--png") { Description = "Also draw the first --count reconstructions into this PNG" };
         var count = new Option<int>("--count") { Description = "How many images --png draws", DefaultValueFactory = _ => 10 };
-        var threads = SharedOptions.Threads();
         var command = new Command("decode", """
             Decode codes back into samples: x̂ = g(h). A .csv from 'encode' may carry its label column; the output .csv
             keeps it. A model trained on scaled data (a CSV's per-column scaler) gives its samples back in the data's units.
 
             Example:
               bottleneck decode --model runs/basic --codes codes.npy --out decoded.npy --png decoded.png
-            """) { model, codes, output, png, count, threads };
-        command.SetAction(CommandRunner.Guard("decode", parsed =>
+            """) { model, codes, output, png, count };
+        CommandAction.Set(command, "decode", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var codesPath = parsed.GetRequiredValue(codes);
             var path = parsed.GetRequiredValue(output);
             ArrayFiles.CheckOutput(path);
@@ -52,7 +50,7 @@ public static class DecodeCommand
                 Console.WriteLine($"drew {images.Length} images into {picture}");
             }
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

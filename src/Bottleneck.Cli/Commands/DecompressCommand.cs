@@ -1,9 +1,10 @@
 using System.CommandLine;
-using Bottleneck.IO;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Compression;
 using Bottleneck.Data;
+using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -17,13 +18,7 @@ public static class DecompressCommand
         var output = new Option<string>("--out", "-o") { Description = "Where to write the restored data: .npy or .csv", Required = true };
         var png = new Option<string?>("--png") { Description = "Also draw the first --count restored images into this PNG" };
         var count = new Option<int>("--count") { Description = "How many images --png draws", DefaultValueFactory = _ => 20 };
-        var data = SharedOptions.Data(required: false, description: "The original data, to measure the PSNR of the restored data (same --split and --limit as compress)");
-        var split = SharedOptions.Split();
-        var limit = SharedOptions.Limit();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
-        var threads = SharedOptions.Threads();
+        var selection = new DataSelection(required: false, description: "The original data, to measure the PSNR of the restored data (same --split and --limit as compress)");
         var json = SharedOptions.Json();
         var command = new Command("decompress", """
             Restore data from a code file: x̂ = g(h) for every stored code (§8.5, "reconstruct when needed"). Reports the
@@ -31,10 +26,10 @@ public static class DecompressCommand
 
             Example:
               bottleneck decompress --model runs/basic --codes codes.bnc --out decoded.npy --png grid.png --data mnist
-            """) { model, codes, output, png, count, data, split, limit, fashion, header, label, threads, json };
-        command.SetAction(CommandRunner.Guard("decompress", parsed =>
+            """) { model, codes, output, png, count, json };
+        selection.AddTo(command);
+        CommandAction.Set(command, "decompress", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var codesPath = parsed.GetRequiredValue(codes);
             var outPath = parsed.GetRequiredValue(output);
             var pictures = parsed.GetValue(count);
@@ -52,19 +47,10 @@ public static class DecompressCommand
             try
             {
                 Dataset? original = null;
-                if (parsed.GetValue(data) is { } dataArgument)
-                {
-                    loaded = DataSource.Load(dataArgument, SharedOptions.DataOptions(parsed, fashion, header, label));
-                    original = loaded.Part(parsed.GetValue(split)!, SharedOptions.IsGiven(parsed, split));
-                    if (parsed.GetValue(limit) is int n)
-                    {
-                        if (n < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {n}");
-                        if (n < original.Count) original = original.Slice(0, n);
-                    }
-                }
+                if (selection.Argument(parsed) is not null) original = selection.Load(parsed, out loaded);
                 // Measured against the original as the model sees it (the folder's scaler), as compress measured it.
                 if (original is not null) original = prepared = trained.Prepare(original);
-                var (decoded, report) = CodeCompression.Decompress(m, CompressCommand.WeightsHash(modelDirectory), file, codesPath, original);
+                var (decoded, report) = CodeCompression.Decompress(m, ModelFolder.RecordedWeightsSha256(modelDirectory), file, codesPath, original);
                 // Written in the data's own units: a folder's scaler is undone, as decode does.
                 ArrayFiles.Write(outPath, trained.Unscale(decoded));
                 if (parsed.GetValue(png) is { } picture)
@@ -93,7 +79,7 @@ public static class DecompressCommand
                 loaded?.Dispose();
             }
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

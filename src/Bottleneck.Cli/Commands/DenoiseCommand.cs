@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Restoration;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Inspection;
 using Bottleneck.Data;
 using Bottleneck.Models;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -21,10 +22,7 @@ public static class DiagnoseCommand
         var noClip = new Option<bool>("--no-clip") { Description = "Do not clip the noisy input to the data's range (the chapter's test code does not clip; a sigmoid output then cannot copy the negative noise)" };
         var seed = SharedOptions.Seed();
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
         var command = new Command("diagnose", """
             Check whether a trained model learned the trivial solution, copying its input instead of its structure (§3.2, §7.4):
               1. training loss near zero (MSE as a fraction of the pixel variance; BCE against the data's own entropy),
@@ -39,10 +37,10 @@ public static class DiagnoseCommand
               bottleneck train --data mnist --model overcomplete --epochs 20 --out runs/overcomplete
               bottleneck diagnose --model runs/overcomplete --data mnist
               bottleneck diagnose --model runs/basic --data mnist --json
-            """) { model, data, samples, noise, noClip, seed, json, threads, fashion, header, label };
-        command.SetAction(CommandRunner.Guard("diagnose", parsed =>
+            """) { model, data, samples, noise, noClip, seed, json };
+        reading.AddTo(command);
+        CommandAction.Set(command, "diagnose", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var options = new TrivialSolutionOptions
             {
                 Samples = parsed.GetValue(samples),
@@ -53,7 +51,7 @@ public static class DiagnoseCommand
             options.Validate();
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var m = trained.Model;
-            using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
+            using var loaded = DataSource.Load(parsed.GetRequiredValue(data), reading.Read(parsed));
             // Without a test part, the second half of the training data stands in for held-out samples.
             var (rawTrain, rawTest) = loaded.Test is { } t ? (loaded.Train, t) : loaded.Train.SplitLast(0.5);
             foreach (var part in new[] { rawTrain, rawTest })
@@ -67,7 +65,7 @@ public static class DiagnoseCommand
             if (parsed.GetValue(json)) Console.WriteLine(Json(report, m, loaded.Name).ToJsonString());
             else Print(report, m, loaded.Name);
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Bottleneck.Applications.Inspection;
 using Bottleneck.Kernels;
 
 namespace Bottleneck.Cli.Commands;
@@ -9,7 +10,6 @@ public static class DoctorCommand
 {
     public static Command Create()
     {
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
         var command = new Command("doctor", """
             Check this machine's float32 kernels against float64: every convolution the presets use (and common 4×4 and
@@ -20,10 +20,9 @@ public static class DoctorCommand
             Example:
               bottleneck doctor
               bottleneck doctor --json > doctor.json
-            """) { threads, json };
-        command.SetAction(CommandRunner.Guard("doctor", parsed =>
+            """) { json };
+        CommandAction.Set(command, "doctor", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var check = MachineCheck.Run();
             if (parsed.GetValue(json))
             {
@@ -62,7 +61,7 @@ public static class DoctorCommand
                 : fallbacks > 0 ? $"verdict    {fallbacks} convolution shape(s) have a wrong fast kernel on this CPU; models use a checked path instead (right, maybe slower)"
                 : "verdict    every kernel checked is right on this CPU");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

@@ -1,9 +1,8 @@
 using System.CommandLine;
-using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
-using Bottleneck.Training;
+using Bottleneck.Evaluation;
+using Bottleneck.IO;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -15,18 +14,16 @@ public static class EncodeCommand
         var model = SharedOptions.Model("A trained model folder");
         var selection = new DataSelection();
         var output = new Option<string>("--out", "-o") { Description = "Where to write the codes: a .npy (float32) or .csv file", Required = true };
-        var threads = SharedOptions.Threads();
         var command = new Command("encode", """
             Encode a dataset: write each sample's code h = f(x), the bottleneck's output, one row a sample.
             A .csv gets columns h0, h1, ... and, when the data has labels, a label column.
 
             Example (§5.1: 10,000 test digits to 32 numbers each):
               bottleneck encode --model runs/basic --data mnist --out codes.npy
-            """) { model, output, threads };
+            """) { model, output };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("encode", parsed =>
+        CommandAction.Set(command, "encode", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var path = parsed.GetRequiredValue(output);
             ArrayFiles.CheckOutput(path);
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
@@ -38,7 +35,7 @@ public static class EncodeCommand
             Console.WriteLine($"wrote {codes.Count:N0} codes of {codes.SampleLength} values to {path} " +
                               $"({data.SampleSize} → {codes.SampleLength}: compression {(double)data.SampleSize / codes.SampleLength:0.##}×)");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Inspection;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -27,7 +25,6 @@ public static class ErrorsCommand
             DefaultValueFactory = _ => "errors",
         };
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
         var command = new Command("errors", """
             Measure every sample's reconstruction error (MSE per pixel by default) and show its distribution: the
             chapter's histogram (50 bins) with the mean, median and 95th percentile marked, and a breakdown by class
@@ -37,56 +34,34 @@ public static class ErrorsCommand
             Examples:
               bottleneck errors --model runs/basic --data mnist --out errors-basic
               bottleneck errors --model runs/deep --data fashion-mnist --error bce --out errors-fashion
-            """) { model, error, bins, output, json, threads };
+            """) { model, error, bins, output, json };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("errors", parsed =>
+        CommandAction.Set(command, "errors", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var kind = SampleErrors.Parse(parsed.GetValue(error)!);
             int binCount = parsed.GetValue(bins);
             if (binCount < 1) throw new BadInputException($"--bins: expected at least 1, got {binCount}");
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
-            var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
             TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
 
-            var errors = SampleErrors.Measure(m, data, kind);
-            var summary = ErrorSummary.Of(errors);
-            var classes = data.Labels is { } labels ? ClassBreakdown.Of(errors, labels, data.ClassNames) : null;
-            string name = SampleErrors.Short(kind), unit = SampleErrors.Unit(kind);
-            string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
-
             var outDirectory = parsed.GetValue(output)!;
             OutputPath.CheckFolder(outDirectory);
-            var histogram = Path.Combine(outDirectory, "errors.png");
-            HistogramPlot.SavePng(histogram, $"{m.Spec.Name} on {data.Name}: reconstruction error of {data.Count:N0} samples",
-                $"Reconstruction error: {name} per pixel, mean over each sample's {data.SampleSize:N0} values",
-                [($"{data.Count:N0} samples ({binCount} bins)", errors)], binCount,
-                markers: [($"Mean = {F(summary.Mean)}", summary.Mean), ($"Median = {F(summary.Median)}", summary.Median), ($"95th percentile = {F(summary.P95)}", summary.P95)]);
-            var written = new List<string> { "errors.png" };
-            if (classes is not null)
-            {
-                ClassErrorPlot.SavePng(Path.Combine(outDirectory, "errors-by-class.png"), $"{m.Spec.Name} on {data.Name}: mean reconstruction error by class",
-                    $"Mean {name} per pixel", classes, summary.Mean);
-                written.Add("errors-by-class.png");
-                WriteClasses(Path.Combine(outDirectory, "classes.csv"), classes, name.ToLowerInvariant());
-                written.Add("classes.csv");
-            }
-            WriteSamples(Path.Combine(outDirectory, "errors.csv"), errors, data.Labels, data.ClassNames, name.ToLowerInvariant());
-            written.Add("errors.csv");
-            var report = Json(m.Spec.Name, data.Name, kind, summary, classes);
-            AtomicFile.WriteAllText(Path.Combine(outDirectory, "errors.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            written.Add("errors.json");
+            var report = ReconstructionErrorReport.Measure(trained.Model, data, kind);
+            var written = ReconstructionErrorFolder.Write(outDirectory, report, binCount);
+            var (summary, classes) = (report.All, report.Classes);
+            string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
 
             if (parsed.GetValue(json))
             {
-                report["files"] = new JsonArray(written.Select(w => (JsonNode)Path.Combine(outDirectory, w)).ToArray());
-                Console.WriteLine(report.ToJsonString());
+                var printed = ReconstructionErrorFolder.Json(report);
+                printed["files"] = new JsonArray(written.Select(w => (JsonNode)Path.Combine(outDirectory, w)).ToArray());
+                Console.WriteLine(printed.ToJsonString());
                 return CommandRunner.Success;
             }
-            var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(data.Name)}: {Markup.Escape(unit)}")
+            var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(data.Name)}: {Markup.Escape(SampleErrors.Unit(kind))}")
                 .AddColumn("class").AddColumn(new TableColumn("samples").RightAligned());
             foreach (var c in new[] { "mean", "std", "median", "95th pct", "max" }) table.AddColumn(new TableColumn(c).RightAligned());
             void Row(string label, ErrorSummary s) => table.AddRow(Markup.Escape(label), s.Count.ToString("N0", CultureInfo.InvariantCulture),
@@ -103,52 +78,7 @@ public static class ErrorsCommand
             }
             Console.WriteLine($"wrote {string.Join(", ", written)} to {Path.GetFullPath(outDirectory)}");
             return CommandRunner.Success;
-        }));
+        });
         return command;
-    }
-
-    static JsonObject Summary(ErrorSummary s) => new()
-    {
-        ["count"] = s.Count, ["mean"] = s.Mean, ["std"] = s.Std, ["median"] = s.Median, ["p95"] = s.P95, ["min"] = s.Min, ["max"] = s.Max,
-    };
-
-    static JsonObject Json(string model, string data, Objectives.LossKind kind, ErrorSummary summary, IReadOnlyList<ClassErrors>? classes) => new()
-    {
-        ["model"] = model,
-        ["data"] = data,
-        ["error"] = kind.ToString().ToLowerInvariant(),
-        ["unit"] = SampleErrors.Unit(kind) + "; std with ddof = 0; percentiles interpolated linearly as numpy's",
-        ["all"] = Summary(summary),
-        ["classes"] = classes is null ? null : new JsonArray(classes.Select(c =>
-        {
-            var row = Summary(c.Summary);
-            row["label"] = c.Label;
-            row["class"] = c.Name;
-            return (JsonNode)row;
-        }).ToArray()),
-    };
-
-    static void WriteSamples(string path, double[] errors, int[]? labels, IReadOnlyList<string>? names, string error)
-    {
-        var text = new StringBuilder($"index,label,class,{error}\n");
-        for (int i = 0; i < errors.Length; i++)
-            text.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',')
-                .Append(labels?[i].ToString(CultureInfo.InvariantCulture) ?? "").Append(',')
-                .Append(labels is null ? "" : WorstCommand.Csv(ClassBreakdown.ClassName(labels[i], names))).Append(',')
-                .Append(errors[i].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-        AtomicFile.WriteAllText(path, text.ToString());
-    }
-
-    static void WriteClasses(string path, IReadOnlyList<ClassErrors> classes, string error)
-    {
-        var text = new StringBuilder($"label,class,count,mean_{error},std,median,p95,max\n");
-        foreach (var c in classes)
-        {
-            var s = c.Summary;
-            text.Append(c.Label.ToString(CultureInfo.InvariantCulture)).Append(',').Append(WorstCommand.Csv(c.Name)).Append(',')
-                .Append(string.Join(',', new[] { s.Mean, s.Std, s.Median, s.P95, s.Max }.Select(v => v.ToString("R", CultureInfo.InvariantCulture))
-                    .Prepend(s.Count.ToString(CultureInfo.InvariantCulture)))).Append('\n');
-        }
-        AtomicFile.WriteAllText(path, text.ToString());
     }
 }

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.IO;
-using Bottleneck.Analysis;
 using Bottleneck.Data;
-using Bottleneck.Models;
+using Bottleneck.Evaluation;
+using Bottleneck.IO;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 
@@ -18,7 +19,6 @@ public static class EvaluateCommand
         var model = SharedOptions.Model("A trained model folder");
         var selection = new DataSelection();
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
         var noise = new Option<string?>("--noise")
         {
             Description = "Score denoising: feed a corrupted copy (gaussian:σ, mask:q, salt-pepper:p, jpeg:quality), compare with the clean data, " +
@@ -34,11 +34,10 @@ public static class EvaluateCommand
             Examples:
               bottleneck evaluate --model runs/basic --data mnist --json
               bottleneck evaluate --model runs/deep-bn --data mnist --noise gaussian:0.5     # a plain model on noisy input
-            """) { model, json, threads, noise, seed };
+            """) { model, json, noise, seed };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("evaluate", parsed =>
+        CommandAction.Set(command, "evaluate", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var corruption = parsed.GetValue(noise) is { } n ? Corruption.Parse(n, "--noise") : null;
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var m = trained.Model;
@@ -92,7 +91,7 @@ public static class EvaluateCommand
             }
             AnsiConsole.Write(table);
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Export.Onnx;
-using Bottleneck.Models;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Cli.Commands;
 

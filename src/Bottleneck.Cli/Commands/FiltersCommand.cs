@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Bottleneck.Applications.Inspection;
 using Bottleneck.IO;
-using Bottleneck.Analysis;
-using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using Bottleneck.Export;
-using Bottleneck.Models;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Cli.Commands;
 

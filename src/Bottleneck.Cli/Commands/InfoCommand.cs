@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;

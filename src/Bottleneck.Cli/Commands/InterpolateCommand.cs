@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Export;
 using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
 using Spectre.Console;
 using static TorchSharp.torch;
 

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.IO;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
-using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.IO;
+using Bottleneck.Models.Vae;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Cli.Commands;
@@ -25,10 +26,7 @@ public static class ManifoldCommand
         var limit = SharedOptions.Limit($"With --data, take the codes of the first N training samples (default {DefaultCodeSamples:N0})");
         var output = new Option<string>("--out", "-o") { Description = "PNG file to write", DefaultValueFactory = _ => "manifold.png" };
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
         var command = new Command("manifold", """
             Draw the decoder over its latent space (§13.1): an n × n grid of codes, the first dimension growing to the
             right and the second upwards, at the quantiles u = 0.05 .. 0.95 of the VAE's prior N(0, I) (z = Φ⁻¹(u)), so
@@ -39,10 +37,10 @@ public static class ManifoldCommand
               bottleneck manifold --model runs/vae-2d --grid 20 --out manifold.png
               bottleneck manifold --model runs/vae --dims 0,1 --out vae-dims-0-1.png
               bottleneck manifold --model runs/viz2d --data mnist --out viz2d-manifold.png
-            """) { model, grid, dims, data, limit, output, json, threads, fashion, header, label };
-        command.SetAction(CommandRunner.Guard("manifold", parsed =>
+            """) { model, grid, dims, data, limit, output, json };
+        reading.AddTo(command);
+        CommandAction.Set(command, "manifold", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             int n = parsed.GetValue(grid);
             ManifoldAxes.Levels(n);   // validates --grid before loading anything
             var modelPath = parsed.GetRequiredValue(model);
@@ -59,7 +57,7 @@ public static class ManifoldCommand
             ManifoldAxes axes;
             if (parsed.GetValue(data) is { } dataName)
             {
-                using var loaded = DataSource.Load(dataName, SharedOptions.DataOptions(parsed, fashion, header, label));
+                using var loaded = DataSource.Load(dataName, reading.Read(parsed));
                 DataFit.Check(m, loaded.Train);
                 int count = parsed.GetValue(limit) ?? DefaultCodeSamples;
                 if (count < 2) throw new BadInputException($"--limit: the quantiles need at least 2 samples, got {count}");
@@ -86,7 +84,7 @@ public static class ManifoldCommand
             }
             else Console.WriteLine($"wrote the {n} × {n} manifold of {m.Spec.Name} (dimensions {first} and {second}, quantiles of {axes.Source}) to {path}");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

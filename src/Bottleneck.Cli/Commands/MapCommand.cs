@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Inspection;
+using Bottleneck.Applications.Pca;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -23,7 +24,6 @@ public static class MapCommand
         var neighbours = new Option<int>("--k") { Description = "Neighbours that vote in the separation measure (leave-one-out k-NN accuracy in the map)", DefaultValueFactory = _ => 5 };
         var points = new Option<string?>("--points") { Description = "Also write the map's coordinates to this CSV (index, label, x, y[, pca_x, pca_y])" };
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
         var command = new Command("map", """
             Draw the test set as a 2-D map, one dot per sample coloured by its class (chapter §8.1: "digits cluster by
             class"). A model with a 2-value code (the viz2d preset) is drawn as it learned it; a larger code is projected
@@ -36,11 +36,10 @@ public static class MapCommand
               bottleneck train --data mnist --model viz2d --out runs/viz2d
               bottleneck map --model runs/viz2d --data mnist --pca --out viz2d-map.png
               bottleneck map --model runs/deep --data fashion-mnist --out deep-map.png --json
-            """) { model, output, pca, neighbours, points, json, threads };
+            """) { model, output, pca, neighbours, points, json };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("map", parsed =>
+        CommandAction.Set(command, "map", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             int k = parsed.GetValue(neighbours);
             if (k < 1) throw new BadInputException($"--k: expected at least 1 neighbour, got {k}");
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
@@ -72,7 +71,7 @@ public static class MapCommand
             if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
             else Print(panels, data.Name, data.Count, outPath);
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -16,17 +16,15 @@ public static class ReconstructCommand
         var selection = new DataSelection();
         var output = new Option<string>("--out", "-o") { Description = "PNG file to write", DefaultValueFactory = _ => "reconstructions.png" };
         var count = new Option<int>("--count", "-n") { Description = "Number of images", DefaultValueFactory = _ => 10 };
-        var threads = SharedOptions.Threads();
         var command = new Command("reconstruct", """
             Draw the first N samples above their reconstructions, with labels and each image's MSE (chapter §10.5's figure).
 
             Example:
               bottleneck reconstruct --model runs/basic --data mnist --count 20 --out basic.png
-            """) { model, output, count, threads };
+            """) { model, output, count };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("reconstruct", parsed =>
+        CommandAction.Set(command, "reconstruct", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var n = parsed.GetValue(count);
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
@@ -43,7 +41,7 @@ public static class ReconstructCommand
             ReconstructionGrid.Save(path, m, data, shape, drawn, $"{m.Spec.Name} on {data.Name}: originals and reconstructions");
             Console.WriteLine($"wrote {drawn} originals and reconstructions to {path}");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.IO;
-using Bottleneck.Analysis;
+using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Models.Vae;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using Bottleneck.Cli.Serving;
-using Bottleneck.Export;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -19,7 +19,6 @@ public static class ServeCommand
         var timeout = new Option<double>("--timeout-seconds") { Description = "A request not answered by then gets 504", DefaultValueFactory = _ => new ServeLimits().Timeout.TotalSeconds };
         var window = new Option<double>("--batch-window-ms") { Description = "How long the batcher waits for requests on their way before a model call (0: only those already queued; a lone request never waits)", DefaultValueFactory = _ => new ServeLimits().BatchWindow.TotalMilliseconds };
         var batchRows = new Option<int>("--max-batch-rows") { Description = "Most rows in one model call", DefaultValueFactory = _ => new ServeLimits().MaxBatchRows };
-        var threads = SharedOptions.Threads();   // TorchSharp's threads (--backend torch); ONNX Runtime picks its own
         var command = new Command("serve", """
             Serve a model over HTTP (ASP.NET Core). POST /v1/score, /v1/encode and /v1/reconstruct take rows as JSON,
             {"rows": [[...], ...]}, or as text/csv (one row a line, optional header), in the data's own units (a
@@ -34,8 +33,9 @@ public static class ServeCommand
               bottleneck serve --model runs/sensors --port 8080
               curl -s localhost:8080/v1/score -H 'Content-Type: application/json' -d '{"rows": [[0.1, 0.2, ...]]}'
               bottleneck serve --model model.onnx --port 0
-            """) { model, port, host, backend, maxBody, maxRows, timeout, window, batchRows, threads };
-        command.SetAction(CommandRunner.Guard("serve", parsed =>
+            """) { model, port, host, backend, maxBody, maxRows, timeout, window, batchRows };
+        // --threads sets TorchSharp's threads (--backend torch); ONNX Runtime picks its own.
+        CommandAction.Set(command, "serve", parsed =>
         {
             var limits = new ServeLimits
             {
@@ -49,7 +49,6 @@ public static class ServeCommand
             int listenPort = parsed.GetValue(port) is var p && p is >= 0 and <= 65535 ? p : throw new BadInputException($"--port: expected 0 to 65535, got {p}");
             var address = parsed.GetRequiredValue(host);
             if (!IPAddress.TryParse(address, out _)) throw new BadInputException($"--host: expected an IP address such as 127.0.0.1 or 0.0.0.0, got '{address}'");
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
 
             using var served = Open(parsed.GetRequiredValue(model), parsed.GetValue(backend));
             var server = ScoringServer.StartAsync(served, address, listenPort, limits, Console.Out).GetAwaiter().GetResult();
@@ -58,7 +57,7 @@ public static class ServeCommand
             server.DisposeAsync().AsTask().GetAwaiter().GetResult();
             Console.WriteLine($"bottleneck serve: stopped after {server.Batcher.RowsScored:N0} rows in {server.Batcher.Calls:N0} model calls");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 

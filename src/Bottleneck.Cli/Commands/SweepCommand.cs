@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Compression;
+using Bottleneck.Applications.Compression;
+using Bottleneck.Data;
 using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Render;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Spectre.Console;
 
@@ -28,11 +28,8 @@ public static class SweepCommand
         var limit = SharedOptions.Limit("Train on the first N training samples only");
         var output = new Option<string>("--out", "-o") { Description = "Output folder: k8/, k16/, ... (one model each), sweep.csv, sweep.json, elbow.png", DefaultValueFactory = _ => Path.Combine("runs", "sweep") };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
         var command = new Command("sweep", """
             The chapter's bottleneck sweep (§7.1, §8.5): train one model per code size k, alike in everything else, and
             measure each on the test set (BCE and MSE per pixel, PSNR) beside the exact compression ratio d/k; draw the
@@ -41,10 +38,10 @@ public static class SweepCommand
             Examples:
               bottleneck sweep --data mnist --bottleneck 8,16,32,64,128,256 --out runs/sweep
               bottleneck sweep --data mnist --epochs 5 --limit 20000     # a quick look
-            """) { data, sizes, model, epochs, batchSize, lr, loss, patience, noEarlyStopping, limit, output, seed, threads, json, fashion, header, label };
-        command.SetAction(CommandRunner.Guard("sweep", parsed =>
+            """) { data, sizes, model, epochs, batchSize, lr, loss, patience, noEarlyStopping, limit, output, seed, json };
+        reading.AddTo(command);
+        CommandAction.Set(command, "sweep", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             var codeSizes = BottleneckSweep.ParseSizes(parsed.GetValue(sizes)!);
             var spec = ModelSource.Spec(parsed.GetValue(model)!);
             var outDirectory = parsed.GetValue(output)!;
@@ -57,12 +54,14 @@ public static class SweepCommand
             }.ToOptions();
             var request = new SweepRequest
             {
-                Data = parsed.GetRequiredValue(data), DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
+                Data = parsed.GetRequiredValue(data), DataOptions = reading.Read(parsed),
                 Spec = spec, CodeSizes = codeSizes, Training = training, Limit = parsed.GetValue(limit), OutputDirectory = outDirectory,
             };
-            var rows = Interruptible.Run(cancel => BottleneckSweep.Run(request,
-                onRow: r => Console.Error.WriteLine($"k = {r.CodeSize}: test BCE {r.Bce.ToString("F5", CultureInfo.InvariantCulture)}, MSE {r.Mse.ToString("F5", CultureInfo.InvariantCulture)}, {r.EpochsRun} epochs, {r.TrainSeconds:F0} s"),
-                observer: k => new EpochLog(k), cancel: cancel));
+            // One stage per code size (its batches, over all its epochs); epoch and result lines are logged beside it.
+            var rows = ConsoleProgress.Run(progress => Interruptible.Run(cancel => BottleneckSweep.Run(request,
+                onRow: r => ConsoleProgress.Log($"k = {r.CodeSize}: test BCE {r.Bce.ToString("F5", CultureInfo.InvariantCulture)}, MSE {r.Mse.ToString("F5", CultureInfo.InvariantCulture)}, {r.EpochsRun} epochs, {r.TrainSeconds:F0} s"),
+                observer: k => new EpochLog(k, $"training k = {k} (model {Array.IndexOf(codeSizes, k) + 1} of {codeSizes.Length}; batches)", progress),
+                cancel: cancel)));
             long d = (long)Math.Round(rows[0].Ratio * rows[0].CodeSize);
             var elbowBce = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Bce)).ToList());
             var elbowMse = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Mse)).ToList());
@@ -74,7 +73,7 @@ public static class SweepCommand
             if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
             else Print(rows, elbowBce, elbowMse, d, outDirectory);
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 
@@ -109,14 +108,25 @@ public static class SweepCommand
         Console.WriteLine($"wrote sweep.csv, sweep.json, elbow.png and one model folder per code size to {Path.GetFullPath(outDirectory)}");
     }
 
-    /// <summary>One line per finished epoch on stderr, prefixed with the code size being trained.</summary>
-    sealed class EpochLog(int codeSize) : ITrainingObserver
+    /// <summary>
+    /// One model's training as a progress stage counted in batches over all its epochs (a smooth bar and ETA), and one
+    /// line per finished epoch, prefixed with the code size being trained.
+    /// </summary>
+    sealed class EpochLog(int codeSize, string stage, IProgress<StageProgress> progress) : ITrainingObserver
     {
         int epochs;
-        public void EpochStarted(int epoch, int epochs, int batches) => this.epochs = epochs;
-        public void BatchCompleted(int epoch, int batch, int batches, double? runningLoss) { }
+
+        public void EpochStarted(int epoch, int epochs, int batches)
+        {
+            this.epochs = epochs;
+            StageProgress.Advance(progress, stage, (long)(epoch - 1) * batches, (long)epochs * batches);
+        }
+
+        public void BatchCompleted(int epoch, int batch, int batches, double? runningLoss) =>
+            StageProgress.Advance(progress, stage, (long)(epoch - 1) * batches + batch, (long)epochs * batches);
+
         public void EpochCompleted(EpochRecord record, IReadOnlyList<string> events) =>
-            Console.Error.WriteLine($"k = {codeSize}: epoch {record.Epoch}/{epochs}  loss {record.Loss.ToString("F5", CultureInfo.InvariantCulture)}" +
-                                    (record.ValLoss is double v ? $"  val_loss {v.ToString("F5", CultureInfo.InvariantCulture)}" : ""));
+            ConsoleProgress.Log($"k = {codeSize}: epoch {record.Epoch}/{epochs}  loss {record.Loss.ToString("F5", CultureInfo.InvariantCulture)}" +
+                                (record.ValLoss is double v ? $"  val_loss {v.ToString("F5", CultureInfo.InvariantCulture)}" : ""));
     }
 }

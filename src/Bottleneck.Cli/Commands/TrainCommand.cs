@@ -1,8 +1,9 @@
 using System.CommandLine;
-using Bottleneck.IO;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Cli.Commands;
@@ -47,11 +48,8 @@ public static class TrainCommand
         var limit = SharedOptions.Limit("Train on the first N training samples only");
         var outDir = new Option<string?>("--out", "-o") { Description = "Output folder (default runs/<model name>)" };
         var seed = SharedOptions.Seed();
-        var threads = SharedOptions.Threads();
         var json = SharedOptions.Json();
-        var fashion = SharedOptions.FashionMnist();
-        var header = SharedOptions.CsvHeader();
-        var label = SharedOptions.LabelColumn();
+        var reading = new DataOptionSet();
 
         var command = new Command("train", """
             Train an autoencoder and write OUT/model.json, weights.safetensors, history.csv, metrics.json,
@@ -71,12 +69,12 @@ public static class TrainCommand
             """);
         foreach (var o in new Option[] { data, model, resume, epochs, batchSize, optimizer, lr, momentum, loss, huberDelta, valSplit, valData,
                      noValidation, patience, minDelta, noEarlyStopping, noRestore, reduceLr, lrFactor, lrPatience, minLr, noCheckpoint,
-                     scaler, pretrain, pretrainEpochs, noShuffle, noise, fixedNoise, limit, outDir, seed, threads, json, fashion, header, label })
+                     scaler, pretrain, pretrainEpochs, noShuffle, noise, fixedNoise, limit, outDir, seed, json })
             command.Options.Add(o);
+        reading.AddTo(command);
 
-        command.SetAction(CommandRunner.Guard("train", parsed =>
+        CommandAction.Set(command, "train", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             TrainingRecipe recipe;
             var resumeFolder = parsed.GetValue(resume);
             if (resumeFolder is not null)
@@ -96,7 +94,7 @@ public static class TrainCommand
                 recipe = new TrainingRecipe
                 {
                     Data = dataArgument,
-                    DataOptions = SharedOptions.DataOptions(parsed, fashion, header, label),
+                    DataOptions = reading.Read(parsed),
                     Spec = spec,
                     StartFrom = ModelSource.IsTrainedFolder(modelArgument) ? modelArgument : null,
                     Limit = parsed.GetValue(limit),
@@ -143,7 +141,7 @@ public static class TrainCommand
             foreach (var note in notes) Console.Error.WriteLine(note);
             TrainingSummary.Print(result, recipe.OutputDirectory, parsed.GetValue(json));
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 }

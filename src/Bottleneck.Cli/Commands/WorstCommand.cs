@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
+using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
-using Bottleneck.Models;
-using Bottleneck.Render;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -23,7 +23,6 @@ public static class WorstCommand
         var error = new Option<string>("--error") { Description = "Per-sample error: mse (the chapter's), bce or mae, each a mean over the sample's pixels", DefaultValueFactory = _ => "mse" };
         var output = new Option<string>("--out", "-o") { Description = "Output folder: worst.png and worst.csv (rank, kind, index, label, error)", DefaultValueFactory = _ => "worst" };
         var json = SharedOptions.Json();
-        var threads = SharedOptions.Threads();
         var command = new Command("worst", """
             Find the samples with the largest reconstruction error (the chapter's Problem 6: per-sample MSE, the N
             largest, largest first) and draw each input above its reconstruction, captioned with its index, its label
@@ -32,11 +31,10 @@ public static class WorstCommand
             Examples:
               bottleneck worst --model runs/basic --data mnist --count 16 --out worst-basic
               bottleneck worst --model runs/deep --data fashion-mnist --best --error bce --out worst-deep
-            """) { model, count, best, error, output, json, threads };
+            """) { model, count, best, error, output, json };
         selection.AddTo(command);
-        command.SetAction(CommandRunner.Guard("worst", parsed =>
+        CommandAction.Set(command, "worst", parsed =>
         {
-            SharedOptions.ApplyThreads(parsed.GetValue(threads));
             int n = parsed.GetValue(count);
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             var kind = SampleErrors.Parse(parsed.GetValue(error)!);
@@ -97,7 +95,7 @@ public static class WorstCommand
             Console.WriteLine(FormattableString.Invariant($"all {data.Count:N0} samples: mean {name} {summary.Mean:F4}, median {summary.Median:F4}, 95th percentile {summary.P95:F4}"));
             Console.WriteLine($"wrote {picture} and {csv}");
             return CommandRunner.Success;
-        }));
+        });
         return command;
     }
 
@@ -116,11 +114,7 @@ public static class WorstCommand
         foreach (var (kind, indices, errors) in groups)
             for (int r = 0; r < indices.Length; r++)
                 text.Append(FormattableString.Invariant($"{r + 1},{kind.ToLowerInvariant()},{indices[r]},{labels?[indices[r]].ToString(CultureInfo.InvariantCulture) ?? ""},"))
-                    .Append(Csv(Label(labels, names, indices[r]))).Append(',').Append(errors[r].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+                    .Append(CsvField.Quote(Label(labels, names, indices[r]))).Append(',').Append(errors[r].ToString("R", CultureInfo.InvariantCulture)).Append('\n');
         AtomicFile.WriteAllText(path, text.ToString());
     }
-
-    /// <summary>A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.</summary>
-    internal static string Csv(string field) =>
-        field.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
 }

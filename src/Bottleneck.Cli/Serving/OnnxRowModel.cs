@@ -1,7 +1,6 @@
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Export.Onnx;
-using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Scoring;
 
 namespace Bottleneck.Cli.Serving;

@@ -1,6 +1,8 @@
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Scoring;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -91,6 +91,12 @@ public sealed class CsvRowReader : IDisposable
     /// <summary>Data rows returned so far.</summary>
     public long RowsRead { get; private set; }
 
+    /// <summary>Bytes of the file read so far (ahead of <see cref="RowsRead"/> by at most a buffer): how far a pass has gone.</summary>
+    public long BytesRead => reader.BaseStream.Position;
+
+    /// <summary>The file's size in bytes.</summary>
+    public long Length => reader.BaseStream.Length;
+
     /// <summary>
     /// Reads up to <paramref name="maxRows"/> rows; returns null once the file is exhausted. A file with no data row at
     /// all is an error on the first call, as in <see cref="CsvTable.Read"/>.

@@ -1,4 +1,3 @@
-using Bottleneck.Render;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;

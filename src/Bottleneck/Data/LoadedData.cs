@@ -43,6 +43,13 @@ public sealed class LoadedData : IDisposable
         }
     }
 
+    /// <summary>
+    /// The part a result is measured on, and its name: the test part ("test"), or without one the training samples
+    /// (<paramref name="trainUsed"/> when only some were used, e.g. the first --limit), named "train" so that no figure
+    /// from training data is labelled as a test figure.
+    /// </summary>
+    public (Dataset Data, string Part) TestOrTrain(Dataset? trainUsed = null) => Test is null ? (trainUsed ?? Train, "train") : (Test, "test");
+
     public void Dispose()
     {
         Train.Dispose();

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using static TorchSharp.torch;
 

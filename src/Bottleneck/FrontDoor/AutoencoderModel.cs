@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using static TorchSharp.torch;
 
@@ -68,10 +68,15 @@ public sealed class AutoencoderModel : IDisposable
             using var given = Rows.ToDataset(rows, InputSize, nameof(rows), trained.Model.InputShape);
             using var data = trained.Scaler is null ? given.Slice(0, given.Count) : trained.Prepare(given);
             var loss = LossFor(data);
+            var training = options.ToTraining(loss);
+            if (training.Noise is not null && (data.Range() is var (min, max)) && (min < 0 || max > 1))
+                throw new BadInputException($"options.InputNoise: the rows span [{min:G4}, {max:G4}], but the noisy input is clipped to [0, 1]: scale the rows to [0, 1] (images) or set InputNoise to 0");
             var (train, validation) = data.SplitLast(options.ValidationSplit);
             using (train) using (validation)
             {
-                var result = IsolatedTorchState.Run(options.Threads, () => new Trainer().Fit(trained.Model, train, validation, options.ToTraining(loss),
+                // A denoising fit trains and validates on (noisy input, clean target) pairs (§8.3).
+                using var pairs = new NoisyPairs(training.Noise, false, options.Seed, train, validation, null);
+                var result = IsolatedTorchState.Run(options.Threads, () => new Trainer().Fit(trained.Model, pairs.Train, pairs.Validation, training,
                     progress is null ? null : new FitObserver(progress), cancel));
                 trained = new TrainedModel(trained.Model, trained.Scaler, TrainingRange.Of(data), trained.Scaling, trained.Directory);
                 var best = result.History.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch);

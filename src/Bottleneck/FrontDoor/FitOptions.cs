@@ -1,3 +1,4 @@
+using Bottleneck.Data;
 using Bottleneck.Training;
 
 namespace Bottleneck;
@@ -33,6 +34,14 @@ public sealed record FitOptions
     /// </summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>
+    /// σ of the Gaussian noise that turns the fit into a denoising autoencoder's (§8.3): each training batch is fed
+    /// x̃ = clip(x + σ·ε, 0, 1), ε ~ N(0, 1), drawn afresh every epoch, and the model is asked for the clean x. The
+    /// validation rows are corrupted once, so their loss compares like with like. 0, the default, trains on the rows as
+    /// they are. Needs rows in [0, 1] (images), since the noisy input is clipped to that range; 0.1–0.5 are usual.
+    /// </summary>
+    public double InputNoise { get; init; }
+
     internal void Validate()
     {
         if (Epochs < 1) throw new BadInputException($"options.Epochs: expected at least 1, got {Epochs}");
@@ -40,14 +49,22 @@ public sealed record FitOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new BadInputException($"options.LearningRate: expected a positive finite rate, got {LearningRate}");
         if (Patience is < 1) throw new BadInputException($"options.Patience: expected at least 1 epoch or null, got {Patience}");
         if (!(ValidationSplit > 0 && ValidationSplit < 1)) throw new BadInputException($"options.ValidationSplit: expected a fraction in (0, 1), got {ValidationSplit}");
+        if (!(InputNoise >= 0) || !double.IsFinite(InputNoise)) throw new BadInputException($"options.InputNoise: expected a finite σ ≥ 0, got {InputNoise}");
         if (Threads < 1 || Threads > Environment.ProcessorCount) throw new BadInputException($"options.Threads: expected 1 to {Environment.ProcessorCount}, got {Threads}");
     }
 
-    internal TrainingOptions ToTraining(Objectives.ReconstructionLoss loss) => new()
+    internal TrainingOptions ToTraining(Objectives.ReconstructionLoss loss)
     {
-        Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Loss = loss,
-        EarlyStopping = Patience is int p ? new EarlyStopping(p) : null,
-    };
+        var noise = InputNoise > 0 ? new GaussianCorruption(InputNoise) : null;
+        return new()
+        {
+            Epochs = Epochs, BatchSize = BatchSize, LearningRate = LearningRate, Seed = Seed, Loss = loss,
+            EarlyStopping = Patience is int p ? new EarlyStopping(p) : null,
+            Noise = noise,
+            // Fresh noise on every training batch, from the trainer's seeded generator (the fit restores the caller's).
+            Corrupt = noise is null ? null : clean => noise.Apply(clean),
+        };
+    }
 }
 
 /// <summary>One finished epoch, as reported to an <see cref="IProgress{T}"/>.</summary>

@@ -1,4 +1,4 @@
-using Bottleneck.Analysis;
+using Bottleneck.Kernels;
 using Bottleneck.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Models;
 
 /// <summary>
-/// A parameter-free layer that moves a batch between the data's layout and channels-first (<see cref="ImageLayout"/>),
+/// A parameter-free layer that moves a batch between the data's layout and channels-first (<see cref="Data.ImageLayout"/>),
 /// so that <c>bottleneck info</c> shows the step and its shapes like any other layer.
 /// </summary>
 public sealed class LayoutChange : nn.Module<Tensor, Tensor>

@@ -1,3 +1,8 @@
+using Bottleneck.Models.Conv;
+using Bottleneck.Models.Dense;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
+
 namespace Bottleneck.Models;
 
 /// <summary>Builds a model from a spec, by family.</summary>

@@ -1,5 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bottleneck.Models.Conv;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
+using Bottleneck.Objectives;
 
 namespace Bottleneck.Models;
 

@@ -1,6 +1,8 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Bottleneck.Models.Dense;
+using Bottleneck.Objectives;
 
 namespace Bottleneck.Models;
 

@@ -1,4 +1,7 @@
 using System.Globalization;
+using Bottleneck.Models.Conv;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
 
 namespace Bottleneck.Models;
 

@@ -1,4 +1,8 @@
-using static Bottleneck.Models.ConvLayerSpec;
+using Bottleneck.Models.Conv;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
+// Layer.Conv(32) rather than Conv(32): inside Bottleneck.Models a bare Conv or Dense names the family namespace.
+using Layer = Bottleneck.Models.Conv.ConvLayerSpec;
 
 namespace Bottleneck.Models;
 
@@ -73,26 +77,26 @@ public static class Presets
         // named 'bottleneck') is 32×7×7 = 1,568 values for 784 pixels, twice the input.
         ["conv"] = (new ModelSpec { Name = "conv", Family = "conv", Conv = new ConvSpec
             {
-                Encoder = [Conv(32), MaxPool(), Conv(32), MaxPool()],
-                Decoder = [Conv(32), Upsample(), Conv(32), Upsample(), Conv(1)],
+                Encoder = [Layer.Conv(32), Layer.MaxPool(), Layer.Conv(32), Layer.MaxPool()],
+                Decoder = [Layer.Conv(32), Layer.Upsample(), Layer.Conv(32), Layer.Upsample(), Layer.Conv(1)],
             } }, "§10.3 convolutional autoencoder 28×28×1 → 7×7×32 → 28×28×1 with UpSampling (code larger than the input)"),
         // §10.3 build_conv_autoencoder_transpose: 320 + 18,496 + 36,928 + 18,464 + 289 = 74,497; code 64×7×7 = 3,136.
         ["conv-transpose"] = (new ModelSpec { Name = "conv-transpose", Family = "conv", Conv = new ConvSpec
             {
-                Encoder = [Conv(32, stride: 2), Conv(64, stride: 2)],
-                Decoder = [ConvTranspose(64), ConvTranspose(32), Conv(1)],
+                Encoder = [Layer.Conv(32, stride: 2), Layer.Conv(64, stride: 2)],
+                Decoder = [Layer.ConvTranspose(64), Layer.ConvTranspose(32), Layer.Conv(1)],
             } }, "§10.3 convolutional autoencoder with strided Conv2D and Conv2DTranspose, 28×28×1 → 7×7×64 → 28×28×1"),
         // The Keras blog's convolutional autoencoder (Chollet, 2016): 16-8-8 filters, a 4×4×8 = 128-value code, 4,385 parameters.
         ["conv-blog"] = (new ModelSpec { Name = "conv-blog", Family = "conv", Conv = new ConvSpec
             {
-                Encoder = [Conv(16), MaxPool(), Conv(8), MaxPool(), Conv(8), MaxPool()],
-                Decoder = [Conv(8), Upsample(), Conv(8), Upsample(), Conv(16, padding: "valid"), Upsample(), Conv(1)],
+                Encoder = [Layer.Conv(16), Layer.MaxPool(), Layer.Conv(8), Layer.MaxPool(), Layer.Conv(8), Layer.MaxPool()],
+                Decoder = [Layer.Conv(8), Layer.Upsample(), Layer.Conv(8), Layer.Upsample(), Layer.Conv(16, padding: "valid"), Layer.Upsample(), Layer.Conv(1)],
             } }, "Keras blog convolutional autoencoder 28×28×1 → 4×4×8 (128 values) → 28×28×1"),
         // Practice Problem 1 (§12.6): 32×32×3 colour images to a 64-value dense code; 604,099 parameters.
         ["conv-color"] = (new ModelSpec { Name = "conv-color", Family = "conv", InputShape = [32, 32, 3], Conv = new ConvSpec
             {
-                Encoder = [Conv(32, stride: 2), Conv(64, stride: 2), Flatten(), Dense(64)],
-                Decoder = [Dense(8 * 8 * 64), Reshape(64, 8, 8), ConvTranspose(64), ConvTranspose(32), Conv(3)],
+                Encoder = [Layer.Conv(32, stride: 2), Layer.Conv(64, stride: 2), Layer.Flatten(), Layer.Dense(64)],
+                Decoder = [Layer.Dense(8 * 8 * 64), Layer.Reshape(64, 8, 8), Layer.ConvTranspose(64), Layer.ConvTranspose(32), Layer.Conv(3)],
             } }, "Practice Problem 1 colour autoencoder 32×32×3 → 64 (dense code) → 32×32×3"),
         // §10.4 denoises with build_deep_autoencoder(784, 32), the §10.2 model; the corruption comes from --noise
         // (default gaussian:0.5, the noise_factor of §10.4).
@@ -101,8 +105,8 @@ public static class Presets
         // The chapter quotes a "denoising conv" model (Webinar 1, §11.5) but gives no code: the §10.3 architecture.
         ["conv-denoise"] = (new ModelSpec { Name = "conv-denoise", Family = "conv", Conv = new ConvSpec
             {
-                Encoder = [Conv(32), MaxPool(), Conv(32), MaxPool()],
-                Decoder = [Conv(32), Upsample(), Conv(32), Upsample(), Conv(1)],
+                Encoder = [Layer.Conv(32), Layer.MaxPool(), Layer.Conv(32), Layer.MaxPool()],
+                Decoder = [Layer.Conv(32), Layer.Upsample(), Layer.Conv(32), Layer.Upsample(), Layer.Conv(1)],
             } }, "convolutional denoising autoencoder: the §10.3 conv model on noisy input (--noise, default gaussian:0.5)"),
     };
 

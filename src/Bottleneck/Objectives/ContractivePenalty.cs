@@ -1,4 +1,3 @@
-using Bottleneck.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
 using Bottleneck.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;

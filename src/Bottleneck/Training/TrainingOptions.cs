@@ -36,7 +36,7 @@ public sealed record TrainingOptions
     public Func<Tensor, Tensor>? Corrupt { get; init; }
 
     /// <summary>
-    /// The corruption of a denoising run (§3.5). <see cref="TrainingJob"/> pairs validation and test data with noisy
+    /// The corruption of a denoising run (§3.5). <see cref="Reporting.TrainingJob"/> pairs validation and test data with noisy
     /// copies made once (<see cref="NoisyPairs"/>) and reports the denoising figures; set <see cref="Corrupt"/> to
     /// <c>Noise.Apply</c> for fresh noise on every training batch.
     /// </summary>

@@ -97,7 +97,7 @@ public sealed record TrainingRecipe
             Corrupt = noise is null ? null : clean => noise.Apply(clean),
         };
         options.Validate();
-        Analysis.Anomaly.TabularScaling.Choose(Scaler, null);
+        TabularScaling.Choose(Scaler, null);
         if (Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {Limit}");
         Pretraining();
         return options;

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;
@@ -111,6 +112,8 @@ public class AnomalyCliTests : IClassFixture<AnomalyCliTests.FittedDetector>
     {
         var result = Run("anomaly", "evaluate", "--model", "detector", "--data", FittedDetector.TestCsv, "--label-column", "y", "--out", "eval", "--json");
         Assert.True(result.ExitCode == 0, result.Stderr);
+        CliRunner.AssertStageLines(result.Stderr, "scoring with the autoencoder: 2,000", "fitting and scoring the PCA baseline:",
+            "k-NN distances to the normal training samples:");
         var report = JsonNode.Parse(result.Stdout)!;
         Assert.Equal(2000, (int)report["samples"]!);
         Assert.Equal(200, (int)report["anomalies"]!);

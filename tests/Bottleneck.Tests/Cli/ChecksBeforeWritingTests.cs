@@ -1,5 +1,5 @@
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;

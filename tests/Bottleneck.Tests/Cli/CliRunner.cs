@@ -31,15 +31,33 @@ public static class CliRunner
 
     /// <summary>
     /// Asserts the bad-input contract: exit code 2 and one line on stderr containing <paramref name="expected"/>, with no
-    /// stack trace.
+    /// stack trace. Progress lines before it (a stage that started, "reading the CSV file…: 123…") are not part of the
+    /// error: bad input found while reading a file shows only when the reading has begun.
     /// </summary>
     public static void AssertBadInput(Result result, string expected)
     {
         Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}, stderr: {result.Stderr}, stdout: {result.Stdout}");
-        var stderr = result.Stderr.Trim();
+        var stderr = string.Join('\n', result.Stderr.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => !l.EndsWith('…'))).Trim();
         Assert.DoesNotContain('\n', stderr);
         Assert.DoesNotContain("   at ", stderr);
         Assert.Contains(expected, stderr);
+    }
+
+    /// <summary>
+    /// Asserts that stderr (redirected, so progress is plain) starts each of <paramref name="stages"/> on a line of its
+    /// own, exactly once, in this order: a stage shown twice or never is a progress display gone wrong.
+    /// </summary>
+    public static void AssertStageLines(string stderr, params string[] stages)
+    {
+        var lines = stderr.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var positions = new List<int>();
+        foreach (var stage in stages)
+        {
+            var matching = lines.Select((line, i) => (line, i)).Where(p => p.line.StartsWith(stage) && p.line.EndsWith('…')).ToList();
+            Assert.True(matching.Count == 1, $"stage '{stage}' started {matching.Count} times; stderr:\n{stderr}");
+            positions.Add(matching[0].i);
+        }
+        Assert.True(positions.SequenceEqual(positions.Order()), $"stages out of order; stderr:\n{stderr}");
     }
 
     /// <summary>Runs the command in <paramref name="folder"/>, asserts the bad-input contract, and that no "out" folder was left behind.</summary>

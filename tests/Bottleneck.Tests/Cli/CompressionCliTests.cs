@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
+using Bottleneck.Persistence;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;
@@ -98,7 +99,10 @@ public class CompressionCliTests : IClassFixture<CompressionCliTests.TrainedMode
     [Fact]
     public void Sweep_trains_one_model_per_code_size_and_tabulates_exact_ratios()
     {
-        var report = Json("sweep", "--data", "mnist", "--bottleneck", "16,8", "--epochs", "1", "--limit", "1500", "--out", "sweep");
+        var run = Run("sweep", "--data", "mnist", "--bottleneck", "16,8", "--epochs", "1", "--limit", "1500", "--out", "sweep", "--json");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        CliRunner.AssertStageLines(run.Stderr, "training k = 8 (model 1 of 2; batches):", "training k = 16 (model 2 of 2; batches):");
+        var report = JsonNode.Parse(run.Stdout)!;
         var rows = report["rows"]!.AsArray();
         Assert.Equal([8, 16], rows.Select(r => (int)r!["code_size"]!));
         Assert.Equal([98.0, 49.0], rows.Select(r => (double)r!["ratio"]!));

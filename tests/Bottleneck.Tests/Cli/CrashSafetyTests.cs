@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
-using Bottleneck.Export;
 using Bottleneck.IO;
-using Bottleneck.Training;
+using Bottleneck.Persistence;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;

@@ -1,5 +1,6 @@
-using Bottleneck.Render;
-using Bottleneck.Tests.Render;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
+using Bottleneck.Tests.Reporting;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;

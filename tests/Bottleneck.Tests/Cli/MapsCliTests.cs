@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
-using Bottleneck.Export;
+using Bottleneck.Persistence;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;
@@ -67,7 +67,7 @@ public class MapsCliTests : IClassFixture<MapsCliTests.TrainedModels>
             Assert.InRange((double)map[panel]!["knn_accuracy"]!, 0.1, 1);    // ten classes: chance is about 0.1
             Assert.InRange((double)map[panel]!["silhouette"]!, -1, 1);
         }
-        using (var image = Bottleneck.Tests.Render.RenderedImage.Load(folder["map.png"])) Assert.Equal(1800, image.Width);   // two panels
+        using (var image = Bottleneck.Tests.Reporting.RenderedImage.Load(folder["map.png"])) Assert.Equal(1800, image.Width);   // two panels
 
         // The coordinates are the encoder's own codes, as 'bottleneck encode' writes them.
         var encode = CliRunner.Run(folder.Path, "encode", "--model", "tiny2d", "--data", "mnist", "--limit", "300", "--out", "codes.npy");

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Xunit;
 using static TorchSharp.torch;
 

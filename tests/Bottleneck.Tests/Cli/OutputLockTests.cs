@@ -36,7 +36,7 @@ public class OutputLockTests
     {
         using var folder = new TempFolder();
         using (var model = Bottleneck.Models.ModelFactory.Create(new Bottleneck.Models.ModelSpec { Name = "tiny", InputShape = [28, 28], Encoder = [], Bottleneck = 2 }))
-            Bottleneck.Export.ModelFolder.Save(model, folder["model"]);
+            Bottleneck.Persistence.ModelFolder.Save(model, folder["model"]);
         Directory.CreateDirectory(folder["run"]);
         using var held = OutputLock.Acquire(folder["run"]);
         CliRunner.AssertBadInput(CliRunner.Run(folder.Path, args), "run: another run is writing to this folder");

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -13,10 +13,13 @@ public class PcaCommandsTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
+    string stderr = "";
+
     JsonObject Json(params string[] args)
     {
         var result = CliRunner.Run(folder.Path, args);
         Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}, stderr: {result.Stderr}");
+        stderr = result.Stderr;
         return (JsonObject)JsonNode.Parse(result.Stdout)!;
     }
 
@@ -43,6 +46,7 @@ public class PcaCommandsTests : IDisposable
     public void Pca_reports_its_figures_and_saves_a_model_other_commands_take()
     {
         var metrics = Json("pca", "--data", "mnist", "--limit", "600", "--components", "8", "--out", "pca8", "--json");
+        CliRunner.AssertStageLines(stderr, "fitting the PCA: 600", "measuring the reconstruction error: 10,000");
         Assert.Equal(8, (int)metrics["components"]!);
         Assert.Equal(600, (int)metrics["train_samples"]!);
         Assert.Equal("covariance", (string)metrics["method"]!);
@@ -86,6 +90,7 @@ public class PcaCommandsTests : IDisposable
     {
         var model = TinyModel();
         var result = Json("probe", "--data", "mnist", "--model", model, "--labels", "200", "--json");
+        CliRunner.AssertStageLines(stderr, "probing raw pixels (1 of 3)", "probing PCA-8 (2 of 3)", "probing encoder (tiny) (3 of 3)");
         var rows = result["results"]!.AsArray();
         Assert.Equal(["raw pixels", "PCA-8", "encoder (tiny)"], rows.Select(r => (string)r!["features"]!).ToArray());
         Assert.Equal([784, 8, 8], rows.Select(r => (int)r!["dimension"]!).ToArray());

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
+using Bottleneck.Persistence;
 using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
-using Bottleneck.Tests.Analysis;
+using Bottleneck.Tests.Evaluation;
 using SkiaSharp;
 using Xunit;
 

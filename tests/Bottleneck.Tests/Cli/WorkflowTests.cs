@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
+using Bottleneck.Persistence;
 using Xunit;
 
 namespace Bottleneck.Tests.Cli;

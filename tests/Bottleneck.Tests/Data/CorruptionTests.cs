@@ -1,5 +1,5 @@
-using Bottleneck.Analysis;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Xunit;
 using static TorchSharp.torch;
 

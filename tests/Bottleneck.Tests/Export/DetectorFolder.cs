@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Tests.Export;

@@ -1,6 +1,6 @@
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Export.Onnx;
+using Bottleneck.Persistence;
 using Bottleneck.Tests.Cli;
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;

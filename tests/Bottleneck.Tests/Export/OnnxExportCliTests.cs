@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Tests.Cli;
 using Microsoft.ML.OnnxRuntime;
 using Xunit;

@@ -1,8 +1,12 @@
-using Bottleneck.Analysis;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Applications.Pca;
 using Bottleneck.Export.Onnx;
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
+using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Microsoft.ML.OnnxRuntime;
 using TensorElementType = Microsoft.ML.OnnxRuntime.Tensors.TensorElementType;
 using TorchSharp;

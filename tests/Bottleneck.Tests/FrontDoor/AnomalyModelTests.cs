@@ -1,4 +1,5 @@
 using Xunit;
+using Bottleneck.Evaluation;
 
 namespace Bottleneck.Tests.FrontDoor;
 
@@ -70,13 +71,13 @@ public class AnomalyModelTests
     public void Scores_of_1_64_1024_and_2500_rows_equal_a_float64_reference_and_concurrent_callers_get_their_own()
     {
         // The tabular example detector of Fixtures/scoring (standard scaler, 16 columns); 2,500 rows are 1,024 + 1,024 + 452.
-        var folder = Analysis.Anomaly.BatchScorerTests.Fixture("tabular-detector");
-        var test = Analysis.Anomaly.BatchScorerTests.TestRows("tabular-detector");
+        var folder = Applications.BatchScorerTests.Fixture("tabular-detector");
+        var test = Applications.BatchScorerTests.TestRows("tabular-detector");
         var rows = test.Concat(test[..500]).ToArray();
-        var reference = Analysis.Anomaly.BatchScorerTests.Reference(folder, rows);
+        var reference = Applications.BatchScorerTests.Reference(folder, rows);
         using var detector = AnomalyModel.Load(folder);
         foreach (var count in new[] { 1, 64, 1024, 2500 })
-            Analysis.Anomaly.BatchScorerTests.AssertNearReference(reference[..count], detector.Score(rows[..count]), $"{count} rows");
+            Applications.BatchScorerTests.AssertNearReference(reference[..count], detector.Score(rows[..count]), $"{count} rows");
         // Calls of different sizes from many threads at once: each gets the scores of its own rows, as alone.
         int[] counts = [1, 7, 64, 300, 1024, 2500, 3, 1500];
         var alone = counts.Select(c => detector.Score(rows[^c..])).ToArray();
@@ -95,7 +96,7 @@ public class AnomalyModelTests
         Assert.Equal("normalRows[7]: expected 8 values, got 2", Assert.Throws<BadInputException>(() => AnomalyModel.Fit(ragged, "basic", Options)).Message);
 
         // Scoring checks the rows it is given as it copies them in, in every batch, with the same messages.
-        using var detector = AnomalyModel.Load(Analysis.Anomaly.BatchScorerTests.Fixture("tabular-detector"));
+        using var detector = AnomalyModel.Load(Applications.BatchScorerTests.Fixture("tabular-detector"));
         var rows = Enumerable.Range(0, 1500).Select(_ => new float[16]).ToArray();
         Assert.Equal("rows: expected rows, got null", Assert.Throws<BadInputException>(() => detector.Score(null!)).Message);
         Assert.Equal("rows: expected at least one row, got none", Assert.Throws<BadInputException>(() => detector.Score([])).Message);
@@ -108,7 +109,7 @@ public class AnomalyModelTests
         Assert.Equal("rows[3]: expected a row of 16 values, got null", Assert.Throws<BadInputException>(() => detector.Score(rows)).Message);
         // After refusals half way through, the detector still scores right.
         rows[3] = Enumerable.Range(0, 16).Select(j => (float)j).ToArray();
-        var reference = Analysis.Anomaly.BatchScorerTests.Reference(Analysis.Anomaly.BatchScorerTests.Fixture("tabular-detector"), rows);
-        Analysis.Anomaly.BatchScorerTests.AssertNearReference(reference, detector.Score(rows), "after refusals");
+        var reference = Applications.BatchScorerTests.Reference(Applications.BatchScorerTests.Fixture("tabular-detector"), rows);
+        Applications.BatchScorerTests.AssertNearReference(reference, detector.Score(rows), "after refusals");
     }
 }

@@ -1,5 +1,7 @@
 using Bottleneck.Kernels;
 using Bottleneck.Models;
+using Bottleneck.Models.Conv;
+using Bottleneck.Models.Vq;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

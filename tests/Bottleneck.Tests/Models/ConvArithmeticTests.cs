@@ -1,4 +1,4 @@
-using Bottleneck.Models;
+using Bottleneck.Models.Conv;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

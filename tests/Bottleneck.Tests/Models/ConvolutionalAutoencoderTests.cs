@@ -1,9 +1,10 @@
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Models.Conv;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
 using Bottleneck.Training;
 using Xunit;
-using static Bottleneck.Models.ConvLayerSpec;
+using static Bottleneck.Models.Conv.ConvLayerSpec;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Tests.Models;

@@ -1,7 +1,10 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
 using Bottleneck.Objectives;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 using static TorchSharp.torch;

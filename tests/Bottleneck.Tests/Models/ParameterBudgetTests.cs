@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Models.Vq;
+using Bottleneck.Persistence;
 using Bottleneck.Tests.Cli;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
 using Xunit;
 
 namespace Bottleneck.Tests.Models;

@@ -1,5 +1,6 @@
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
+using Bottleneck.Persistence;
 using TorchSharp;
 using TorchSharp.Modules;
 using Xunit;

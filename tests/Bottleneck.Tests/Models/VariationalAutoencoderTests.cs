@@ -1,4 +1,5 @@
 using Bottleneck.Models;
+using Bottleneck.Models.Vae;
 using Bottleneck.Objectives;
 using Xunit;
 using static TorchSharp.torch;

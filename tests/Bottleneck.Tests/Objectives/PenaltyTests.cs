@@ -1,4 +1,5 @@
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
 using Bottleneck.Objectives;
 using TorchSharp.Modules;
 using Xunit;

@@ -1,4 +1,3 @@
-using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Export.Onnx;
+using Bottleneck.Persistence;
 using Bottleneck.Tests.Export;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,8 +1,8 @@
-using Bottleneck.Analysis.Anomaly;
-using Bottleneck.Export;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Export.Onnx;
-using Bottleneck.Scoring;
+using Bottleneck.Persistence;
 using Bottleneck.Tests.Export;
+using Bottleneck.Scoring;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
 using Bottleneck.Objectives;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using TorchSharp;
 using Xunit;

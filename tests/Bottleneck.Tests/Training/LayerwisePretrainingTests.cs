@@ -1,6 +1,8 @@
 using Bottleneck.Data;
 using Bottleneck.Models;
+using Bottleneck.Models.Dense;
 using Bottleneck.Objectives;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using TorchSharp;
 using Xunit;
@@ -144,8 +146,8 @@ public class LayerwisePretrainingTests
         Assert.Equal(File.ReadAllText(Path.Combine(folder["straight"], "pretraining.csv")).Split('\n').Select(Columns),
                      csv.Split('\n').Select(Columns));
         Assert.Equal(straight.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)), resumed.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)));
-        Assert.Equal(File.ReadAllBytes(Path.Combine(folder["straight"], Bottleneck.Export.ModelFolder.WeightsFile)),
-                     File.ReadAllBytes(Path.Combine(folder["split"], Bottleneck.Export.ModelFolder.WeightsFile)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder["straight"], Bottleneck.Persistence.ModelFolder.WeightsFile)),
+                     File.ReadAllBytes(Path.Combine(folder["split"], Bottleneck.Persistence.ModelFolder.WeightsFile)));
         straight.Model.Dispose();
         resumed.Model.Dispose();
 

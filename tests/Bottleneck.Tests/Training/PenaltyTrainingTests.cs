@@ -1,4 +1,5 @@
 using Bottleneck.Models;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 using static TorchSharp.torch;

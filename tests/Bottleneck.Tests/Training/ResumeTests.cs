@@ -1,6 +1,7 @@
 using Bottleneck.Data;
-using Bottleneck.Export;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
 

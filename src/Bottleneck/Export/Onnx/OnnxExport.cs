@@ -1,8 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
-using Bottleneck.Analysis.Anomaly;
+using Bottleneck.Applications.Anomaly;
+using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Objectives;
 using Google.Protobuf;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;

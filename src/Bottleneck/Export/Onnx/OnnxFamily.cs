@@ -1,4 +1,10 @@
+using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
+using Bottleneck.Models.Conv;
+using Bottleneck.Models.Dense;
+using Bottleneck.Models.Vae;
+using Bottleneck.Models.Vq;
 using Onnx;
 using TorchSharp;
 using TorchSharp.Modules;

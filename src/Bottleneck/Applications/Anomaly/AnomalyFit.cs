@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Bottleneck.Data;
+using Bottleneck.Evaluation;
+using Bottleneck.Models;
+using Bottleneck.Objectives;
+using Bottleneck.Persistence;
+using Bottleneck.Reporting;
+using Bottleneck.Training;
+
+namespace Bottleneck.Applications.Anomaly;
+
+/// <summary>What anomaly fit is asked to do.</summary>
+public sealed record AnomalyFitRequest
+{
+    /// <summary>The --data argument: a built-in name or a path.</summary>
+    public required string Data { get; init; }
+    public DataOptions DataOptions { get; init; } = new();
+
+    /// <summary>The architecture; a preset's sigmoid output becomes linear for standardised data.</summary>
+    public required ModelSpec Spec { get; init; }
+
+    /// <summary>True when <see cref="Spec"/> is a preset (whose output may be adapted), false for a spec file the user wrote.</summary>
+    public bool SpecIsPreset { get; init; }
+
+    public int[]? NormalClasses { get; init; }
+    public int? AnomalyClass { get; init; }
+    public required AnomalyThreshold Threshold { get; init; }
+    public double Holdout { get; init; } = NormalData.DefaultHoldout;
+
+    /// <summary>"standard", "minmax" or "none"; null chooses: none for 8-bit images, standard for other data.</summary>
+    public string? Scaler { get; init; }
+
+    public int? Limit { get; init; }
+
+    /// <summary>The fraction of the training part the trainer validates on (early stopping), as Keras's validation_split.</summary>
+    public double ValSplit { get; init; } = ValidationChoice.DefaultSplit;
+
+    /// <summary>Epochs, batch size, optimiser, seed and callbacks; the loss comes from <see cref="Loss"/>.</summary>
+    public required TrainingOptions Training { get; init; }
+
+    /// <summary>The training loss; null chooses BCE for 8-bit images (the chapter's) and MSE for everything else.</summary>
+    public ReconstructionLoss? Loss { get; init; }
+
+    public required string OutputDirectory { get; init; }
+}
+
+/// <summary>What anomaly fit produced.</summary>
+public sealed record AnomalyFitResult(AnomalySettings Settings, TrainingJobResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Fits an anomaly detector as the chapter's §8.4 does it: train an autoencoder on normal data only, compute the
+/// per-sample reconstruction errors of held-out normal data, and put the threshold at their 95th percentile (or the
+/// chosen rule). Tabular data is scaled first by a scaler fitted on the training rows and saved with the model.
+/// </summary>
+public static class AnomalyFit
+{
+    /// <summary>Runs the fit and writes the model folder (model.json carries the "anomaly" settings) and holdout-errors.png.</summary>
+    public static AnomalyFitResult Run(AnomalyFitRequest request, ITrainingObserver? observer = null, CancellationToken cancel = default)
+    {
+        request.Training.Validate();
+        if (!(request.ValSplit > 0 && request.ValSplit < 1))
+            throw new BadInputException($"--val-split: expected a fraction in (0, 1), got {request.ValSplit.ToString(CultureInfo.InvariantCulture)}");
+        TabularScaling.Choose(request.Scaler, null);   // an unknown scaler is refused before any data is read
+        var notes = new List<string>();
+
+        using var loaded = DataSource.Load(request.Data, request.DataOptions);
+        var classes = NormalData.ResolveClasses(loaded.Train, request.NormalClasses, request.AnomalyClass);
+        using var normal = NormalData.Select(loaded.Train, classes, request.Limit, request.Holdout);
+        if (classes is null)
+            notes.Add($"no --normal-classes or --anomaly-class: all {normal.Fit.Count + normal.Holdout.Count:N0} training samples are taken as normal");
+
+        var scalerKind = TabularScaling.Choose(request.Scaler, normal.Fit.IsBytes ? null : ScalerKind.Standard);
+        var scaler = scalerKind is ScalerKind kind ? FeatureScaler.Fit(normal.Fit, kind) : null;
+        using var fit = scaler?.Transform(normal.Fit, normal.Fit.Name + "[scaled]");
+        using var holdout = scaler?.Transform(normal.Holdout, normal.Holdout.Name + "[scaled]");
+        var trainOn = fit ?? normal.Fit;
+        var holdOut = holdout ?? normal.Holdout;
+
+        var spec = TabularScaling.AdaptOutput(request.Spec, scalerKind, request.SpecIsPreset, notes).WithInputShape(trainOn.SampleShape);
+        if (spec.Bottleneck >= spec.InputSize && spec.Family == "dense")
+            notes.Add($"warning: the code ({spec.Bottleneck}) is not smaller than the input ({spec.InputSize}); such a model can learn the identity and reconstruct anomalies as well as normal data (§3.2)");
+        var loss = request.Loss ?? new ReconstructionLoss(normal.Fit.IsBytes ? LossKind.Bce : LossKind.Mse);
+        var options = request.Training with { Loss = loss };
+
+        var (train, validate) = trainOn.SplitLast(request.ValSplit);
+        using var trainPart = train;
+        using var validatePart = validate;
+        var job = new TrainingJob
+        {
+            Spec = spec,
+            Train = trainPart,
+            Validation = validatePart,
+            Test = holdOut,
+            DataName = loaded.Name,
+            Options = options,
+            OutputDirectory = request.OutputDirectory,
+            Checkpoint = false,
+            Scaler = scaler,
+        };
+        var result = job.Run(observer, cancel);
+
+        // §8.4 steps 2-3: errors of held-out normal data, threshold at their percentile.
+        var errors = AnomalyDetector.ScoresOf(result.Model, null, holdOut);
+        double threshold = request.Threshold.Apply(errors);
+        var settings = new AnomalySettings
+        {
+            Threshold = threshold,
+            Percentile = request.Threshold.PercentileRank,
+            Contamination = request.Threshold.Contamination,
+            // A path is kept absolute so that evaluation can find the normal data again from any folder.
+            Data = BuiltInDatasets.Find(request.Data) is null && Path.Exists(request.Data) ? Path.GetFullPath(request.Data) : request.Data,
+            DataOptions = request.DataOptions,
+            Limit = request.Limit,
+            NormalClasses = classes,
+            Holdout = request.Holdout,
+            TrainingSamples = normal.Fit.Count,
+            HoldoutSamples = normal.Holdout.Count,
+            HoldoutFlagged = errors.Count(e => e > threshold),
+            Scaler = scaler,
+            FeatureNames = FeatureNames(request),
+        };
+        var manifest = ModelFolder.ReadManifest(request.OutputDirectory);
+        var data = manifest["data"]?.DeepClone() as JsonObject ?? new JsonObject();
+        data["scaling"] = scaler?.Describe(AnomalySettings.Field + ".scaler") ?? (normal.Fit.IsBytes ? "x / 255" : "none");
+        ModelFolder.Save(result.Model, request.OutputDirectory, new Dictionary<string, JsonNode?>
+        {
+            ["data"] = data,
+            ["training"] = manifest["training"]?.DeepClone(),
+            [AnomalySettings.Field] = settings.ToJson(),
+        });
+        HistogramPlot.SavePng(Path.Combine(request.OutputDirectory, "holdout-errors.png"),
+            $"Held-out normal data: reconstruction error ({errors.Length:N0} samples)", "Reconstruction error (MSE per value)",
+            [("Held-out normal", errors)], thresholdLine: threshold,
+            thresholdLabel: $"Threshold = {threshold.ToString("G4", CultureInfo.InvariantCulture)} ({request.Threshold.PercentileRank.ToString("0.###", CultureInfo.InvariantCulture)}th percentile)");
+        // Anomaly fit cannot be resumed (its threshold comes after training), so the per-epoch resume state is clutter.
+        var resume = Path.Combine(request.OutputDirectory, TrainingJob.ResumeFolder);
+        if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
+        return new AnomalyFitResult(settings, result, errors, notes);
+    }
+
+    static string[]? FeatureNames(AnomalyFitRequest request)
+    {
+        if (!TabularScaling.IsTable(request.Data)) return null;
+        using var reader = CsvRowReader.Open(request.Data, new CsvReadOptions
+        {
+            HasHeader = request.DataOptions.CsvHeader, LabelColumn = request.DataOptions.LabelColumn,
+            Delimiter = request.Data.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',',
+        });
+        return reader.HasHeader ? reader.FeatureNames : null;
+    }
+}

@@ -1,0 +1,48 @@
+using Bottleneck.Data;
+using Bottleneck.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Evaluation;
+
+/// <summary>Runs a model's encoder or decoder over many samples in batches: codes for a dataset, reconstructions for codes.</summary>
+public static class Codes
+{
+    /// <summary>h = f(x) for every sample of <paramref name="data"/>, as an array [N, ...code shape].</summary>
+    public static NumericArray Encode(Autoencoder model, Dataset data, int batchSize = 1000)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        long codeSize = model.CodeShape.Aggregate(1L, (a, b) => a * b);
+        var values = new float[data.Count * codeSize];
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(batchSize, data.Count - start);
+            model.Encode(data.Batch(start, n)).contiguous().data<float>().CopyTo(values, (int)(start * codeSize));
+        }
+        return NumericArray.FromFloats([data.Count, .. model.CodeShape.Select(d => (int)d)], values);
+    }
+
+    /// <summary>x̂ = g(h) for every code in <paramref name="codes"/> ([N, ...code shape]), as an array [N, ...input shape].</summary>
+    public static NumericArray Decode(Autoencoder model, NumericArray codes, string source, int batchSize = 1000)
+    {
+        long codeSize = model.CodeShape.Aggregate(1L, (a, b) => a * b);
+        if (codes.Shape.Length < 2 || codes.SampleLength != codeSize)
+            throw new BadInputException($"{source}: codes have shape [{string.Join(", ", codes.Shape)}], but the model's code has {codeSize} values (expected [N, {string.Join(", ", model.CodeShape)}])");
+        var flat = codes.ToFloats();
+        if (flat.Any(v => !float.IsFinite(v))) throw new BadInputException($"{source}: codes contain NaN or infinity");
+        model.eval();
+        using var noGrad = no_grad();
+        long inputSize = model.InputShape.Aggregate(1L, (a, b) => a * b);
+        var values = new float[codes.Count * inputSize];
+        for (int start = 0; start < codes.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(batchSize, codes.Count - start);
+            var batch = tensor(flat.AsSpan((int)(start * codeSize), (int)(n * codeSize)).ToArray(), [n, .. model.CodeShape]);
+            model.Decode(batch).contiguous().data<float>().CopyTo(values, (int)(start * inputSize));
+        }
+        return NumericArray.FromFloats([codes.Count, .. model.InputShape.Select(d => (int)d)], values);
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Bottleneck.Data;
+using Bottleneck.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Bottleneck.Evaluation;
+
+/// <summary>
+/// How much a model cleans corrupted input (§10.4): the MSE of the noisy input against the clean data, the
+/// MSE of the model's output from that noisy input against the clean data, the improvement between them, and both as
+/// PSNR. MSEs are means per element (per pixel); PSNR is in dB for data in [0, 1].
+/// </summary>
+public sealed record DenoisingMetrics(double MseNoisy, double MseDenoised, int Samples)
+{
+    /// <summary>improvement % = 100·(mse_noisy − mse_denoised)/mse_noisy (§10.4); negative when the model makes it worse.</summary>
+    public double ImprovementPercent => 100 * (MseNoisy - MseDenoised) / MseNoisy;
+
+    /// <summary>PSNR of the noisy input against the clean data, in dB.</summary>
+    public double PsnrNoisy => ReconstructionMetrics.PsnrFromMse(MseNoisy);
+
+    /// <summary>PSNR of the denoised output against the clean data, in dB.</summary>
+    public double PsnrDenoised => ReconstructionMetrics.PsnrFromMse(MseDenoised);
+
+    /// <summary>Measures <paramref name="model"/> on <paramref name="pairs"/>: clean samples paired with their noisy copies (<see cref="Dataset.Inputs"/>).</summary>
+    public static DenoisingMetrics Measure(Autoencoder model, Dataset pairs, int batchSize = 1000)
+    {
+        var noisyData = pairs.Inputs ?? throw new ArgumentException("the data has no noisy inputs paired with it (Dataset.WithInputs)", nameof(pairs));
+        model.eval();
+        using var noGrad = no_grad();
+        double noisySum = 0, denoisedSum = 0;
+        for (int start = 0; start < pairs.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int count = Math.Min(batchSize, pairs.Count - start);
+            var clean = pairs.Batch(start, count).reshape(count, -1);
+            var noisy = noisyData.Batch(start, count).reshape(count, -1);
+            var denoised = model.Reconstruct(noisy).reshape(count, -1);
+            // mse_noisy = mean((x − x̃)²), mse_denoised = mean((x − g(f(x̃)))²)
+            noisySum += (noisy - clean).square().sum().to_type(ScalarType.Float64).item<double>();
+            denoisedSum += (denoised - clean).square().sum().to_type(ScalarType.Float64).item<double>();
+        }
+        double elements = (double)pairs.Count * pairs.SampleSize;
+        return new DenoisingMetrics(noisySum / elements, denoisedSum / elements, pairs.Count);
+    }
+
+    /// <summary>The figures as metrics.json holds them, under "denoising", with the corruption that made the noisy input.</summary>
+    public JsonObject ToJson(string corruption) => new()
+    {
+        ["corruption"] = corruption,
+        ["mse_noisy"] = MseNoisy,
+        ["mse_denoised"] = MseDenoised,
+        ["improvement_percent"] = ImprovementPercent,
+        ["psnr_noisy"] = PsnrNoisy,
+        ["psnr_denoised"] = PsnrDenoised,
+        ["samples"] = Samples,
+    };
+}

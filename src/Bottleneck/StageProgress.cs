@@ -1,0 +1,21 @@
+namespace Bottleneck;
+
+/// <summary>
+/// How far a long piece of library work has gone: <paramref name="Done"/> of <paramref name="Total"/> units (images,
+/// rows, models, epochs) of the stage named <paramref name="Stage"/>. Work that takes more than a few seconds reports it
+/// through an <see cref="IProgress{T}"/> the caller passes; a new stage name starts a new stage. The library never
+/// draws: the command line shows a bar on a terminal and one line per stage in logs.
+/// </summary>
+/// <param name="Stage">What is being done, in words a person reads ("scoring the test rows").</param>
+/// <param name="Done">Units finished so far, 0 ≤ Done ≤ Total.</param>
+/// <param name="Total">Units in the stage; 0 when the stage has no count (it is then shown as started and finished).</param>
+public readonly record struct StageProgress(string Stage, long Done, long Total)
+{
+    /// <summary>Reports that <paramref name="stage"/> starts, with <paramref name="total"/> units to do.</summary>
+    public static void Start(IProgress<StageProgress>? progress, string stage, long total) =>
+        progress?.Report(new StageProgress(stage, 0, total));
+
+    /// <summary>Reports <paramref name="done"/> of <paramref name="total"/> units of <paramref name="stage"/> finished.</summary>
+    public static void Advance(IProgress<StageProgress>? progress, string stage, long done, long total) =>
+        progress?.Report(new StageProgress(stage, Math.Min(done, total), total));
+}
