@@ -1,17 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
 using Bottleneck.Reporting;
 using Spectre.Console;
-using GridRow = Bottleneck.Reporting.GridRow;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -48,109 +43,41 @@ public static class CompareCommand
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var ae = trained.Model;
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
-            var evaluatedOn = loaded.Test is null ? "train" : "test";
-            TrainingJob.CheckData(loaded.Test ?? loaded.Train, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            var (evaluation, evaluatedOn) = loaded.TestOrTrain();
+            TrainingJob.CheckData(evaluation, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             // PCA and the autoencoder both see the data as the autoencoder was trained on it (the folder's scaler).
             using var trainData = trained.Prepare(loaded.Train);
-            using var testData = loaded.Test is null ? null : trained.Prepare(loaded.Test);
+            using var testData = loaded.Test is null ? null : trained.Prepare(evaluation);
             var test = testData ?? trainData;
-            int k = checked((int)ae.CodeShape.Aggregate(1L, (a, b) => a * b));
-
-            using var pca = parsed.GetValue(pcaFolder) is { } folder ? PcaFolder.Load(folder) : Pca.FitCovariance(trainData, CheckedComponents(k, trainData));
-            if (pca.Dimension != test.SampleSize)
-                throw new BadInputException($"--pca: the PCA takes samples of {pca.Dimension} values, but {test.Name} has {test.SampleSize}");
-            using var pcaModel = pca.ToAutoencoder();
-            var pcaMetrics = ReconstructionMetrics.Evaluate(pcaModel, test);
-            var aeMetrics = ReconstructionMetrics.Evaluate(ae, test);
-            var (min, max) = test.Range();
-            bool bceMeaningful = min >= 0 && max <= 1;
-
-            if (ImageShape.Of(test.SampleShape) is { } shape)
-                SavePicture(outPath, test, shape, FigureCount.Capped("compare", n, test.Count), pcaModel, ae, $"{ae.Spec.Name} against PCA-{pca.ComponentCount} on {loaded.Name} ({evaluatedOn})");
-
-            JsonObject Figures(ReconstructionMetrics m, long parameters) => new()
-            {
-                ["mse"] = m.Mse, ["mae"] = m.Mae, ["psnr"] = m.Psnr, ["bce"] = bceMeaningful ? m.Bce : null, ["parameters"] = parameters,
-            };
-            var result = new JsonObject
-            {
-                ["data"] = loaded.Name,
-                ["evaluated_on"] = evaluatedOn,
-                ["samples"] = test.Count,
-                ["code_size"] = k,
-                ["pca"] = Figures(pcaMetrics, (long)pca.ComponentCount * pca.Dimension + pca.Dimension),
-                ["autoencoder"] = Figures(aeMetrics, ae.TrainableParameterCount + ae.NonTrainableParameterCount),
-                ["pca_components"] = pca.ComponentCount,
-                ["pca_explained_variance_ratio"] = pca.ExplainedVarianceRatioTotal,
-                ["pca_train_mse"] = pca.TrainingMse,
-                ["model"] = ae.Spec.Name,
-                ["picture"] = ImageShape.Of(test.SampleShape) is null ? null : outPath,
-                ["units"] = new JsonObject
-                {
-                    ["mse"] = "mean per element", ["mae"] = "mean per element", ["psnr"] = "dB, 10·log10(1/mse) for data in [0, 1]",
-                    ["bce"] = "mean per element (nats); PCA's reconstructions are clipped to [1e-7, 1 − 1e-7] first, as Keras clips probabilities",
-                    ["parameters"] = "numbers stored: PCA's components and mean, the model's weights",
-                },
-            };
+            var fitted = parsed.GetValue(pcaFolder) is { } folder ? PcaFolder.Load(folder) : null;
+            using var result = ConsoleProgress.Run(progress => PcaComparison.Run(ae, loaded.Name, trainData, test, evaluatedOn, fitted, progress));
+            bool drawn = ImageShape.Of(test.SampleShape) is not null
+                && result.SavePicture(outPath, ae, test, FigureCount.Capped("compare", n, test.Count));
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(result.ToJsonString());
+                Console.WriteLine(result.ToJson(drawn ? outPath : null).ToJsonString());
                 return CommandRunner.Success;
             }
+            var (pca, auto) = (result.Pca, result.Autoencoder);
             string F(double v, string format = "F5") => v.ToString(format, CultureInfo.InvariantCulture);
             var table = new Table().Border(TableBorder.Rounded)
-                .Title($"{Markup.Escape(loaded.Name)} {evaluatedOn} set, {test.Count:N0} samples, code size {k}")
-                .AddColumn("figure").AddColumn(new TableColumn($"PCA-{pca.ComponentCount}").RightAligned())
-                .AddColumn(new TableColumn(Markup.Escape(ae.Spec.Name)).RightAligned());
-            table.AddRow("MSE (mean per pixel)", F(pcaMetrics.Mse), F(aeMetrics.Mse));
-            table.AddRow("MAE (mean per pixel)", F(pcaMetrics.Mae), F(aeMetrics.Mae));
-            table.AddRow("PSNR (dB)", F(pcaMetrics.Psnr, "F2"), F(aeMetrics.Psnr, "F2"));
-            if (bceMeaningful) table.AddRow("BCE (mean per pixel)*", F(pcaMetrics.Bce), F(aeMetrics.Bce));
-            table.AddRow("numbers stored", $"{(long)pca.ComponentCount * pca.Dimension + pca.Dimension:N0}", $"{ae.TrainableParameterCount + ae.NonTrainableParameterCount:N0}");
+                .Title($"{Markup.Escape(result.Data)} {evaluatedOn} set, {result.Samples:N0} samples, code size {result.CodeSize}")
+                .AddColumn("figure").AddColumn(new TableColumn($"PCA-{result.PcaComponents}").RightAligned())
+                .AddColumn(new TableColumn(Markup.Escape(result.Model)).RightAligned());
+            table.AddRow("MSE (mean per pixel)", F(pca.Mse), F(auto.Mse));
+            table.AddRow("MAE (mean per pixel)", F(pca.Mae), F(auto.Mae));
+            table.AddRow("PSNR (dB)", F(pca.Psnr, "F2"), F(auto.Psnr, "F2"));
+            if (result.BceMeaningful) table.AddRow("BCE (mean per pixel)*", F(pca.Bce!.Value), F(auto.Bce!.Value));
+            table.AddRow("numbers stored", $"{pca.Parameters:N0}", $"{auto.Parameters:N0}");
             AnsiConsole.Write(table);
-            if (bceMeaningful) Console.WriteLine("* PCA's reconstructions clipped to [1e-7, 1 - 1e-7] for BCE, as Keras clips probabilities.");
-            double change = (aeMetrics.Mse - pcaMetrics.Mse) / pcaMetrics.Mse;
+            if (result.BceMeaningful) Console.WriteLine("* PCA's reconstructions clipped to [1e-7, 1 - 1e-7] for BCE, as Keras clips probabilities.");
+            double change = (auto.Mse - pca.Mse) / pca.Mse;
             Console.WriteLine(change <= 0
                 ? $"The autoencoder's MSE is {F(-100 * change, "F1")} % lower than PCA's at the same code size."
                 : $"PCA's MSE is {F(100 * change / (1 + change), "F1")} % lower than the autoencoder's: the simpler method wins here.");
-            if (result["picture"] is not null) Console.WriteLine($"wrote {outPath}");
+            if (drawn) Console.WriteLine($"wrote {outPath}");
             return CommandRunner.Success;
         }));
         return command;
     }
-
-    static int CheckedComponents(int k, Dataset train)
-    {
-        Pca.CheckComponents(k, train.Count, train.SampleSize);
-        return k;
-    }
-
-    /// <summary>Three rows: the originals with their labels, PCA's reconstructions and the model's, each with its MSE.</summary>
-    static void SavePicture(string path, Dataset data, ImageShape shape, int count, Autoencoder pca, Autoencoder ae, string title)
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        pca.eval();
-        ae.eval();
-        var originals = data.Batch(0, count).reshape(count, -1);
-        var rows = new List<GridRow> { new("Original", Images(originals), Enumerable.Range(0, count).Select(i => Caption(data, i)).ToArray()) };
-        foreach (var (name, model) in new[] { ($"PCA-{pca.CodeShape[0]}", pca), ("Autoencoder", ae) })
-        {
-            var reconstructed = model.Reconstruct(originals).reshape(count, -1);
-            var errors = (reconstructed - originals).square().mean([1]).data<float>().ToArray();
-            rows.Add(new GridRow(name, Images(reconstructed), errors.Select(e => $"MSE: {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
-        }
-        ImageGrid.SaveWrappedPng(path, title, [rows], shape.Width, shape.Height, shape.Channels);
-    }
-
-    /// <summary>"Label: 7", or the class name where the classes have names ("Sneaker"), as the reconstruction grid captions them.</summary>
-    static string Caption(Dataset data, int i)
-    {
-        if (data.Labels is not { } labels) return $"#{i}";
-        var label = labels[i];
-        return data.ClassNames is { } names && label >= 0 && label < names.Count && !int.TryParse(names[label], out _) ? names[label] : $"Label: {label}";
-    }
-
-    static float[][] Images(Tensor batch) =>
-        Enumerable.Range(0, (int)batch.shape[0]).Select(i => batch[i].contiguous().data<float>().ToArray()).ToArray();
 }

@@ -1,12 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Bottleneck.Applications.Inspection;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 using static TorchSharp.torch;
@@ -92,90 +91,25 @@ public static class LrFindCommand
             using var fresh = trained is null ? ModelFactory.Create(spec.WithInputShape(train.SampleShape)) : null;
             var network = trained?.Model ?? fresh!;
 
-            var result = Interruptible.Run(cancel => WithProgress((progress) => finder.Run(network, train, progress, cancel)));
-            Directory.CreateDirectory(output);
-            var plotPath = Path.Combine(output, "lr-find.png");
-            var csvPath = Path.Combine(output, "lr-find.csv");
-            var lossName = $"{finder.Loss.Name} (mean per element)";
-            LearningRateFinderPlot.SavePng(plotPath, result, lossName, $"LR range test: {spec.Name} on {loaded.Name}, {finder.Optimizer.ToString().ToLowerInvariant()}");
-            result.SaveCsv(csvPath);
-            var warning = Warning(result, finder);
-
+            var result = Interruptible.Run(cancel => ConsoleProgress.Run(progress => finder.Run(network, train, progress, cancel)));
+            var sweep = LearningRateSweep.Write(output, spec.Name, loaded.Name, finder, result);
             if (parsed.GetValue(json))
             {
-                var o = new JsonObject
-                {
-                    ["model"] = spec.Name,
-                    ["data"] = loaded.Name,
-                    ["suggested_lr"] = result.Suggested,
-                    ["rule"] = "steepest descent of the smoothed loss per decade of learning rate, before its minimum",
-                    ["lowest_loss_lr"] = result.MinimumLearningRate,
-                    ["lowest_smoothed_loss"] = result.SmoothedLosses[result.MinimumIndex],
-                    ["first_smoothed_loss"] = result.SmoothedLosses[0],
-                    ["loss"] = finder.Loss.Name,
-                    ["loss_unit"] = "mean per element",
-                    ["optimizer"] = finder.Optimizer.ToString().ToLowerInvariant(),
-                    ["min_lr"] = finder.MinLearningRate,
-                    ["max_lr"] = finder.MaxLearningRate,
-                    ["steps"] = finder.Steps,
-                    ["steps_run"] = result.StepsRun,
-                    ["last_lr"] = result.LearningRates[^1],
-                    ["diverged"] = result.Diverged,
-                    ["batch_size"] = finder.BatchSize,
-                    ["smoothing_window"] = finder.SmoothingWindow,
-                    ["seed"] = finder.Seed,
-                    ["plot"] = plotPath,
-                    ["csv"] = csvPath,
-                };
-                if (warning is not null) o["warning"] = warning;
-                Console.WriteLine(o.ToJsonString());
+                Console.WriteLine(sweep.ToJson().ToJsonString());
                 return CommandRunner.Success;
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("figure").AddColumn(new TableColumn("value").RightAligned());
             table.AddRow("suggested learning rate", Markup.Escape(G(result.Suggested) + " (steepest descent)"));
             table.AddRow("lowest smoothed loss", Markup.Escape($"{result.SmoothedLosses[result.MinimumIndex].ToString("F5", CultureInfo.InvariantCulture)} at lr {G(result.MinimumLearningRate)}"));
-            table.AddRow($"{Markup.Escape(lossName)} at first step", result.SmoothedLosses[0].ToString("F5", CultureInfo.InvariantCulture));
+            table.AddRow($"{Markup.Escape(sweep.LossName)} at first step", result.SmoothedLosses[0].ToString("F5", CultureInfo.InvariantCulture));
             table.AddRow("steps run", $"{result.StepsRun} of {finder.Steps} (last lr {G(result.LearningRates[^1])}{(result.Diverged ? ", loss exploded" : "")})");
-            table.AddRow("written to", Markup.Escape(Path.GetFullPath(plotPath)));
+            table.AddRow("written to", Markup.Escape(Path.GetFullPath(sweep.Plot)));
             AnsiConsole.Write(table);
-            if (warning is not null) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
+            if (sweep.Warning is { } warning) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
             return CommandRunner.Success;
         }));
         return command;
     }
 
-    static string? Warning(LearningRateFinderResult result, LearningRateFinder finder)
-    {
-        if (result.LossNeverFell)
-            return "The smoothed loss never fell: the suggestion means nothing (lower --min-lr, or check the model and data).";
-        double first = result.SmoothedLosses[0], lowest = result.SmoothedLosses[result.MinimumIndex];
-        // A trained model, or a range that starts too high, gives a flat curve whose steepest point is noise.
-        if (first - lowest < 0.02 * Math.Abs(first))
-            return $"The smoothed loss fell by only {100 * (first - lowest) / Math.Abs(first):F1}%: the curve is flat and its steepest point is noise (a trained model? a --min-lr already too high?).";
-        if (!result.Diverged && result.StepsRun == finder.Steps)
-            return "The loss had not exploded by --max-lr: the range may be too narrow (raise --max-lr).";
-        return null;
-    }
-
     static string G(double x) => x.ToString("G3", CultureInfo.InvariantCulture);
-
-    // A progress bar on stderr when it is a terminal; nothing otherwise (the sweep takes seconds).
-    static LearningRateFinderResult WithProgress(Func<Action<int, int, double>?, LearningRateFinderResult> work)
-    {
-        var console = ConsoleTrainingObserver.ErrorConsole;
-        if (Console.IsErrorRedirected || !console.Profile.Capabilities.Interactive) return work(null);
-        LearningRateFinderResult result = null!;
-        console.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask("lr sweep", maxValue: 1);
-                result = work((step, steps, loss) =>
-                {
-                    task.MaxValue = steps;
-                    task.Value = step;
-                    task.Description = $"lr sweep  loss {loss.ToString("F5", CultureInfo.InvariantCulture)}";
-                });
-            });
-        return result;
-    }
 }

@@ -1,14 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Models.Vae;
 using Bottleneck.Persistence;
 using Bottleneck.Reporting;
-using Bottleneck.Training;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Cli.Commands;
@@ -62,97 +59,36 @@ public static class SampleCommand
             var modelPath = parsed.GetRequiredValue(model);
             using var m = ModelSource.Trained(modelPath);
             var dataOptions = SharedOptions.DataOptions(parsed, fashion, header, label);
-            using var distribution = Distribution(m, modelPath, parsed.GetValue(fitGaussian), dataOptions);
+            using var fitData = parsed.GetValue(fitGaussian) is { } fitPath ? DataSource.Load(fitPath, dataOptions) : null;
+            using var labelled = parsed.GetValue(classifier) is { } labelledPath ? DataSource.Load(labelledPath, dataOptions) : null;
+            using var distribution = ConsoleProgress.Run(progress => Sampling.Distribution(m, modelPath, fitData?.Train, progress));
             using var scope = NewDisposeScope();
             var decoded = LatentGrid.Samples(m, distribution, r * c, parsed.GetValue(seed), t);
 
             var picture = parsed.GetValue(output)!;
             OutputPath.CheckFile(picture);
-            var shape = ImageShape.Of(m.InputShape);
-            if (shape is { } s)
-                LatentGrid.SaveSamples(picture, decoded, s, $"{m.Spec.Name}: decodes of z ~ {distribution.Description}, T = {t.ToString("G3", CultureInfo.InvariantCulture)}", r, c);
-            if (parsed.GetValue(npy) is { } npyPath)
-                ArrayFiles.Write(npyPath, NumericArray.FromFloats(decoded.shape.Select(d => (int)d).ToArray(), decoded.contiguous().data<float>().ToArray()));
-
-            Judgement? judged = parsed.GetValue(classifier) is { } labelled ? Judge(m, decoded, labelled, dataOptions, parsed.GetValue(classifierSize)) : null;
+            var npyPath = parsed.GetValue(npy);
+            bool drawn = Sampling.Write(decoded, m.Spec.Name, distribution, t, r, c, picture, npyPath);
+            var judged = labelled is null ? null
+                : ConsoleProgress.Run(progress => Sampling.Judge(m, decoded, labelled.Train, labelled.Test, parsed.GetValue(classifierSize), progress));
+            var report = new SampleReport(m.Spec.Name, m.Spec.Family, distribution.Description, t, parsed.GetValue(seed), r * c, drawn ? picture : null, npyPath, judged);
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(new JsonObject
-                {
-                    ["model"] = m.Spec.Name, ["family"] = m.Spec.Family, ["distribution"] = distribution.Description,
-                    ["temperature"] = t, ["seed"] = parsed.GetValue(seed), ["samples"] = r * c,
-                    ["picture"] = shape is null ? null : picture, ["npy"] = parsed.GetValue(npy),
-                    ["confidence"] = judged?.Samples, ["reconstruction_confidence"] = judged?.Reconstructions, ["real_confidence"] = judged?.Real,
-                    ["classifier"] = judged?.Classifier,
-                    ["classes_seen"] = judged is null ? null : new JsonArray(judged.ClassCounts.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
-                    ["units"] = new JsonObject
-                    {
-                        ["confidence"] = "mean over the samples of the classifier's largest class probability; real_confidence: the same for as many " +
-                                         "real held-out images; reconstruction_confidence: for the model's reconstructions of those images",
-                        ["classes_seen"] = "how many samples the classifier assigns to each class, by class index",
-                    },
-                }.ToJsonString());
+                Console.WriteLine(report.ToJson().ToJsonString());
                 return CommandRunner.Success;
             }
             Console.WriteLine($"drew {r * c} samples of {m.Spec.Name} from z ~ {distribution.Description} at temperature {t.ToString("G3", CultureInfo.InvariantCulture)}");
-            if (shape is not null) Console.WriteLine($"wrote {picture}");
-            else Console.WriteLine("(the samples are not images, so no picture was drawn)");
-            if (parsed.GetValue(npy) is { } written) Console.WriteLine($"wrote {written}");
+            Console.WriteLine(drawn ? $"wrote {picture}" : "(the samples are not images, so no picture was drawn)");
+            if (npyPath is not null) Console.WriteLine($"wrote {npyPath}");
             if (judged is not null)
             {
                 string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
                 Console.WriteLine($"{judged.Classifier}: mean confidence {F(judged.Samples)} on the samples, {F(judged.Reconstructions)} on the " +
                                   $"model's reconstructions of real held-out images, {F(judged.Real)} on those images themselves");
-                string Name(int i) => judged.ClassNames is { } names && i < names.Count ? names[i] : i.ToString(CultureInfo.InvariantCulture);
-                Console.WriteLine($"classes it sees in the samples: {string.Join(", ", judged.ClassCounts.Select((n, i) => $"{Name(i)}: {n}"))}");
+                Console.WriteLine($"classes it sees in the samples: {string.Join(", ", judged.ClassCounts.Select((n, i) => $"{ClassCaption.Name(i, judged.ClassNames)}: {n}"))}");
             }
             return CommandRunner.Success;
         }));
         return command;
-    }
-
-    /// <summary>What a classifier fitted to real labelled images makes of the samples.</summary>
-    sealed record Judgement(double Samples, double Reconstructions, double Real, int[] ClassCounts, IReadOnlyList<string>? ClassNames, string Classifier);
-
-    /// <summary>
-    /// Fits softmax regression to the first <paramref name="count"/> labelled training images of <paramref name="data"/> and returns its
-    /// mean confidence on <paramref name="samples"/>, on as many real held-out images (the test split, else the training images after those
-    /// it was fitted to) and on the model's reconstructions of them (the level the model's own blur allows), and how many samples it
-    /// puts in each class.
-    /// </summary>
-    static Judgement Judge(Autoencoder model, Tensor samples, string data, DataOptions options, int count)
-    {
-        using var loaded = DataSource.Load(data, options);
-        DataFit.Check(model, loaded.Train);
-        using var judge = new ClassifierConfidence(loaded.Train, count);
-        var (classes, confidence) = judge.Measure(samples);
-        int n = (int)samples.shape[0];
-        using var heldOut = loaded.Test is null ? loaded.Train.Slice(judge.Count, Math.Min(n, loaded.Train.Count - judge.Count)) : null;
-        var real = loaded.Test ?? heldOut!;
-        if (real.Count == 0) throw new BadInputException($"--classifier: {data} has no images left over to compare the samples with (lower --classifier-size)");
-        using var scope = NewDisposeScope();
-        var realImages = real.Batch(0, Math.Min(n, real.Count));
-        var (_, realConfidence) = judge.Measure(realImages);
-        model.eval();
-        using var noGrad = no_grad();
-        var (_, reconstructedConfidence) = judge.Measure(model.Reconstruct(realImages.reshape([realImages.shape[0], .. model.InputShape])));
-        var counts = new int[judge.Classes];
-        foreach (var c in classes) counts[c]++;
-        return new Judgement(confidence.Average(), reconstructedConfidence.Average(), realConfidence.Average(), counts, loaded.Train.ClassNames, $"softmax regression fitted to {judge.Count:N0} images of {judge.Source}");
-    }
-
-    /// <summary>The prior of a VAE, or the Gaussian fitted to the codes of <paramref name="fitData"/>; a plain model without it is refused.</summary>
-    static LatentGaussian Distribution(Autoencoder model, string modelPath, string? fitData, DataOptions options)
-    {
-        LatentInterpolation.CheckContinuous(model);
-        if (fitData is not null)
-        {
-            using var loaded = DataSource.Load(fitData, options);
-            DataFit.Check(model, loaded.Train);
-            return LatentGaussian.Fit(model, loaded.Train);
-        }
-        if (model is VariationalAutoencoder vae) return LatentGaussian.StandardNormal(vae.LatentSize);
-        throw new BadInputException($"--model: '{modelPath}' is a plain autoencoder (family {model.Spec.Family}) with no prior to sample from: " +
-                                    "pass --fit-gaussian DATA to sample from a Gaussian fitted to its codes, or walk between real inputs with 'bottleneck interpolate'");
     }
 }

@@ -82,10 +82,9 @@ public abstract class Corruption
         copy.DetachFromDisposeScope();
         try
         {
-            for (int start = 0; start < data.Count; start += batchSize)
+            foreach (var (start, count) in Batches.Of(data.Count, batchSize))
             {
                 using var scope = NewDisposeScope();
-                int count = Math.Min(batchSize, data.Count - start);
                 copy.narrow(0, start, count).copy_(Apply(data.Batch(start, count), generator));
             }
         }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Bottleneck.Data;
 
 namespace Bottleneck.Evaluation;
 
@@ -24,6 +24,5 @@ public static class ClassBreakdown
     }
 
     /// <summary>The class's name where <paramref name="classNames"/> has one for <paramref name="label"/>, else the label's number.</summary>
-    public static string ClassName(int label, IReadOnlyList<string>? classNames) =>
-        classNames is not null && label >= 0 && label < classNames.Count ? classNames[label] : label.ToString(CultureInfo.InvariantCulture);
+    public static string ClassName(int label, IReadOnlyList<string>? classNames) => ClassCaption.Name(label, classNames);
 }

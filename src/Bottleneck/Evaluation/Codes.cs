@@ -15,10 +15,9 @@ public static class Codes
         using var noGrad = no_grad();
         long codeSize = model.CodeShape.Aggregate(1L, (a, b) => a * b);
         var values = new float[data.Count * codeSize];
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, n) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
             model.Encode(data.Batch(start, n)).contiguous().data<float>().CopyTo(values, (int)(start * codeSize));
         }
         return NumericArray.FromFloats([data.Count, .. model.CodeShape.Select(d => (int)d)], values);
@@ -36,10 +35,9 @@ public static class Codes
         using var noGrad = no_grad();
         long inputSize = model.InputShape.Aggregate(1L, (a, b) => a * b);
         var values = new float[codes.Count * inputSize];
-        for (int start = 0; start < codes.Count; start += batchSize)
+        foreach (var (start, n) in Batches.Of(codes.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, codes.Count - start);
             var batch = tensor(flat.AsSpan((int)(start * codeSize), (int)(n * codeSize)).ToArray(), [n, .. model.CodeShape]);
             model.Decode(batch).contiguous().data<float>().CopyTo(values, (int)(start * inputSize));
         }

@@ -29,10 +29,9 @@ public sealed record DenoisingMetrics(double MseNoisy, double MseDenoised, int S
         model.eval();
         using var noGrad = no_grad();
         double noisySum = 0, denoisedSum = 0;
-        for (int start = 0; start < pairs.Count; start += batchSize)
+        foreach (var (start, count) in Batches.Of(pairs.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int count = Math.Min(batchSize, pairs.Count - start);
             var clean = pairs.Batch(start, count).reshape(count, -1);
             var noisy = noisyData.Batch(start, count).reshape(count, -1);
             var denoised = model.Reconstruct(noisy).reshape(count, -1);

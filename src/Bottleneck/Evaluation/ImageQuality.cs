@@ -19,17 +19,23 @@ public sealed record ImageQuality(double Mse, double Psnr, double Ssim, float[] 
     /// Measures <paramref name="candidate"/> against <paramref name="reference"/>, sample for sample; both hold images of
     /// the shape <paramref name="layout"/> describes (any of its layouts), in [0, 1].
     /// </summary>
-    public static ImageQuality Measure(Dataset reference, Dataset candidate, ImageLayout layout, int batchSize = 500)
+    public static ImageQuality Measure(Dataset reference, Dataset candidate, ImageLayout layout, int batchSize = 500) =>
+        Measure(reference, candidate, layout, batchSize, _ => { });
+
+    /// <summary>
+    /// <see cref="Measure(Dataset, Dataset, ImageLayout, int)"/>, calling <paramref name="measured"/> with the number of
+    /// images measured so far after every batch (for progress reports).
+    /// </summary>
+    public static ImageQuality Measure(Dataset reference, Dataset candidate, ImageLayout layout, int batchSize, Action<int> measured)
     {
         if (reference.Count != candidate.Count || !reference.SampleShape.SequenceEqual(candidate.SampleShape))
             throw new ArgumentException($"cannot compare [{candidate.Count}, {string.Join(", ", candidate.SampleShape)}] with [{reference.Count}, {string.Join(", ", reference.SampleShape)}]");
         var perImageMse = new float[reference.Count];
         var perImageSsim = new float[reference.Count];
         double squaredSum = 0, ssimSum = 0;
-        for (int start = 0; start < reference.Count; start += batchSize)
+        foreach (var (start, count) in Batches.Of(reference.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int count = Math.Min(batchSize, reference.Count - start);
             var x = layout.ToChannelsFirst(reference.Batch(start, count)).to_type(ScalarType.Float64);
             var y = layout.ToChannelsFirst(candidate.Batch(start, count)).to_type(ScalarType.Float64);
             var squared = (x - y).square().reshape(count, -1);
@@ -38,6 +44,7 @@ public sealed record ImageQuality(double Mse, double Psnr, double Ssim, float[] 
             var ssim = StructuralSimilarity.PerImage(x, y);
             ssimSum += ssim.sum().item<double>();
             ssim.to_type(ScalarType.Float32).data<float>().CopyTo(perImageSsim, start);
+            measured(start + count);
         }
         double mse = squaredSum / ((double)reference.Count * reference.SampleSize);
         return new ImageQuality(mse, ReconstructionMetrics.PsnrFromMse(mse), ssimSum / reference.Count, perImageMse, perImageSsim);

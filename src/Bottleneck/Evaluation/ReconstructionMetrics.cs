@@ -42,10 +42,9 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         // BCE from logits, summed in a scratch tensor of the same size (its own tensors would be three of them a batch).
         bool logits = model.Output.Kind == ActivationKind.Sigmoid;
         using var scratch = logits ? empty([rows, data.SampleSize], ScalarType.Float32) : null;
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, count) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int count = Math.Min(batchSize, data.Count - start);
             var batch = targets.narrow(0, 0, count);
             data.CopyBatch(start, count, batch);
             var clean = batch.reshape(count, -1);

@@ -50,10 +50,9 @@ public static class SampleErrors
         model.eval();
         using var noGrad = no_grad();
         var errors = new double[data.Count];
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, n) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
             var x = data.Batch(start, n).reshape(n, -1);
             var pre = model.DecodePreActivation(model.Encode(x)).reshape(n, -1);
             // e_i = mean_j ℓ(x_ij, x̂_ij): the chapter's np.mean((x − x̂)², axis=1) for MSE (§12.6)

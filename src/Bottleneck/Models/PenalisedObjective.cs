@@ -100,10 +100,9 @@ public sealed class PenalisedObjective
         if (singleEncoderLayer is null && penalties.Contractive == 0) return null;
         model.eval();
         double sum = 0;
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, count) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int count = Math.Min(batchSize, data.Count - start);
             var batch = data.Batch(start, count).reshape(count, -1);
             Tensor squared;
             if (singleEncoderLayer is not null)

@@ -118,12 +118,12 @@ public static class ResumeState
         var epochsRun = (int?)ModelFolder.ReadManifest(epochDirectory)["training"]?["epochs_run"];
         if (epochsRun != epochs.Count)
             throw new BadInputException($"{path}: records {epochs.Count} epochs, but the model beside it was saved after epoch {epochsRun}");
-        Dictionary<string, torch.Tensor>? best = null;
+        WeightSnapshot? best = null;
         var bestDirectory = Path.Combine(epochDirectory, BestFolder);
         if (ModelFolder.IsModelFolder(bestDirectory))
         {
             using var bestModel = ModelFolder.Load(bestDirectory);
-            best = bestModel.state_dict().ToDictionary(p => p.Key, p => { var c = p.Value.detach().clone(); c.DetachFromDisposeScope(); return c; });
+            best = WeightSnapshot.Of(bestModel);
             ModelFolder.Copy(bestDirectory, checkpointDirectory);
         }
         model.train();

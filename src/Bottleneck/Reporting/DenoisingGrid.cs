@@ -29,7 +29,7 @@ public static class DenoisingGrid
         var noisy = noisyData.Batch(0, count).reshape(count, -1);
         var denoised = model.Reconstruct(noisy).reshape(count, -1);
         string[] Errors(Tensor images) => (images - clean).square().mean([1]).data<float>().ToArray().Select(e => $"MSE: {e:F4}").ToArray();
-        var labels = Enumerable.Range(0, count).Select(i => pairs.Labels is { } l ? $"Label: {l[i]}" : $"#{i}").ToArray();
+        var labels = Enumerable.Range(0, count).Select(i => ClassCaption.Of(pairs, i)).ToArray();
         ImageGrid.SaveWrappedPng(path, title,
             [[new GridRow("Clean", Rows(clean), labels), new GridRow(inputTitle, Rows(noisy), Errors(noisy)), new GridRow("Denoised", Rows(denoised), Errors(denoised))]],
             shape.Width, shape.Height, shape.Channels);
@@ -46,7 +46,7 @@ public static class DenoisingGrid
     {
         count = Math.Min(count, input.Count);
         using var scope = NewDisposeScope();
-        string Name(int i) => names is not null ? Shorten(names[i]) : input.Labels is { } l ? $"Label: {l[i]}" : $"#{i}";
+        string Name(int i) => names is not null ? Shorten(names[i]) : ClassCaption.Of(input, i);
         var top = Enumerable.Range(0, count).Select(Name).ToArray();
         var rows = new List<GridRow>();
         if (clean is not null)

@@ -13,20 +13,27 @@ namespace Bottleneck.Reporting;
 public static class ReconstructionGrid
 {
     /// <summary>Reconstructs the first <paramref name="count"/> samples of <paramref name="data"/> and saves the grid as PNG.</summary>
-    public static void Save(string path, Autoencoder model, Dataset data, ImageShape shape, int count, string title)
+    public static void Save(string path, Autoencoder model, Dataset data, ImageShape shape, int count, string title) =>
+        Save(path, data, shape, count, title, [("Reconstructed", model)]);
+
+    /// <summary>
+    /// The originals captioned with their labels above one row per model (PCA beside an autoencoder, say), each
+    /// reconstruction captioned with its own MSE; the first <paramref name="count"/> samples, saved as PNG.
+    /// </summary>
+    public static void Save(string path, Dataset data, ImageShape shape, int count, string title, IReadOnlyList<(string Title, Autoencoder Model)> models)
     {
-        model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var originals = data.Batch(0, count).reshape(count, -1);
-        var reconstructions = model.Reconstruct(originals).reshape(count, -1);
-        var errors = (reconstructions - originals).square().mean([1]).data<float>().ToArray();
-        var originalImages = Rows(originals);
-        var reconstructedImages = Rows(reconstructions);
-        var labels = Enumerable.Range(0, count).Select(i => Caption(data, i)).ToArray();
-        ImageGrid.SaveWrappedPng(path, title,
-            [[new GridRow("Original", originalImages, labels), new GridRow("Reconstructed", reconstructedImages, errors.Select(e => $"MSE: {e:F4}").ToArray())]],
-            shape.Width, shape.Height, shape.Channels);
+        var rows = new List<GridRow> { new("Original", Rows(originals), Enumerable.Range(0, count).Select(i => ClassCaption.Of(data, i)).ToArray()) };
+        foreach (var (name, model) in models)
+        {
+            model.eval();
+            var reconstructions = model.Reconstruct(originals).reshape(count, -1);
+            var errors = (reconstructions - originals).square().mean([1]).data<float>().ToArray();
+            rows.Add(new GridRow(name, Rows(reconstructions), errors.Select(e => $"MSE: {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
+        }
+        ImageGrid.SaveWrappedPng(path, title, [rows], shape.Width, shape.Height, shape.Channels);
     }
 
     /// <summary>
@@ -45,29 +52,11 @@ public static class ReconstructionGrid
         {
             var originals = data.Batch(tensor(indices.Select(i => (long)i).ToArray())).reshape(indices.Length, -1);
             var reconstructions = model.Reconstruct(originals).reshape(indices.Length, -1);
-            bands.Add([new GridRow($"{name}: input", Rows(originals), indices.Select(i => IndexCaption(data, i)).ToArray()),
+            bands.Add([new GridRow($"{name}: input", Rows(originals), indices.Select(i => ClassCaption.Indexed(data, i)).ToArray()),
                 new GridRow("reconstruction", Rows(reconstructions),
                     errors.Select(e => $"{errorName} {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray())]);
         }
         ImageGrid.SaveWrappedPng(path, title, bands, shape.Width, shape.Height, shape.Channels, subtitle: subtitle);
-    }
-
-    /// <summary>"#1234 · 7", or "#1234 · Sneaker" where the classes have names; "#1234" without labels.</summary>
-    static string IndexCaption(Dataset data, int i)
-    {
-        if (data.Labels is not { } labels) return $"#{i}";
-        var label = labels[i];
-        var name = data.ClassNames is { } names && label >= 0 && label < names.Count ? names[label] : label.ToString(CultureInfo.InvariantCulture);
-        return $"#{i} · {name}";
-    }
-
-    /// <summary>"Label: 7" as in the chapter's figures, or a class name such as "Sneaker" where the classes have names.</summary>
-    static string Caption(Dataset data, int i)
-    {
-        if (data.Labels is not { } labels) return $"#{i}";
-        var label = labels[i];
-        return data.ClassNames is { } names && label >= 0 && label < names.Count && !int.TryParse(names[label], out _)
-            ? names[label] : $"Label: {label}";
     }
 
     static float[][] Rows(Tensor batch) =>

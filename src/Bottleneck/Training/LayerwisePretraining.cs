@@ -184,9 +184,8 @@ public sealed class LayerwisePretraining
             using var noGrad = no_grad();
             var codes = new List<Tensor>();
             using var scope = NewDisposeScope();
-            for (int start = 0; start < data.Count; start += Trainer.EvaluationBatchSize)
+            foreach (var (start, n) in Batches.Of(data.Count, Trainer.EvaluationBatchSize))
             {
-                int n = Math.Min(Trainer.EvaluationBatchSize, data.Count - start);
                 var h = data.Batch(start, n).reshape(n, -1);
                 foreach (var layer in below) h = layer.forward(h);
                 codes.Add(h);

@@ -32,6 +32,24 @@ public sealed record LearningRateFinderResult(IReadOnlyList<double> LearningRate
     /// <summary>True when the smoothed loss never fell: the suggestion then means nothing.</summary>
     public bool LossNeverFell => MinimumIndex < 2;
 
+    /// <summary>
+    /// Why the suggestion may mislead, or null: a loss that never fell, a curve so flat that its steepest point is noise (a
+    /// trained model, a minimum rate already too high), or a loss that had not exploded by the last step of
+    /// <paramref name="steps"/> (the range may be too narrow).
+    /// </summary>
+    public string? Warning(int steps)
+    {
+        if (LossNeverFell)
+            return "The smoothed loss never fell: the suggestion means nothing (lower --min-lr, or check the model and data).";
+        double first = SmoothedLosses[0], lowest = SmoothedLosses[MinimumIndex];
+        // A trained model, or a range that starts too high, gives a flat curve whose steepest point is noise.
+        if (first - lowest < 0.02 * Math.Abs(first))
+            return $"The smoothed loss fell by only {100 * (first - lowest) / Math.Abs(first):F1}%: the curve is flat and its steepest point is noise (a trained model? a --min-lr already too high?).";
+        if (!Diverged && StepsRun == steps)
+            return "The loss had not exploded by --max-lr: the range may be too narrow (raise --max-lr).";
+        return null;
+    }
+
     /// <summary>The sweep as CSV text: step, lr, loss, smoothed_loss; numbers round-trippable in invariant culture.</summary>
     public string ToCsv()
     {
@@ -77,6 +95,9 @@ public sealed class LearningRateFinder
     /// <summary>Seeds the batch order and dropout masks.</summary>
     public long Seed { get; init; } = 42;
 
+    /// <summary>The name of the stage <see cref="Run"/> reports.</summary>
+    public const string Stage = "learning-rate sweep";
+
     /// <summary>Checks the settings; throws <see cref="BadInputException"/> naming the option.</summary>
     public void Validate()
     {
@@ -104,15 +125,15 @@ public sealed class LearningRateFinder
 
     /// <summary>
     /// Runs the sweep on <paramref name="data"/> with a fresh optimiser and restores <paramref name="model"/>'s weights,
-    /// buffers and train/eval mode afterwards. <paramref name="progress"/> gets (step, steps, loss) after each batch.
-    /// Cancelling ends the sweep after the current batch; the result then covers the steps taken.
+    /// buffers and train/eval mode afterwards. <paramref name="progress"/> hears of every batch, as the stage
+    /// <see cref="Stage"/>. Cancelling ends the sweep after the current batch; the result then covers the steps taken.
     /// </summary>
-    public LearningRateFinderResult Run(Autoencoder model, Dataset data, Action<int, int, double>? progress = null, CancellationToken cancel = default)
+    public LearningRateFinderResult Run(Autoencoder model, Dataset data, IProgress<StageProgress>? progress = null, CancellationToken cancel = default)
     {
         Validate();
         DataFit.Check(model, data);
         TrainingJob.CheckData(data, Loss);
-        var saved = Snapshot(model);
+        using var saved = WeightSnapshot.Of(model);
         bool wasTraining = model.training;
         var rates = new List<double>();
         var losses = new List<double>();
@@ -123,6 +144,7 @@ public sealed class LearningRateFinder
             random.manual_seed(Seed);
             using var shuffling = new Generator((ulong)(Seed & long.MaxValue));
             model.train();
+            StageProgress.Start(progress, Stage, Steps);
             using var scope = NewDisposeScope();
             Tensor order = randperm(data.Count, generator: shuffling);
             int position = 0;
@@ -157,7 +179,7 @@ public sealed class LearningRateFinder
                 ScalarCollection.AfterStep(step + 1);
                 rates.Add(optimizer.ParamGroups.First().LearningRate);
                 losses.Add(loss);
-                progress?.Invoke(step + 1, Steps, loss);
+                StageProgress.Advance(progress, Stage, step + 1, Steps);
                 if (!double.IsFinite(loss)) { diverged = true; break; }
                 // Bias-corrected running average: avg ← β·avg + (1−β)·loss, running = avg / (1 − β^(i+1)).
                 average = beta * average + (1 - beta) * loss;
@@ -168,7 +190,9 @@ public sealed class LearningRateFinder
         }
         finally
         {
-            Restore(model, saved);
+            saved.RestoreInto(model);
+            // Gradients of the last step would otherwise linger on the parameters.
+            model.zero_grad(set_to_none: true);
             model.train(wasTraining);
         }
         if (losses.Count == 0) throw new OperationCanceledException("the learning-rate sweep was cancelled before its first batch");
@@ -215,25 +239,5 @@ public sealed class LearningRateFinder
             if (slope < fastest) { fastest = slope; steepest = i; }
         }
         return steepest;
-    }
-
-    static Dictionary<string, Tensor> Snapshot(Autoencoder model)
-    {
-        using var noGrad = no_grad();
-        return model.state_dict().ToDictionary(p => p.Key, p =>
-        {
-            var copy = p.Value.detach().clone();
-            copy.DetachFromDisposeScope();
-            return copy;
-        });
-    }
-
-    static void Restore(Autoencoder model, Dictionary<string, Tensor> saved)
-    {
-        using (no_grad())
-            foreach (var (name, tensor) in model.state_dict()) tensor.copy_(saved[name]);
-        foreach (var t in saved.Values) t.Dispose();
-        // Gradients of the last step would otherwise linger on the parameters.
-        model.zero_grad(set_to_none: true);
     }
 }

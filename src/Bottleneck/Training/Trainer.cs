@@ -45,7 +45,7 @@ public sealed class Trainer
         var learningRate = options.LearningRate;
         var best = double.PositiveInfinity;
         var bestEpoch = 0;
-        Dictionary<string, Tensor>? bestWeights = null;
+        WeightSnapshot? bestWeights = null;
         firstBatchLoss = null;
         var stop = StopReason.Completed;
         var stopping = options.EarlyStopping?.Start();
@@ -64,11 +64,12 @@ public sealed class Trainer
             }
             if (resume.OptimizerStatePath is { } state) Optimizers.LoadState(optimizer, state);
             Optimizers.SetLearningRate(optimizer, learningRate);
-            if (resume.BestWeights is not null && options.EarlyStopping?.RestoreBestWeights == true)
-                bestWeights = new Dictionary<string, Tensor>(resume.BestWeights);   // the trainer owns them from here on
+            // The trainer owns the resumed best weights from here on: kept when they may be restored, freed otherwise.
+            if (options.EarlyStopping?.RestoreBestWeights == true) bestWeights = resume.BestWeights;
+            else resume.BestWeights?.Dispose();
         }
         // A run that diverges before any epoch improved goes back to the weights it started from.
-        bestWeights ??= Snapshot(model);
+        bestWeights ??= WeightSnapshot.Of(model);
         var clock = Stopwatch.StartNew();
         long samplesSeen = 0;
         double trainingSeconds = 0;
@@ -106,8 +107,8 @@ public sealed class Trainer
                     best = record.Monitored;
                     bestEpoch = epoch;
                     // The best weights are kept whatever the callbacks: a later divergence falls back to them.
-                    DisposeAll(bestWeights);
-                    bestWeights = Snapshot(model);
+                    bestWeights?.Dispose();
+                    bestWeights = WeightSnapshot.Of(model);
                     options.OnImproved?.Invoke(record);
                 }
                 if (!interrupted && stop == StopReason.Completed)
@@ -140,7 +141,7 @@ public sealed class Trainer
             bool restore = options.EarlyStopping?.RestoreBestWeights == true || stop == StopReason.Diverged;
             if (restore && bestWeights is not null && stop != StopReason.Interrupted && bestEpoch != history.Epochs.Count)
             {
-                Restore(model, bestWeights);
+                bestWeights.RestoreInto(model);
                 restored = true;
             }
             var speed = trainingSeconds > 0 ? samplesSeen / trainingSeconds : 0;
@@ -148,7 +149,7 @@ public sealed class Trainer
         }
         finally
         {
-            DisposeAll(bestWeights);
+            bestWeights?.Dispose();
         }
     }
 
@@ -224,27 +225,4 @@ public sealed class Trainer
     static long EpochSeed(long seed, int epoch, int stream) => unchecked(seed * 1_000_003L + epoch * 7_919L + stream) & long.MaxValue;
 
     static string MonitorName(Dataset? validation) => validation is null ? "loss" : "val_loss";
-
-    static Dictionary<string, Tensor> Snapshot(Autoencoder model)
-    {
-        using var noGrad = no_grad();
-        return model.state_dict().ToDictionary(p => p.Key, p =>
-        {
-            var copy = p.Value.detach().clone();
-            copy.DetachFromDisposeScope();
-            return copy;
-        });
-    }
-
-    static void Restore(Autoencoder model, Dictionary<string, Tensor> weights)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, tensor) in model.state_dict()) tensor.copy_(weights[name]);
-    }
-
-    static void DisposeAll(Dictionary<string, Tensor>? tensors)
-    {
-        if (tensors is null) return;
-        foreach (var t in tensors.Values) t.Dispose();
-    }
 }

@@ -73,10 +73,9 @@ public sealed class BatchScorer : IDisposable
         if (scores.Length != rows) throw new ArgumentException($"{rows} rows but room for {scores.Length} scores", nameof(scores));
         if (model.training) model.eval();
         using var noGrad = no_grad();
-        for (int first = 0; first < rows; first += BatchRows)
+        foreach (var (first, count) in Batches.Of(rows, BatchRows))
         {
             using var scope = NewDisposeScope();
-            int count = Math.Min(BatchRows, rows - first);
             var batch = InputFor(count);
             fill(first, count, batch);
             if (offset is not null)

@@ -118,10 +118,9 @@ public static class CodeCompression
     static (double? Mse, double? Psnr) Quality(float[] decoded, Dataset data, int batchSize = 1000)
     {
         double sum = 0;
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, n) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
             var x = data.Batch(start, n).reshape(n, data.SampleSize).to_type(ScalarType.Float64);
             var y = tensor(decoded.AsSpan((int)(start * data.SampleSize), (int)(n * data.SampleSize)).ToArray(), [n, data.SampleSize]).to_type(ScalarType.Float64);
             sum += (x - y).square().sum().item<double>();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models.Vq;
@@ -225,9 +226,8 @@ public sealed record CodeFile(CodePrecision Precision, int[] CodeShape, long Cou
         var values = new float[count];
         var buffer = new byte[1 << 16]; // a multiple of 2 and 4: no value straddles two chunks
         var perChunk = buffer.Length / size;
-        for (int start = 0; start < count; start += perChunk)
+        foreach (var (start, chunk) in Batches.Of(count, perChunk))
         {
-            var chunk = Math.Min(perChunk, count - start);
             stream.ReadExactly(buffer, 0, chunk * size);
             for (int i = 0; i < chunk; i++) values[start + i] = decode(buffer, i);
         }

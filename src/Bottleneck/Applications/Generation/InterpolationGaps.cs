@@ -84,20 +84,23 @@ public static class InterpolationGaps
 
     /// <summary>
     /// The cross-fade's profile first, then each model's, over the same <paramref name="pairs"/> of <paramref name="data"/>,
-    /// with <paramref name="steps"/> steps from end to end.
+    /// with <paramref name="steps"/> steps from end to end. <paramref name="progress"/> hears of every batch of pairs as
+    /// the stage <paramref name="stage"/>.
     /// </summary>
     public static IReadOnlyList<GapProfile> Measure(IReadOnlyList<(string Name, Autoencoder Model)> models, Dataset data,
-        ClassifierConfidence judge, IReadOnlyList<(int From, int To)> pairs, int steps, bool spherical, int batchSize = 100)
+        ClassifierConfidence judge, IReadOnlyList<(int From, int To)> pairs, int steps, bool spherical, int batchSize = 100,
+        IProgress<StageProgress>? progress = null, string stage = "walking between random pairs")
     {
         if (pairs.Count == 0) throw new ArgumentException("no pairs to measure", nameof(pairs));
         var rows = new List<(string Name, Func<Tensor, Tensor, Tensor> Walk)> { (CrossFade, (x0, x1) => LatentInterpolation.CrossFade(x0, x1, steps)) };
         rows.AddRange(models.Select(m => (m.Name, (Func<Tensor, Tensor, Tensor>)((x0, x1) => LatentInterpolation.Decode(m.Model, x0, x1, steps, spherical)))));
         var sums = rows.Select(_ => new double[steps]).ToArray();
         var interiors = rows.Select(_ => new double[pairs.Count]).ToArray();
-        for (int start = 0; start < pairs.Count; start += batchSize)
+        StageProgress.Start(progress, stage, pairs.Count);
+        foreach (var (start, count) in Batches.Of(pairs.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            var chunk = pairs.Skip(start).Take(batchSize).ToArray();
+            var chunk = pairs.Skip(start).Take(count).ToArray();
             var x0 = data.Batch(tensor(chunk.Select(p => (long)p.From).ToArray()));
             var x1 = data.Batch(tensor(chunk.Select(p => (long)p.To).ToArray()));
             for (int r = 0; r < rows.Count; r++)
@@ -106,6 +109,7 @@ public static class InterpolationGaps
                 for (int i = 0; i < confidence.Length; i++) sums[r][i % steps] += confidence[i];
                 for (int p = 0; p < chunk.Length; p++) interiors[r][start + p] = confidence.AsSpan(p * steps + 1, steps - 2).ToArray().Average();
             }
+            StageProgress.Advance(progress, stage, start + count, pairs.Count);
         }
         return rows.Select((row, r) => new GapProfile(row.Name, sums[r].Select(s => s / pairs.Count).ToArray(), interiors[r])).ToArray();
     }

@@ -50,10 +50,10 @@ public sealed class LatentGaussian : IDisposable
         using var codes = new CovarianceAccumulator(k);
         model.eval();
         using (no_grad())
-            for (int start = 0; start < data.Count; start += batchSize)
+            foreach (var (start, count) in Batches.Of(data.Count, batchSize))
             {
                 using var scope = NewDisposeScope();
-                codes.Add(model.Encode(data.Batch(start, Math.Min(batchSize, data.Count - start))));
+                codes.Add(model.Encode(data.Batch(start, count)));
             }
         return FromMoments(codes.Mean, codes.Covariance, $"N(m, Σ) fitted to the codes of {data.Name}");
     }

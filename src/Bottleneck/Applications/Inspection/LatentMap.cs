@@ -82,9 +82,8 @@ public sealed record LatentMap(double[] X, double[] Y, string Source, int Dimens
         model.eval();
         using var noGrad = no_grad();
         var parts = new List<Tensor>();
-        for (int start = 0; start < data.Count; start += 1000)
+        foreach (var (start, n) in Batches.Of(data.Count, 1000))
         {
-            int n = Math.Min(1000, data.Count - start);
             parts.Add(model.Quantizer.Lookup(model.Encode(data.Batch(start, n))).reshape(n, -1));
         }
         return cat(parts, 0);

@@ -1,3 +1,4 @@
+using Bottleneck.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -65,10 +66,9 @@ public sealed record MapSeparation(double KnnAccuracy, int K, double Silhouette,
         var oneHot = nn.functional.one_hot(labelTensor, classes).to_type(ScalarType.Float64);   // [n, C]
         var counts = oneHot.sum([0]);                                                             // [C]
         double total = 0;
-        for (long start = 0; start < labels.Length; start += rows)
+        foreach (var (start, m) in Batches.Of(labels.Length, rows))
         {
             using var block = NewDisposeScope();
-            long m = Math.Min(rows, labels.Length - start);
             var distances = cdist(all.narrow(0, start, m), all);                 // [m, n]
             var sums = distances.matmul(oneHot);                                  // Σ distance to each class, [m, C]
             var own = labelTensor.narrow(0, start, m).unsqueeze(1);

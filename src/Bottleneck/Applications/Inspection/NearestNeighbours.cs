@@ -1,3 +1,4 @@
+using Bottleneck.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,10 +38,9 @@ public sealed class NearestNeighbours : IDisposable
         if (queries.dim() != 2 || queries.shape[1] != train.shape[1])
             throw new BadInputException($"k-nearest neighbours: queries have shape [{string.Join(", ", queries.shape)}], expected [m, {train.shape[1]}]");
         var result = new long[queries.shape[0]][];
-        for (long start = 0; start < queries.shape[0]; start += batchSize)
+        foreach (var (start, m) in Batches.Of(queries.shape[0], batchSize))
         {
             using var scope = NewDisposeScope();
-            long m = Math.Min(batchSize, queries.shape[0] - start);
             var q = queries.narrow(0, start, m).to_type(ScalarType.Float64);
             // ‖q − t‖² = ‖q‖² − 2q·t + ‖t‖²; ‖q‖² is the same for every t, so it does not change the order.
             var distances = trainSquaredNorms.unsqueeze(0) - 2 * q.matmul(train.T);

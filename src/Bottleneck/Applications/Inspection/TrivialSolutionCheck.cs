@@ -114,7 +114,7 @@ public static class TrivialSolutionCheck
         var bce = new ReconstructionLoss(LossKind.Bce);
         double bceSum = 0, floorSum = 0, mseSum = 0;
         using var moments = new PixelMoments();
-        foreach (var (start, n) in Batches(count))
+        foreach (var (start, n) in Batches.Of(count, BatchSize))
         {
             using var scope = NewDisposeScope();
             var x = data.Batch(start, n);
@@ -145,7 +145,7 @@ public static class TrivialSolutionCheck
         using var hx = zeros([k, d], dtype: ScalarType.Float64);
         using var sumH = zeros(k, dtype: ScalarType.Float64);
         using var sumX = zeros(d, dtype: ScalarType.Float64);
-        foreach (var (start, n) in Batches(fitCount))
+        foreach (var (start, n) in Batches.Of(fitCount, BatchSize))
         {
             using var scope = NewDisposeScope();
             var x = train.Batch(start, n);
@@ -159,7 +159,7 @@ public static class TrivialSolutionCheck
         using var testHh = zeros(k, dtype: ScalarType.Float64);
         using var testHx = zeros([k, d], dtype: ScalarType.Float64);
         using var testH = zeros(k, dtype: ScalarType.Float64);
-        foreach (var (start, n) in Batches(testCount))
+        foreach (var (start, n) in Batches.Of(testCount, BatchSize))
         {
             using var scope = NewDisposeScope();
             var x = test.Batch(start, n);
@@ -201,7 +201,7 @@ public static class TrivialSolutionCheck
         var (low, high) = RangeOf(test, count);
         using var generator = new Generator((ulong)options.Seed);
         double noiseSquares = 0, clean = 0, againstNoisy = 0, againstClean = 0, transfer = 0, differenceSquares = 0;
-        foreach (var (start, n) in Batches(count))
+        foreach (var (start, n) in Batches.Of(count, BatchSize))
         {
             using var scope = NewDisposeScope();
             var x = test.Batch(start, n);
@@ -249,11 +249,6 @@ public static class TrivialSolutionCheck
     {
         var h = model.Encode(x);
         return (h.reshape(h.shape[0], -1).to_type(ScalarType.Float64), x.reshape(x.shape[0], -1).to_type(ScalarType.Float64));
-    }
-
-    static IEnumerable<(int Start, int Count)> Batches(int count)
-    {
-        for (int start = 0; start < count; start += BatchSize) yield return (start, Math.Min(BatchSize, count - start));
     }
 
     static (double Min, double Max) RangeOf(Dataset data, int count)

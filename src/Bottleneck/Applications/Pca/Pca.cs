@@ -114,10 +114,9 @@ public sealed class Pca : IDisposable
         if (data.SampleSize != Dimension)
             throw new BadInputException($"{data.Name}: samples have {data.SampleSize} values, but the PCA was fitted on samples of {Dimension}");
         double sum = 0;
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, n) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
             var centred = Flatten(data.Batch(start, n)) - mean;
             var residual = centred - centred.matmul(components.T).matmul(components);
             sum += residual.square().sum().item<double>();
@@ -149,12 +148,11 @@ public sealed class Pca : IDisposable
     {
         CheckComponents(components, data.Count, data.SampleSize);
         using var accumulator = new CovarianceAccumulator(data.SampleSize);
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, count) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
-            accumulator.Add(data.Batch(start, n));
-            done?.Invoke(start + n);
+            accumulator.Add(data.Batch(start, count));
+            done?.Invoke(start + count);
         }
         return FromCovariance(accumulator, components, data.SampleShape);
     }

@@ -14,8 +14,9 @@ public static class Restoration
     /// <summary>
     /// Runs <paramref name="model"/> over <paramref name="inputs"/> in inference mode and returns the restored images as
     /// a float32 dataset of the same shape, clipped to [0, 1] so that the figures describe the images a file would hold.
+    /// <paramref name="progress"/> hears of every batch, as the stage <see cref="RestoringStage"/>.
     /// </summary>
-    public static Dataset Restore(Autoencoder model, Dataset inputs, int batchSize = 500)
+    public static Dataset Restore(Autoencoder model, Dataset inputs, int batchSize = 500, IProgress<StageProgress>? progress = null)
     {
         model.eval();
         using var noGrad = no_grad();
@@ -23,13 +24,14 @@ public static class Restoration
         restored.DetachFromDisposeScope();
         try
         {
-            for (int start = 0; start < inputs.Count; start += batchSize)
+            StageProgress.Start(progress, RestoringStage, inputs.Count);
+            foreach (var (start, count) in Batches.Of(inputs.Count, batchSize))
             {
                 using var scope = NewDisposeScope();
-                int count = Math.Min(batchSize, inputs.Count - start);
                 // x̂ = g(f(x̃)); a sigmoid output is in [0, 1] already, a linear one is clipped like a saved image.
                 var output = model.Reconstruct(inputs.Batch(start, count)).clamp(0, 1);
                 restored.narrow(0, start, count).copy_(output.reshape([count, .. inputs.SampleShape]));
+                StageProgress.Advance(progress, RestoringStage, start + count, inputs.Count);
             }
         }
         catch
@@ -39,6 +41,9 @@ public static class Restoration
         }
         return new Dataset($"{inputs.Name} restored by {model.Spec.Name}", restored, inputs.Labels, inputs.ClassNames);
     }
+
+    /// <summary>The name of the stage <see cref="Restore"/> reports.</summary>
+    public const string RestoringStage = "restoring the images";
 
     /// <summary>
     /// Pictures read from files (channels last, all of the layout's size) as a float32 dataset laid out as the model

@@ -27,10 +27,26 @@ public sealed record RestorationReport(ImageQuality? Before, ImageQuality? After
     /// Measures a restoration: <paramref name="clean"/> (null when unknown), the <paramref name="input"/> the model saw,
     /// and what it gave back; all three hold images of the shape <paramref name="layout"/> describes.
     /// </summary>
-    public static RestorationReport Measure(Dataset? clean, Dataset input, Dataset restored, ImageLayout layout) => new(
-        clean is null ? null : ImageQuality.Measure(clean, input, layout),
-        clean is null ? null : ImageQuality.Measure(clean, restored, layout),
-        ImageQuality.Measure(input, restored, layout));
+    public static RestorationReport Measure(Dataset? clean, Dataset input, Dataset restored, ImageLayout layout,
+        IProgress<StageProgress>? progress = null)
+    {
+        // One stage, counted in images, over the passes: 3 with clean references (before, after, change), 1 without.
+        int passes = clean is null ? 1 : 3, done = 0;
+        StageProgress.Start(progress, MeasuringStage, input.Count);
+        ImageQuality Pass(Dataset reference, Dataset candidate)
+        {
+            var quality = ImageQuality.Measure(reference, candidate, layout, 500,
+                measured => StageProgress.Advance(progress, MeasuringStage, ((long)done * input.Count + measured) / passes, input.Count));
+            done++;
+            return quality;
+        }
+        var before = clean is null ? null : Pass(clean, input);
+        var after = clean is null ? null : Pass(clean, restored);
+        return new RestorationReport(before, after, Pass(input, restored));
+    }
+
+    /// <summary>The name of the stage <see cref="Measure"/> reports.</summary>
+    public const string MeasuringStage = "measuring MSE, PSNR and SSIM";
 
     /// <summary>The units of the figures, as metrics.json states them.</summary>
     public static JsonObject Units() => new()

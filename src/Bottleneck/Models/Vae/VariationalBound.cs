@@ -26,10 +26,9 @@ public sealed record VariationalBound(double Kl, double Reconstruction, double E
         int k = importanceSamples;
         int batchSize = Math.Max(1, 2_000 / k);   // k × batch decodes at once keeps memory modest
         double klSum = 0, reconstructionSum = 0, nllSum = 0;
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, n) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
             var x = data.Batch(start, n).reshape(n, -1);
             var (mu, logVar) = model.Posterior(x);
             klSum += GaussianKl.PerSample(mu, logVar).sum().to_type(ScalarType.Float64).item<double>();

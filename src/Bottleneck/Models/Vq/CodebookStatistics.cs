@@ -34,10 +34,9 @@ public sealed record CodebookStatistics(long[] Counts)
         model.eval();
         using var noGrad = no_grad();
         using var counts = zeros(model.CodebookSize, dtype: ScalarType.Int64);
-        for (int start = 0; start < data.Count; start += batchSize)
+        foreach (var (start, n) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
             counts.add_(model.Assign(data.Batch(start, n)).flatten().bincount(null, model.CodebookSize));
         }
         return new CodebookStatistics(counts.data<long>().ToArray());
