@@ -41,8 +41,11 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
     /// <summary>The decoder's output before its final activation (logits for a sigmoid output).</summary>
     public abstract Tensor DecodePreActivation(Tensor code);
 
-    /// <summary>x̂ = g(h): the reconstruction in data space.</summary>
-    public virtual Tensor Decode(Tensor code) => Output.Apply(DecodePreActivation(code));
+    /// <summary>
+    /// x̂ = g(h): the reconstruction in data space, always <see cref="Output"/> of <see cref="DecodePreActivation"/> (a family
+    /// changes its decoder there), which lets scoring apply the activation in place.
+    /// </summary>
+    public Tensor Decode(Tensor code) => Output.Apply(DecodePreActivation(code));
 
     /// <summary>x̂ = g(f(x)).</summary>
     public Tensor Reconstruct(Tensor input) => Decode(Encode(input));
