@@ -3,7 +3,6 @@ using Bottleneck.Applications.Compression;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
 using Bottleneck.Training;
-using Bottleneck.Reporting;
 
 namespace Bottleneck.Cli.Commands;
 

@@ -46,7 +46,7 @@ public static class DecodeCommand
             if (picture is not null && shape is { } image)
             {
                 var images = decoded.ToRows(FigureCount.Capped("decode", n, decoded.Count));
-                ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], image.Width, image.Height, image.Channels);
+                ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], image);
                 Console.WriteLine($"drew {images.Length} images into {picture}");
             }
             return CommandRunner.Success;

@@ -61,9 +61,9 @@ public static class DecompressCommand
                     if (original is not null)
                     {
                         var originals = images.Select((_, i) => original.Batch(i, 1).contiguous().data<float>().ToArray()).ToArray();
-                        ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Original", originals), new GridRow("Restored", images)]], shape.Width, shape.Height, shape.Channels);
+                        ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Original", originals), new GridRow("Restored", images)]], shape);
                     }
-                    else ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Restored", images)]], shape.Width, shape.Height, shape.Channels);
+                    else ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Restored", images)]], shape);
                 }
                 bool images8 = original?.IsBytes ?? ImageShape.Of(m.InputShape) is not null;
                 if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, images8).ToJsonString());

@@ -5,7 +5,6 @@ using Bottleneck.Applications.Inspection;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 

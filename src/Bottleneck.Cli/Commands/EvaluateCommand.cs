@@ -5,7 +5,6 @@ using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 

@@ -7,7 +7,6 @@ using Bottleneck.Applications.Pca;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Bottleneck.Applications.Compression;
-using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
 using Bottleneck.Training;

@@ -83,7 +83,7 @@ public static class TrainCommand
                     throw new BadInputException("--resume: the run's data and model come from its folder; leave out --data and --model");
                 if (parsed.GetValue(pretrain) is not null || parsed.GetValue(pretrainEpochs) is not null)
                     throw new BadInputException("--resume: a resumed run goes on fine-tuning from its last epoch; leave out --pretrain and --pretrain-epochs");
-                recipe = ResumeState.LoadRecipe(Path.Combine(resumeFolder, RunFolder.ResumeFolder)) with { OutputDirectory = resumeFolder };
+                recipe = ResumeState.LoadRecipe(resumeFolder) with { OutputDirectory = resumeFolder };
                 if (parsed.GetValue(epochs) is int more) recipe = recipe with { Epochs = more };
             }
             else

@@ -85,6 +85,17 @@ public sealed class Dataset : IDisposable
         return IsBytes ? raw.to_type(ScalarType.Float32).mul_(1.0f / 255.0f) : raw.clone();
     }
 
+    /// <summary>
+    /// Samples start .. start+count−1 written into <paramref name="into"/> (float32, <paramref name="count"/> samples of
+    /// any shape with as many values) as <see cref="Batch(long, long)"/> gives them, without a new tensor: a loop that
+    /// scores batch after batch fills one tensor instead of allocating and freeing one per batch.
+    /// </summary>
+    public void CopyBatch(long start, long count, Tensor into)
+    {
+        into.copy_(storage.narrow(0, start, count).reshape(into.shape));
+        if (IsBytes) into.mul_(1.0f / 255.0f);
+    }
+
     /// <summary>A view of samples start .. start+count−1 that shares this dataset's memory.</summary>
     public Dataset Slice(int start, int count, string? name = null)
     {

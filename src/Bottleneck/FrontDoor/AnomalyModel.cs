@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;
@@ -37,6 +36,7 @@ public sealed class AnomalyModel : IDisposable
     readonly object gate = new();
     readonly Autoencoder model;
     readonly AnomalySettings settings;
+    BatchScorer? scorer;
 
     AnomalyModel(Autoencoder model, AnomalySettings settings) => (this.model, this.settings) = (model, settings);
 
@@ -115,14 +115,22 @@ public sealed class AnomalyModel : IDisposable
         return new AnomalyModel(detector.Model, detector.Settings);
     }
 
-    /// <summary>Each row's anomaly score: its mean squared reconstruction error after the scaler (PyOD's decision_function).</summary>
+    /// <summary>
+    /// Each row's anomaly score: its mean squared reconstruction error after the scaler (PyOD's decision_function).
+    /// Rows go straight from the arrays given into the model's input, up to <see cref="BatchScorer.DefaultBatchRows"/> a
+    /// model call, on one libtorch thread.
+    /// </summary>
     public double[] Score(float[][] rows)
     {
+        var scores = new double[Rows.Count(rows, nameof(rows))];
         lock (gate)
         {
-            using var data = Rows.ToDataset(rows, InputSize, nameof(rows), model.InputShape);
-            return IsolatedTorchState.Run(1, () => AnomalyDetector.ScoresOf(model, settings.Scaler, data));
+            // One scorer for the model's life: its input tensor is reused by every call, which the lock serialises.
+            scorer ??= new BatchScorer(model, settings.Scaler);
+            IsolatedTorchState.WithThreads(1, () =>
+                scorer.Score(scores.Length, (first, count, into) => Rows.CopyChecked(rows!, first, count, InputSize, nameof(rows), into), scores));
         }
+        return scores;
     }
 
     /// <summary>One flag per row: true when its score is above <see cref="Threshold"/>.</summary>
@@ -144,5 +152,9 @@ public sealed class AnomalyModel : IDisposable
         }
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        scorer?.Dispose();
+        model.Dispose();
+    }
 }

@@ -51,6 +51,20 @@ public sealed class ReconstructionLoss
         return Elementwise(output.Apply(preActivation), target);
     }
 
+    /// <summary>
+    /// Σ BCE over every element of a sigmoid output, from its logits z and the targets x, in the stable form
+    /// <see cref="Elementwise(Tensor, OutputFunction, Tensor)"/> uses, computed in <paramref name="scratch"/> (a float32
+    /// tensor of z's shape) instead of new tensors: a loop over many batches reuses one scratch tensor.
+    /// </summary>
+    public static double BceFromLogitsSum(Tensor logits, Tensor target, Tensor scratch)
+    {
+        // −[x log σ(z) + (1−x) log(1−σ(z))] = [max(z, 0) − z·x] + log(1 + e^−|z|). For x in [0, 1] both parts are ≥ 0,
+        // so their sums are taken apart without cancellation.
+        double linear = scratch.copy_(logits).clamp_min_(0).addcmul_(target, logits, -1).sum().to_type(ScalarType.Float64).item<double>();
+        double softplus = scratch.copy_(logits).abs_().neg_().exp_().log1p_().sum().to_type(ScalarType.Float64).item<double>();
+        return linear + softplus;
+    }
+
     /// <summary>Element-wise loss between a reconstruction x̂ (already in data space) and the target x.</summary>
     public Tensor Elementwise(Tensor reconstruction, Tensor target) => Kind switch
     {

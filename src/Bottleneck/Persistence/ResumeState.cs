@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using TorchSharp;
 
@@ -18,6 +17,8 @@ namespace Bottleneck.Persistence;
 /// </summary>
 public static class ResumeState
 {
+    /// <summary>Folder, inside a run's output folder, that holds the state of the last completed epoch.</summary>
+    public const string Folder = "resume";
     public const string StateFile = "state.json";
     public const string OptimizerFile = "optimizer.bin";
     public const string PointerFile = "current";
@@ -74,13 +75,14 @@ public static class ResumeState
         RemoveStale(directory, name);
     }
 
-    /// <summary>True when the resume folder <paramref name="directory"/> holds a completed epoch to go on from.</summary>
-    public static bool HasEpochs(string directory) => File.Exists(Path.Combine(directory, PointerFile));
+    /// <summary>True when the run in <paramref name="outputDirectory"/> has a completed epoch to go on from.</summary>
+    public static bool HasEpochs(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, Folder, PointerFile));
 
-    /// <summary>The recipe saved in the resume folder <paramref name="directory"/>, for `train --resume`.</summary>
-    public static TrainingRecipe LoadRecipe(string directory)
+    /// <summary>The recipe saved with the run in <paramref name="outputDirectory"/>, for `train --resume`.</summary>
+    public static TrainingRecipe LoadRecipe(string outputDirectory)
     {
-        if (!HasEpochs(directory))
+        var directory = Path.Combine(outputDirectory, Folder);
+        if (!HasEpochs(outputDirectory))
         {
             // Killed before its first epoch ended: the run starts again from the recipe saved when it began.
             var recipePath = Path.Combine(directory, RecipeFile);

@@ -1,4 +1,3 @@
-using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Models;
@@ -47,7 +46,7 @@ public sealed record ManifoldAxes(int First, int Second, double[] FirstValues, d
     /// </summary>
     public static ManifoldAxes FromCodes(Autoencoder model, Dataset data, int n, int first = 0, int second = 1)
     {
-        LatentInterpolation.CheckContinuous(model);
+        LatentGaussian.CheckContinuous(model);
         var codes = Codes.Encode(model, data);
         Check(codes.SampleLength, first, second);
         using var scope = NewDisposeScope();

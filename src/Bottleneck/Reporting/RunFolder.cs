@@ -12,16 +12,13 @@ namespace Bottleneck.Reporting;
 /// The folder a training session is saved in, and the one place that knows its file names: the model (model.json and
 /// weights.safetensors), history.csv, pretraining.csv, training-history.png, reconstructions.png, denoising.png, the
 /// model family's own figures and metrics.json, written last; and, when the caller asks for their callbacks,
-/// checkpoint/ (the best epoch's model) and resume/ (the last completed epoch). The folder is created and locked
-/// against other runs by the first call that touches it, and unlocked on dispose.
+/// checkpoint/ (the best epoch's model) and resume/ (the last completed epoch, kept by <see cref="ResumeState"/>). The
+/// folder is created and locked against other runs by the first call that touches it, and unlocked on dispose.
 /// </summary>
 public sealed class RunFolder(string directory, TrainingSession session) : IDisposable
 {
     /// <summary>Folder, inside the run folder, that holds the best epoch's model.</summary>
     public const string CheckpointFolder = "checkpoint";
-
-    /// <summary>Folder, inside the run folder, that holds the state of the last completed epoch.</summary>
-    public const string ResumeFolder = "resume";
 
     /// <summary>The run's figures; written last, so it also marks a run whose outputs are complete.</summary>
     public const string MetricsFile = "metrics.json";
@@ -58,7 +55,7 @@ public sealed class RunFolder(string directory, TrainingSession session) : IDisp
     public (Autoencoder Model, ResumePoint Resume) LoadResume()
     {
         Open();
-        return ResumeState.Load(Path.Combine(directory, ResumeFolder), Path.Combine(directory, CheckpointFolder));
+        return ResumeState.Load(Path.Combine(directory, ResumeState.Folder), Path.Combine(directory, CheckpointFolder));
     }
 
     /// <summary>True when metrics.json records <paramref name="epochs"/> epochs of a run that was not interrupted: its outputs are complete.</summary>
@@ -83,7 +80,7 @@ public sealed class RunFolder(string directory, TrainingSession session) : IDisp
     public IReadOnlyList<ITrainingCallback> Checkpoints(bool bestModel, TrainingRecipe? recipe, bool resumed)
     {
         Open();
-        var resume = Path.Combine(directory, ResumeFolder);
+        var resume = Path.Combine(directory, ResumeState.Folder);
         if (!resumed) ResumeState.Start(resume, recipe);
         var best = bestModel ? new BestCheckpoint(Path.Combine(directory, CheckpointFolder), epochs => Manifest(epochs)) : null;
         var last = new ResumeCheckpoint(resume, recipe, epochs => Manifest(epochs), best?.Directory);
@@ -127,7 +124,7 @@ public sealed class RunFolder(string directory, TrainingSession session) : IDisp
                 metrics = metrics with { Denoising = denoising with { Figure = "denoising.png" } };
             }
         }
-        var figures = model.SaveFigures(directory, evaluation);
+        var figures = FamilyFigures.Save(model, directory, evaluation);
         return Save(figures.Count > 0 ? metrics with { Figures = figures } : metrics);
     }
 

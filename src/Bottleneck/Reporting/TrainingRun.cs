@@ -29,7 +29,7 @@ public static class TrainingRun
     {
         var options = recipe.ToOptions();
         // A run killed before its first epoch ended has only its recipe saved: it starts again, as it began.
-        resume = resume && ResumeState.HasEpochs(Path.Combine(recipe.OutputDirectory, RunFolder.ResumeFolder));
+        resume = resume && ResumeState.HasEpochs(recipe.OutputDirectory);
         data = DataSource.Load(recipe.Data, recipe.DataOptions);
         try
         {
@@ -95,7 +95,7 @@ public static class TrainingRun
             if (point.Epochs.Count >= session.Options.Epochs && folder.Finished(point.Epochs.Count))
             {
                 model.Dispose();
-                throw new BadInputException($"{Path.Combine(folder.Directory, RunFolder.ResumeFolder)}: the run already finished {point.Epochs.Count} of {session.Options.Epochs} epochs (give a larger `epochs` to train on)");
+                throw new BadInputException($"{Path.Combine(folder.Directory, ResumeState.Folder)}: the run already finished {point.Epochs.Count} of {session.Options.Epochs} epochs (give a larger `epochs` to train on)");
             }
             session.PrepareResumed(model, point);
         }

@@ -4,7 +4,6 @@ using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 

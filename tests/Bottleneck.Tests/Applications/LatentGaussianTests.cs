@@ -1,5 +1,6 @@
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Xunit;
 using static TorchSharp.torch;

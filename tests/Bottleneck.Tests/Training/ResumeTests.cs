@@ -55,7 +55,7 @@ public class ResumeTests
     {
         using var folder = new TempFolder();
         Run(folder["run"], 2, resume: false).Model.Dispose();
-        var resume = Path.Combine(folder["run"], RunFolder.ResumeFolder);
+        var resume = Path.Combine(folder["run"], ResumeState.Folder);
         File.AppendAllText(Path.Combine(resume, File.ReadAllText(Path.Combine(resume, ResumeState.PointerFile)), ResumeState.OptimizerFile), "x");
         var e = Assert.Throws<BadInputException>(() => Run(folder["run"], 4, resume: true));
         Assert.Contains("does not match state.json", e.Message);

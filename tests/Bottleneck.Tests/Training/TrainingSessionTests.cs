@@ -3,6 +3,7 @@ using System.Text;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Applications.Compression;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Xunit;
@@ -100,7 +101,7 @@ public class TrainingSessionTests
 
         Assert.Equal(3, observer.Epochs);
         Assert.Empty(observer.Seen);   // during training: no resume/, no checkpoint/
-        Assert.False(Directory.Exists(Path.Combine(output, RunFolder.ResumeFolder)));
+        Assert.False(Directory.Exists(Path.Combine(output, ResumeState.Folder)));
         Assert.False(Directory.Exists(Path.Combine(output, RunFolder.CheckpointFolder)));
         lock (writes) Assert.Single(writes);   // written once, with its threshold (the fit no longer re-reads and re-saves it)
         using var detector = AnomalyDetector.Load(output);
@@ -127,7 +128,7 @@ public class TrainingSessionTests
         Assert.Equal([2, 4], rows.Select(r => r.CodeSize));
         Assert.All(observers, o => Assert.Equal(2, o.Epochs));
         Assert.All(observers, o => Assert.Empty(o.Seen));
-        Assert.All(rows, r => Assert.False(Directory.Exists(Path.Combine(r.Folder, RunFolder.ResumeFolder))));
+        Assert.All(rows, r => Assert.False(Directory.Exists(Path.Combine(r.Folder, ResumeState.Folder))));
         Assert.All(rows, r => Assert.True(File.Exists(Path.Combine(r.Folder, RunFolder.MetricsFile))));
     }
 
@@ -167,7 +168,7 @@ public class TrainingSessionTests
         public void EpochCompleted(EpochRecord record, IReadOnlyList<string> events)
         {
             Epochs++;
-            foreach (var name in new[] { RunFolder.ResumeFolder, RunFolder.CheckpointFolder })
+            foreach (var name in new[] { ResumeState.Folder, RunFolder.CheckpointFolder })
                 if (Directory.Exists(Path.Combine(output, name))) Seen.Add(name);
         }
     }

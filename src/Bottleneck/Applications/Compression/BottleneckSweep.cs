@@ -3,6 +3,7 @@ using System.Text;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Reporting;
 using Bottleneck.Training;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Reporting;
 using TorchSharp;
@@ -80,7 +81,7 @@ public static class InterpolationStudy
         int n = settings.Steps;
         LatentInterpolation.Times(n);   // checks the steps
         if (settings.Pairs < 0) throw new OptionException("pairs", $"expected 0 or more, got {settings.Pairs}");
-        foreach (var (_, model) in models) LatentInterpolation.CheckContinuous(model);
+        foreach (var (_, model) in models) LatentGaussian.CheckContinuous(model);
         var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
         bool judged = labelledTrain.Labels is not null;
         if (judged && settings.ClassifierSize < 2)

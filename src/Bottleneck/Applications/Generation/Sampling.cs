@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Models.Vae;
 using Bottleneck.Reporting;
@@ -55,7 +56,7 @@ public static class Sampling
     /// </summary>
     public static LatentGaussian Distribution(Autoencoder model, string modelName, Dataset? fitData, IProgress<StageProgress>? progress = null)
     {
-        LatentInterpolation.CheckContinuous(model);
+        LatentGaussian.CheckContinuous(model);
         if (fitData is not null)
         {
             Training.DataFit.Check(model, fitData);

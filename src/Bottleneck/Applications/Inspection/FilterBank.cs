@@ -70,9 +70,9 @@ public sealed record FilterBank(string Layer, string Kind, int Width, int Height
             // A Dense layer's weight is [k, d] (PyTorch's layout): row i holds unit i's weight on every input value.
             var image = ImageShape.Of(model.Spec.InputShape is { } shape ? shape.Select(d => (long)d).ToArray() : model.InputShape)
                 ?? throw new OptionException("model", $"the first layer '{name}' of '{model.Spec.Name}' takes {inputSize} values, which do not form an image " +
-                                               "(filters are drawn for image inputs: [H, W], [H, W, C] or a square number of values)");
+                                               "(filters are drawn for image inputs: [H, W], [H, W, C], [C, H, W] with 1 or 3 channels, or a square number of values)");
             int units = (int)weight.shape[0], n = Math.Min(count ?? units, units);
-            var rows = Enumerable.Range(0, n).Select(u => weight[u].contiguous().data<float>().ToArray()).ToArray();
+            var rows = Enumerable.Range(0, n).Select(u => image.Interleave(weight[u].contiguous().data<float>().ToArray())).ToArray();
             return new FilterBank(name, "dense", image.Width, image.Height, image.Channels, rows, Enumerable.Range(0, n).Select(u => $"{u}").ToArray(), units);
         }
         throw new OptionException("model", $"the first layer '{name}' of '{model.Spec.Name}' ({layer.GetType().Name}, weight [{string.Join(", ", weight.shape)}]) " +

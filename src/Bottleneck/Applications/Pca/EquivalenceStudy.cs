@@ -1,6 +1,5 @@
 using Bottleneck.Data;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Pca;

@@ -1,4 +1,5 @@
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Models.Dense;
 using TorchSharp;

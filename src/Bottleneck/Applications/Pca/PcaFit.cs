@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Pca;
