@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck;
+using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Kernels;
@@ -23,6 +24,7 @@ using static TorchSharp.torch;
 //       [--epochs 2] [--threads 1] [--memory-epochs 20] [--load-test true] [--out bench/results.json]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- serve-load [--requests 100000] [--seconds 60]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- scoring [--out bench/results-scoring.json]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- score-speed [--out bench/results-score-speed.json]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- compare [--models basic,deep,deep-bn,vae,conv] [--out bench/results-parallel.json]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- profile [deep,conv] [steps]
 
@@ -39,6 +41,8 @@ if (args.Length > 0 && args[0] == "profile")
 if (args.Length > 0 && args[0] == "serve-load") return ServeLoadTest.Run(args[1..]);
 // `scoring`: TorchSharp against ONNX Runtime scoring, side by side (ScoringComparison.cs).
 if (args.Length > 0 && args[0] == "scoring") return ScoringComparison.Run(args[1..]);
+// `score-speed`: scoring against encoding for the same model through every door (ScoringSpeed.cs).
+if (args.Length > 0 && args[0] == "score-speed") return ScoringSpeed.Run(args[1..]);
 
 var arguments = Arguments.Parse(args);
 switch (arguments.Child)
@@ -73,12 +77,12 @@ foreach (var model in arguments.Models)
 }
 
 var table = new System.Text.StringBuilder();
-table.AppendLine("| model | params | toolkit samples/s | bare loop samples/s | ratio | s/epoch | encode rows/s | score rows/s | peak RSS MB | GFLOP/s | % of matmul peak |");
-table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+table.AppendLine("| model | params | toolkit samples/s | bare loop samples/s | ratio | s/epoch | encode rows/s | score rows/s | evaluate rows/s | peak RSS MB | GFLOP/s | % of matmul peak |");
+table.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
 foreach (var r in results)
     table.AppendLine(string.Create(CultureInfo.InvariantCulture,
         $"| {r!["model"]} | {(long)r["params"]!:N0} | {(double)r["toolkit_samples_per_second"]!:N0} | {(double)r["bare_samples_per_second"]!:N0} | " +
-        $"{(double)r["ratio"]!:F2} | {(double)r["seconds_per_epoch"]!:F2} | {(double)r["encode_rows_per_second"]!:N0} | {(double)r["score_rows_per_second"]!:N0} | " +
+        $"{(double)r["ratio"]!:F2} | {(double)r["seconds_per_epoch"]!:F2} | {(double)r["encode_rows_per_second"]!:N0} | {(double)r["score_rows_per_second"]!:N0} | {(double)r["evaluate_rows_per_second"]!:N0} | " +
         $"{(double)r["peak_rss_mb"]!:N0} | {(double)r["gflops"]!:F1} | {(double)r["percent_of_peak"]!:F1} |"));
 Console.WriteLine(table.ToString());
 var document = new JsonObject
@@ -218,12 +222,22 @@ static JsonObject Measure(string preset, Arguments arguments)
         }
     }
 
-    var encodeClock = Stopwatch.StartNew();
-    Codes.Encode(model, mnist.Test!);
-    double encode = mnist.Test!.Count / encodeClock.Elapsed.TotalSeconds;
-    var scoreClock = Stopwatch.StartNew();
-    ReconstructionMetrics.Evaluate(model, mnist.Test!);
-    double score = mnist.Test!.Count / scoreClock.Elapsed.TotalSeconds;
+    // Inference over the 10,000 test images, 1,000 a batch: codes (encode), each image's mean squared reconstruction
+    // error (anomaly score's scores) and evaluate's figures (BCE, MSE, MAE, per-image MSE), taking turns three times;
+    // the best pass of each counts (a single pass measured the process's first-call costs as much as the work).
+    double encode = 0, score = 0, evaluate = 0;
+    for (int pass = 0; pass < 3; pass++)
+    {
+        encode = Math.Max(encode, RowsPerSecond(() => Codes.Encode(model, mnist.Test!)));
+        score = Math.Max(score, RowsPerSecond(() => AnomalyDetector.ScoresOf(model, null, mnist.Test!)));
+        evaluate = Math.Max(evaluate, RowsPerSecond(() => ReconstructionMetrics.Evaluate(model, mnist.Test!)));
+    }
+    double RowsPerSecond(Action pass)
+    {
+        var clock = Stopwatch.StartNew();
+        pass();
+        return mnist.Test!.Count / clock.Elapsed.TotalSeconds;
+    }
     double peakRss = ResidentMemory.PeakMegabytes(), rssAfter = ResidentMemory.CurrentMegabytes();
 
     long parameters = model.TrainableParameterCount + model.NonTrainableParameterCount;
@@ -239,6 +253,7 @@ static JsonObject Measure(string preset, Arguments arguments)
         ["seconds_per_epoch"] = Math.Round(mnist.Train.Count / toolkit, 3),
         ["encode_rows_per_second"] = Math.Round(encode, 1),
         ["score_rows_per_second"] = Math.Round(score, 1),
+        ["evaluate_rows_per_second"] = Math.Round(evaluate, 1),
         ["peak_rss_mb"] = Math.Round(toolkitPeak, 1),
         ["process_peak_rss_mb"] = Math.Round(peakRss, 1),
         ["rss_after_mb"] = Math.Round(rssAfter, 1),

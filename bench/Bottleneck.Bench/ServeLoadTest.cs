@@ -51,60 +51,32 @@ public static class ServeLoadTest
 
     static int RunAgainst(string cli, string folder, string backend, int requests, TimeSpan limit)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { cli, "serve", "--model", "detector", "--port", "0", "--backend", backend }) start.ArgumentList.Add(a);
-        using var server = new Process { StartInfo = start };
-        var listening = new TaskCompletionSource<string>();
-        var tail = new List<string>();
-        long logLines = 0;
-        server.OutputDataReceived += (_, e) =>
+        using var server = ServerProcess.Start(cli, folder, "--model", "detector", "--backend", backend);
+        var address = server.Address;
+        var body = Body();
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+        { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Level(client, body, concurrency: 4, requests: 2000, TimeSpan.FromSeconds(20));   // warm-up: JIT, connections, ONNX Runtime's first runs
+        double rssStart = server.ResidentMegabytes();
+        var rows = new List<JsonObject>();
+        Console.WriteLine($"bottleneck serve ({backend}) on {address}, one-row POST /v1/score, at most {requests:N0} requests or {limit.TotalSeconds:N0} s a level");
+        Console.WriteLine("| concurrency | requests | requests/s | p50 ms | p99 ms | errors | server RSS MB after |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        foreach (var concurrency in new[] { 1, 8, 64 })
         {
-            if (e.Data is not { } line) return;
-            // Request logs are counted, not kept: the load test must not grow its own memory either.
-            if (line.StartsWith('{')) { Interlocked.Increment(ref logLines); return; }
-            lock (tail) tail.Add(line);
-            var at = line.IndexOf("listening on ", StringComparison.Ordinal);
-            if (at >= 0) listening.TrySetResult(line[(at + "listening on ".Length)..]);
-        };
-        server.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (tail) tail.Add(line); };
-        server.Start();
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        try
-        {
-            var address = new Uri(listening.Task.WaitAsync(TimeSpan.FromSeconds(60)).GetAwaiter().GetResult());
-            var body = Body();
-            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-            { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
-            Level(client, body, concurrency: 4, requests: 2000, TimeSpan.FromSeconds(20));   // warm-up: JIT, connections, ONNX Runtime's first runs
-            double rssStart = ResidentMegabytes(server.Id);
-            var rows = new List<JsonObject>();
-            Console.WriteLine($"bottleneck serve ({backend}) on {address}, one-row POST /v1/score, at most {requests:N0} requests or {limit.TotalSeconds:N0} s a level");
-            Console.WriteLine("| concurrency | requests | requests/s | p50 ms | p99 ms | errors | server RSS MB after |");
-            Console.WriteLine("|---|---|---|---|---|---|---|");
-            foreach (var concurrency in new[] { 1, 8, 64 })
-            {
-                var result = Level(client, body, concurrency, requests, limit);
-                result["rss_after_mb"] = ResidentMegabytes(server.Id);
-                rows.Add(result);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {concurrency} | {(int)result["requests"]!:N0} | {(double)result["requests_per_second"]!:N0} | {(double)result["p50_ms"]!:F2} | {(double)result["p99_ms"]!:F2} | {(int)result["errors"]!} | {(double)result["rss_after_mb"]!:N0} |"));
-            }
-            double rssEnd = ResidentMegabytes(server.Id);
-            using (var kill = Process.Start("kill", ["-TERM", server.Id.ToString(CultureInfo.InvariantCulture)])!) kill.WaitForExit();
-            server.WaitForExit(30_000);
-            server.WaitForExit();   // the output handlers have run
-            lock (tail)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"server resident memory {rssStart:N0} MB after warm-up, {rssEnd:N0} MB at the end ({(rssEnd - rssStart) / rssStart * 100:+0.0;-0.0} %); " +
-                    $"{Interlocked.Read(ref logLines):N0} request log lines; exit code {server.ExitCode}; {tail.LastOrDefault(l => l.Contains("stopped after")) ?? "no stop line"}"));
-            int errors = rows.Sum(r => (int)r["errors"]!);
-            return errors == 0 && server.ExitCode == 0 ? 0 : 1;
+            var result = Level(client, body, concurrency, requests, limit);
+            result["rss_after_mb"] = server.ResidentMegabytes();
+            rows.Add(result);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {concurrency} | {(int)result["requests"]!:N0} | {(double)result["requests_per_second"]!:N0} | {(double)result["p50_ms"]!:F2} | {(double)result["p99_ms"]!:F2} | {(int)result["errors"]!} | {(double)result["rss_after_mb"]!:N0} |"));
         }
-        finally
-        {
-            if (!server.HasExited) server.Kill(entireProcessTree: true);
-        }
+        double rssEnd = server.ResidentMegabytes();
+        int exitCode = server.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"server resident memory {rssStart:N0} MB after warm-up, {rssEnd:N0} MB at the end ({(rssEnd - rssStart) / rssStart * 100:+0.0;-0.0} %); " +
+            $"{server.LogLines:N0} request log lines; exit code {exitCode}; {server.Lines.LastOrDefault(l => l.Contains("stopped after")) ?? "no stop line"}"));
+        int errors = rows.Sum(r => (int)r["errors"]!);
+        return errors == 0 && exitCode == 0 ? 0 : 1;
     }
 
     /// <summary>
@@ -171,15 +143,8 @@ public static class ServeLoadTest
         ModelFolder.Save(model, directory, new Dictionary<string, JsonNode?> { [AnomalySettings.Field] = settings.ToJson() });
     }
 
-    static double ResidentMegabytes(int pid)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                return double.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
-        return double.NaN;
-    }
-
-    static string DefaultCli()
+    /// <summary>The CLI built beside the benchmark (Release), found by walking up to the repository.</summary>
+    internal static string DefaultCli()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

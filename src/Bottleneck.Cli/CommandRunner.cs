@@ -46,12 +46,13 @@ public static class CommandRunner
         }
         catch (BadInputException e)
         {
-            Console.Error.WriteLine($"bottleneck {command}: {e.Message}");
+            // The library names options by their fields (batch_size); the user typed flags (--batch-size).
+            Console.Error.WriteLine($"bottleneck {command}: {OptionFlags.Describe(e)}");
             return BadInput;
         }
         catch (Exception e) when (e.InnerException is BadInputException inner)
         {
-            Console.Error.WriteLine($"bottleneck {command}: {inner.Message}");
+            Console.Error.WriteLine($"bottleneck {command}: {OptionFlags.Describe(inner)}");
             return BadInput;
         }
         catch (Exception e)

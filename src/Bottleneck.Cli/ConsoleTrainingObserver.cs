@@ -64,7 +64,7 @@ public sealed class ConsoleTrainingObserver : ITrainingObserver
                    (record.Parts.Count > 1 ? $" [{string.Join(", ", record.Parts.Select(p => $"{p.Key} {Format(p.Value)}"))}]" : "") +
                    (record.ValLoss is double v ? $"  val_loss {Format(v)}" : "") +
                    $"  lr {record.LearningRate.ToString("G3", CultureInfo.InvariantCulture)}" +
-                   (events.Count > 0 ? $"  ({string.Join("; ", events)})" : "");
+                   (events.Count > 0 ? $"  ({OptionFlags.Describe(string.Join("; ", events))})" : "");
         if (progress is null) Console.Error.WriteLine(line);   // plain logs: one unwrapped line per epoch
         else console.WriteLine(line);
     }

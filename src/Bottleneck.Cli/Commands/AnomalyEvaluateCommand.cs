@@ -54,7 +54,7 @@ public static class AnomalyEvaluateCommand
             var baselines = new BaselineOptions { KnnK = parsed.GetValue(knnK), KnnReference = parsed.GetValue(knnReference), Seed = parsed.GetValue(seed) };
             var result = ConsoleProgress.Run(progress => AnomalyEvaluation.Run(detector, data, truth, normal, baselines, progress));
             AnomalyEvaluationFolder.Write(outDirectory, result, data, loaded.Name, detector.Settings);
-            if (parsed.GetValue(json)) Console.WriteLine(AnomalyEvaluationFolder.Report(result, data.Name, loaded.Name).ToJsonString());
+            if (parsed.GetValue(json)) Console.WriteLine(FiniteJson.Serialize(AnomalyEvaluationFolder.Report(result, data.Name, loaded.Name).ToJson(), "--json"));
             else Print(result, outDirectory);
             return CommandRunner.Success;
         });

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.IO;
@@ -86,17 +85,13 @@ public static class AnomalyFitCommand
                 Loss = parsed.GetValue(loss) is { } l ? ReconstructionLoss.Parse(l, 1.0) : null,
                 OutputDirectory = parsed.GetRequiredValue(output),
             };
-            if (request.Scaler is { } s && s != "none") FeatureScaler.ParseKind(s, "--scaler");
+            if (request.Scaler is { } s && s != "none") FeatureScaler.ParseKind(s, "scaler");
             var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer => AnomalyFit.Run(request, observer, cancel)));
             var settings = result.Settings;
-            foreach (var note in result.Notes) Console.Error.WriteLine(note);
+            foreach (var note in result.Notes) Console.Error.WriteLine(OptionFlags.Describe(note));
             if (parsed.GetValue(json))
             {
-                Console.WriteLine(new JsonObject
-                {
-                    ["anomaly"] = settings.ToJson(),
-                    ["metrics"] = result.Training.Metrics.DeepClone(),
-                }.ToJsonString());
+                Console.WriteLine(FiniteJson.Serialize(result.Report.ToJson(), "--json"));
                 return CommandRunner.Success;
             }
             string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);

@@ -6,6 +6,7 @@ using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
 using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -44,7 +45,7 @@ public static class CompareCommand
             var ae = trained.Model;
             using var loaded = DataSource.Load(parsed.GetRequiredValue(data), SharedOptions.DataOptions(parsed, fashion, header, label));
             var (evaluation, evaluatedOn) = loaded.TestOrTrain();
-            TrainingJob.CheckData(evaluation, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(evaluation, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             // PCA and the autoencoder both see the data as the autoencoder was trained on it (the folder's scaler).
             using var trainData = trained.Prepare(loaded.Train);
             using var testData = loaded.Test is null ? null : trained.Prepare(evaluation);

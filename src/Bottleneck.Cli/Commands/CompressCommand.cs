@@ -2,7 +2,7 @@ using System.CommandLine;
 using Bottleneck.Applications.Compression;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
+using Bottleneck.Training;
 
 namespace Bottleneck.Cli.Commands;
 
@@ -36,7 +36,7 @@ public static class CompressCommand
             var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
             var report = CodeCompression.Compress(m, ModelFolder.RecordedWeightsSha256(modelDirectory), data, chosen, path);
             if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, data.IsBytes).ToJsonString());

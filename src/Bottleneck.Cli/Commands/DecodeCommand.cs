@@ -32,7 +32,7 @@ public static class DecodeCommand
             var n = parsed.GetValue(count);
             if (n < 1) throw new BadInputException($"--count: expected at least 1, got {n}");
             var picture = parsed.GetValue(png);
-            if (picture is not null) OutputPath.CheckFile(picture, "--png");
+            if (picture is not null) OutputPath.CheckFile(picture, "png");
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var m = trained.Model;
             ImageShape? shape = picture is null ? null : ImageShape.Of(m.InputShape)
@@ -46,7 +46,7 @@ public static class DecodeCommand
             if (picture is not null && shape is { } image)
             {
                 var images = decoded.ToRows(FigureCount.Capped("decode", n, decoded.Count));
-                ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], image.Width, image.Height, image.Channels);
+                ImageGrid.SaveWrappedPng(picture, $"Decoded from {Path.GetFileName(codesPath)}", [[new GridRow("Decoded", images)]], image);
                 Console.WriteLine($"drew {images.Length} images into {picture}");
             }
             return CommandRunner.Success;

@@ -35,7 +35,7 @@ public static class DecompressCommand
             var pictures = parsed.GetValue(count);
             if (pictures < 1) throw new BadInputException($"--count: expected at least 1, got {pictures}");
             ArrayFiles.CheckOutput(outPath);
-            if (parsed.GetValue(png) is { } pngPath) OutputPath.CheckFile(pngPath, "--png");
+            if (parsed.GetValue(png) is { } pngPath) OutputPath.CheckFile(pngPath, "png");
             var modelDirectory = parsed.GetRequiredValue(model);
             var file = CodeFile.Read(codesPath);
             using var trained = ModelSource.TrainedWithInput(modelDirectory);
@@ -61,9 +61,9 @@ public static class DecompressCommand
                     if (original is not null)
                     {
                         var originals = images.Select((_, i) => original.Batch(i, 1).contiguous().data<float>().ToArray()).ToArray();
-                        ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Original", originals), new GridRow("Restored", images)]], shape.Width, shape.Height, shape.Channels);
+                        ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Original", originals), new GridRow("Restored", images)]], shape);
                     }
-                    else ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Restored", images)]], shape.Width, shape.Height, shape.Channels);
+                    else ImageGrid.SaveWrappedPng(picture, title, [[new GridRow("Restored", images)]], shape);
                 }
                 bool images8 = original?.IsBytes ?? ImageShape.Of(m.InputShape) is not null;
                 if (parsed.GetValue(json)) Console.WriteLine(CompressionTable.Json(report, images8).ToJsonString());

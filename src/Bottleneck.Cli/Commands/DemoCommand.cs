@@ -68,10 +68,10 @@ public static class DemoCommand
 
             var codes = Codes.Encode(result.Model, data.Test!);
             NpyFile.Write(Path.Combine(output, "test-codes.npy"), codes);
-            var errors = result.Test!.PerSampleMse.Select(e => (double)e).ToArray();
+            var errors = result.Evaluation!.PerSampleMse.Select(e => (double)e).ToArray();
             HistogramPlot.SavePng(Path.Combine(output, "error-histogram.png"), "Per-image reconstruction error, MNIST test set",
                 "MSE per image (mean over 784 pixels)", [("test images", errors)]);
-            var page = ChapterReport.DemoPage(result, parsed.GetValue(seed), parsed.GetValue(epochs), "reconstructions.png");
+            var page = ChapterReport.DemoPage(result.Training, result.Evaluation!, parsed.GetValue(seed), parsed.GetValue(epochs), "reconstructions.png");
             ChapterReport.Write(page, output, output);
             TrainingSummary.Print(result, output, parsed.GetValue(json));
             if (!parsed.GetValue(json))

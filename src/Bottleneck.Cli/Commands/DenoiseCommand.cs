@@ -57,7 +57,7 @@ public static class DenoiseCommand
             SharedOptions.ApplyThreads(parsed.GetValue(threads));
             int shown = parsed.GetValue(count);
             if (shown < 1) throw new BadInputException($"--count: expected at least 1, got {shown}");
-            var corruption = parsed.GetValue(noise) is { } text ? Corruption.Parse(text, "--noise") : null;
+            var corruption = parsed.GetValue(noise) is { } text ? Corruption.Parse(text, "noise") : null;
             var dataArgument = selection.Argument(parsed);
             var imageArguments = parsed.GetValue(images) is { Length: > 0 } given ? given : null;
             if ((dataArgument is null) == (imageArguments is null))

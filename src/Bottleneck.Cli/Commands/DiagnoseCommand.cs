@@ -5,7 +5,7 @@ using Bottleneck.Applications.Inspection;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -55,7 +55,7 @@ public static class DiagnoseCommand
             // Without a test part, the second half of the training data stands in for held-out samples.
             var (rawTrain, rawTest) = loaded.Test is { } t ? (loaded.Train, t) : loaded.Train.SplitLast(0.5);
             foreach (var part in new[] { rawTrain, rawTest })
-                TrainingJob.CheckData(part, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+                DataFit.CheckValues(part, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             // Diagnosed on the data as the model was trained on it: the folder's scaler, its training range.
             using var train = trained.Prepare(rawTrain);
             using var test = trained.Prepare(rawTest);

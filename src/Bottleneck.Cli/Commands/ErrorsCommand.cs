@@ -6,6 +6,7 @@ using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
 using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -44,7 +45,7 @@ public static class ErrorsCommand
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
 
             var outDirectory = parsed.GetValue(output)!;

@@ -5,7 +5,6 @@ using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using Spectre.Console;
 
@@ -38,12 +37,12 @@ public static class EvaluateCommand
         selection.AddTo(command);
         CommandAction.Set(command, "evaluate", parsed =>
         {
-            var corruption = parsed.GetValue(noise) is { } n ? Corruption.Parse(n, "--noise") : null;
+            var corruption = parsed.GetValue(noise) is { } n ? Corruption.Parse(n, "noise") : null;
             using var trained = ModelSource.TrainedWithInput(parsed.GetRequiredValue(model));
             var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             // Scored as the model sees data: through the folder's scaler, so the figures are in the units it was trained in.
             using var data = trained.Prepare(raw);
             if (corruption is not null && data.Range() is var (min, max) && (min < 0 || max > 1))
@@ -57,15 +56,7 @@ public static class EvaluateCommand
             var figures = m.EvaluationFigures(scored);
             if (parsed.GetValue(json))
             {
-                var result = new JsonObject
-                {
-                    // BCE and PSNR are figures only for data in [0, 1]; for other data they are null, not a misleading number.
-                    ["bce"] = r.InUnitRange ? r.Bce : null, ["mse"] = r.Mse, ["mae"] = r.Mae, ["psnr"] = r.InUnitRange ? r.Psnr : null, ["samples"] = r.Samples,
-                    ["data"] = data.Name, ["model"] = m.Spec.Name,
-                };
-                foreach (var (name, value) in figures) result[name] = value;
-                if (figures.Count > 0) result["units"] = new JsonObject(m.FigureUnits.Select(u => KeyValuePair.Create(u.Key, (JsonNode?)u.Value)));
-                if (denoising is not null) result["denoising"] = denoising.ToJson(corruption!.Name);
+                var result = ModelEvaluation.Of(r, data.Name, m.Spec.Name, figures, m.FigureUnits, denoising?.Summary(corruption!.Name)).ToJson();
                 Console.WriteLine(FiniteJson.Serialize(result, "--json"));
                 return CommandRunner.Success;
             }

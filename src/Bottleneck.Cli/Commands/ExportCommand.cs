@@ -46,7 +46,7 @@ public static class ExportCommand
             var manifest = ModelFolder.ReadManifest(argument);
             var detector = manifest[AnomalySettings.Field] is null ? null
                 : AnomalySettings.FromManifest(manifest, Path.Combine(argument, ModelFolder.ModelFile));
-            var kind = parsed.GetValue(graph) is { } name ? OnnxGraphKinds.Parse(name, "--graph")
+            var kind = parsed.GetValue(graph) is { } name ? OnnxGraphKinds.Parse(name, "graph")
                 : detector is null ? OnnxGraphKind.Reconstruct : OnnxGraphKind.Score;
             var scaling = (string?)manifest["data"]?["scaling"];
             OnnxExport.Save(m, path, kind, parsed.GetValue(opset), scaling, detector);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
@@ -65,7 +66,7 @@ public static class InterpolateCommand
                     loadedModels.Add((RowName(path, loadedModels), trained.Model));   // disposed below, with the others
                     if (trained.Scaler is not null)
                         throw new BadInputException($"--model: {path} was trained on tabular data scaled per column; its samples are not images");
-                    LatentInterpolation.CheckContinuous(trained.Model);
+                    LatentGaussian.CheckContinuous(trained.Model);
                 }
                 var data = selection.Load(parsed, out var loaded);
                 using var owned = loaded;

@@ -105,7 +105,7 @@ public static class LrFindCommand
             table.AddRow("steps run", $"{result.StepsRun} of {finder.Steps} (last lr {G(result.LearningRates[^1])}{(result.Diverged ? ", loss exploded" : "")})");
             table.AddRow("written to", Markup.Escape(Path.GetFullPath(sweep.Plot)));
             AnsiConsole.Write(table);
-            if (sweep.Warning is { } warning) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(warning)}[/]");
+            if (sweep.Warning is { } warning) AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(OptionFlags.Describe(warning))}[/]");
             return CommandRunner.Success;
         }));
         return command;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Models.Vae;
 using Bottleneck.Persistence;
@@ -46,7 +46,7 @@ public static class ManifoldCommand
             var modelPath = parsed.GetRequiredValue(model);
             using var trained = ModelSource.TrainedWithInput(modelPath);
             var m = trained.Model;
-            LatentInterpolation.CheckContinuous(m);
+            LatentGaussian.CheckContinuous(m);
             var shape = ImageShape.Of(m.InputShape) ?? throw new BadInputException($"--model: the model's samples ([{string.Join(", ", m.InputShape)}]) are not images");
             int k = checked((int)m.CodeShape.Aggregate(1L, (a, b) => a * b));
             var (first, second) = parsed.GetValue(dims) is { } text ? ParseDims(text)

@@ -7,7 +7,7 @@ using Bottleneck.Applications.Pca;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -46,7 +46,7 @@ public static class MapCommand
             var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
             if (data.Labels is not null && k >= data.Count)
                 throw new BadInputException($"--k: {k} neighbours need more than {k} samples, {data.Name} has {data.Count}");

@@ -1,9 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bottleneck.Applications.Compression;
-using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
 using Bottleneck.Training;
@@ -65,33 +62,18 @@ public static class SweepCommand
                 observer: k => new EpochLog(k, $"training k = {k} (model {Array.IndexOf(codeSizes, k) + 1} of {codeSizes.Length}; batches)", progress),
                 cancel: cancel)));
             long d = (long)Math.Round(rows[0].Ratio * rows[0].CodeSize);
-            var elbowBce = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Bce)).ToList());
-            var elbowMse = BottleneckSweep.Elbow(rows.Select(r => (r.CodeSize, r.Mse)).ToList());
+            var report = SweepReport.Of(rows, parsed.GetRequiredValue(data), spec.Name, training);
             ElbowPlot.SavePng(Path.Combine(outDirectory, "elbow.png"), $"Test loss against code size ({d} inputs)", d,
                 rows.Select(r => r.CodeSize).ToArray(), rows.Select(r => r.Bce).ToArray(), rows.Select(r => r.Mse).ToArray(),
-                d == 784 ? BottleneckSweep.ChapterTypicalLoss : null, elbowBce);
-            var report = Json(rows, elbowBce, elbowMse, parsed.GetRequiredValue(data), spec.Name, training);
-            AtomicFile.WriteAllText(Path.Combine(outDirectory, "sweep.json"), report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            if (parsed.GetValue(json)) Console.WriteLine(report.ToJsonString());
-            else Print(rows, elbowBce, elbowMse, d, outDirectory);
+                d == 784 ? BottleneckSweep.ChapterTypicalLoss : null, report.ElbowByBce);
+            var reportPath = Path.Combine(outDirectory, "sweep.json");
+            AtomicFile.WriteAllText(reportPath, FiniteJson.Serialize(report.ToJson(), reportPath, ResultJson.Indented));
+            if (parsed.GetValue(json)) Console.WriteLine(FiniteJson.Serialize(report.ToJson(), "--json"));
+            else Print(rows, report.ElbowByBce, report.ElbowByMse, d, outDirectory);
             return CommandRunner.Success;
         }, threads);
         return command;
     }
-
-    static JsonObject Json(IReadOnlyList<SweepRow> rows, int? elbowBce, int? elbowMse, string data, string model, TrainingOptions training) => new()
-    {
-        ["data"] = data, ["model"] = model, ["loss"] = training.Loss.Name, ["max_epochs"] = training.Epochs, ["seed"] = training.Seed,
-        ["elbow_by_bce"] = elbowBce, ["elbow_by_mse"] = elbowMse,
-        ["rows"] = new JsonArray(rows.Select(r => (JsonNode)new JsonObject
-        {
-            ["code_size"] = r.CodeSize, ["ratio"] = r.Ratio, ["test_bce"] = r.Bce, ["test_mse"] = r.Mse, ["test_psnr"] = r.Psnr,
-            ["final_val_loss"] = r.FinalValLoss, ["epochs_run"] = r.EpochsRun, ["params"] = r.Parameters, ["train_seconds"] = Math.Round(r.TrainSeconds, 2),
-            ["chapter_typical_loss"] = BottleneckSweep.ChapterTypicalLoss.TryGetValue(r.CodeSize, out var c) ? c : null,
-            ["chapter_quality"] = BottleneckSweep.ChapterQuality.TryGetValue(r.CodeSize, out var q) ? q : null,
-        }).ToArray()),
-        ["units"] = new JsonObject { ["test_bce"] = "mean per pixel (nats), test set", ["test_mse"] = "mean per pixel, test set", ["test_psnr"] = "dB", ["ratio"] = "d / k, exact" },
-    };
 
     static void Print(IReadOnlyList<SweepRow> rows, int? elbowBce, int? elbowMse, long d, string outDirectory)
     {

@@ -132,7 +132,7 @@ public static class TrainCommand
                 };
             }
             recipe.ToOptions();   // every option is checked before any data is read
-            OutputPath.CheckFolder(recipe.OutputDirectory, resumeFolder is null ? "--out" : "--resume");
+            OutputPath.CheckFolder(recipe.OutputDirectory, resumeFolder is null ? "output" : "resume");
             var notes = new List<string>();
             var result = Interruptible.Run(cancel => ConsoleTrainingObserver.Run(observer =>
             {
@@ -140,7 +140,7 @@ public static class TrainCommand
                 loaded.Dispose();
                 return run;
             }));
-            foreach (var note in notes) Console.Error.WriteLine(note);
+            foreach (var note in notes) Console.Error.WriteLine(OptionFlags.Describe(note));
             TrainingSummary.Print(result, recipe.OutputDirectory, parsed.GetValue(json));
             return CommandRunner.Success;
         }, threads);

@@ -7,6 +7,7 @@ using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Persistence;
 using Bottleneck.Reporting;
+using Bottleneck.Training;
 using Spectre.Console;
 
 namespace Bottleneck.Cli.Commands;
@@ -42,7 +43,7 @@ public static class WorstCommand
             var m = trained.Model;
             var raw = selection.Load(parsed, out var loaded);
             using var owned = loaded;
-            TrainingJob.CheckData(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
+            DataFit.CheckValues(raw, new Objectives.ReconstructionLoss(Objectives.LossKind.Mse));
             using var data = trained.Prepare(raw);   // as the model was trained: the folder's scaler, its training range
             var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
             var drawn = FigureCount.Capped("worst", n, data.Count);   // the picture's share; worst.csv lists all n

@@ -1,6 +1,5 @@
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Persistence;
 using Bottleneck.Scoring;
@@ -19,6 +18,7 @@ public sealed class TorchRowModel : IRowModel
     readonly FeatureScaler? scaler;
     readonly double? threshold;
     readonly object gate = new();
+    BatchScorer? scorer;
 
     TorchRowModel(Autoencoder model, AnomalySettings? detector, ScoringModelInfo info)
     {
@@ -81,12 +81,12 @@ public sealed class TorchRowModel : IRowModel
 
     public ScoredRows Score(float[] values)
     {
-        float[] scores;
+        var scores = new float[values.Length / Info.RowWidth];
         lock (gate)
         {
-            using var scope = NewDisposeScope();
-            var batch = tensor(values, [values.Length / Info.RowWidth, .. model.InputShape]);
-            scores = AnomalyDetector.ErrorsOf(model, scaler, batch).contiguous().data<float>().ToArray();
+            // The scorer's input tensor is reused from batch to batch; the lock keeps it to one batch at a time.
+            scorer ??= new BatchScorer(model, scaler);
+            scorer.Score(scores.Length, BatchScorer.RowMajor(values, Info.RowWidth), scores);
         }
         // errors > threshold, compared in double as AnomalyDetector.IsAnomaly does.
         return new ScoredRows(scores, threshold is double t ? scores.Select(s => s > t).ToArray() : null);
@@ -104,5 +104,9 @@ public sealed class TorchRowModel : IRowModel
         }
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        scorer?.Dispose();
+        model.Dispose();
+    }
 }

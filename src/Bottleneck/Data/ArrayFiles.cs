@@ -24,11 +24,11 @@ public static class ArrayFiles
     }
 
     /// <summary>Checks, before any work, that <paramref name="path"/> names a .npy or .csv file that can be written.</summary>
-    public static void CheckOutput(string? path, string option = "--out")
+    public static void CheckOutput(string? path, string field = "output")
     {
-        OutputPath.CheckFile(path, option);
+        OutputPath.CheckFile(path, field);
         if (Path.GetExtension(path!).ToLowerInvariant() is not (".npy" or ".csv"))
-            throw new BadInputException($"{option}: {path}: unknown output format (expected a .npy or .csv file name)");
+            throw new OptionException(field, $"{path}: unknown output format (expected a .npy or .csv file name)");
     }
 
     /// <summary>Reads [N, ...] samples from .npy or from a numeric .csv (header detected, no label column).</summary>

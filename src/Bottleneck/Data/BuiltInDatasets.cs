@@ -24,7 +24,7 @@ public static class BuiltInDatasets
         "Zalando clothing images, 28×28 grey, 60,000 train / 10,000 test (Xiao, Rasul, Vollgraf)",
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"], "MIT",
         $"install Debian's package (apt-get install dataset-fashion-mnist, files in {DebianFashionMnist}), " +
-        $"or point --fashion-mnist or ${FashionMnistVariable} at a folder with its four IDX files");
+        $"or point `fashion_mnist` or ${FashionMnistVariable} at a folder with its four IDX files");
 
     public static IReadOnlyList<BuiltInDataset> All { get; } = [Mnist, FashionMnist];
 
@@ -39,14 +39,16 @@ public static class BuiltInDatasets
     /// <exception cref="BadInputException">The location the user gave does not exist or does not hold the IDX files.</exception>
     public static string? Locate(BuiltInDataset dataset, DataOptions options)
     {
-        var (given, by) = dataset == Mnist ? (Environment.GetEnvironmentVariable(MnistVariable), "$" + MnistVariable)
-            : !string.IsNullOrWhiteSpace(options.FashionMnistPath) ? (options.FashionMnistPath, "--fashion-mnist")
-            : (Environment.GetEnvironmentVariable(FashionMnistVariable), "$" + FashionMnistVariable);
+        // A folder given as an option is named by its field; one given by an environment variable, by the variable.
+        var (given, field, variable) = dataset == Mnist ? (Environment.GetEnvironmentVariable(MnistVariable), null, "$" + MnistVariable)
+            : !string.IsNullOrWhiteSpace(options.FashionMnistPath) ? (options.FashionMnistPath, "fashion_mnist", null)
+            : (Environment.GetEnvironmentVariable(FashionMnistVariable), (string?)null, "$" + FashionMnistVariable);
+        BadInputException Wrong(string problem) => field is null ? new BadInputException($"{variable}: {problem}") : new OptionException(field, problem);
         if (!string.IsNullOrWhiteSpace(given))
         {
-            if (!Directory.Exists(given)) throw new BadInputException($"{by}: {given}: no such folder, expected a folder with {dataset.Name}'s IDX files");
+            if (!Directory.Exists(given)) throw Wrong($"{given}: no such folder, expected a folder with {dataset.Name}'s IDX files");
             if (IdxFolder.Find(given) is null)
-                throw new BadInputException($"{by}: {given} does not hold {dataset.Name}'s IDX files (expected train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and the t10k test files)");
+                throw Wrong($"{given} does not hold {dataset.Name}'s IDX files (expected train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and the t10k test files)");
             return given;
         }
         var usual = dataset == Mnist ? Path.Combine(AppContext.BaseDirectory, "data", "mnist") : DebianFashionMnist;

@@ -29,37 +29,37 @@ public abstract class Corruption
     public const string Kinds = "gaussian:σ, mask:q, salt-pepper:p or jpeg:quality";
 
     /// <summary>
-    /// Parses "kind:value" (gaussian:σ, mask:q, salt-pepper:p, jpeg:quality); "none" gives null. <paramref name="option"/>
-    /// names the option in the <see cref="BadInputException"/> for anything else.
+    /// Parses "kind:value" (gaussian:σ, mask:q, salt-pepper:p, jpeg:quality); "none" gives null. Anything else is an
+    /// <see cref="OptionException"/> naming the option <paramref name="field"/>.
     /// </summary>
-    public static Corruption? Parse(string text, string option = "--noise")
+    public static Corruption? Parse(string text, string field = "noise")
     {
         var trimmed = text.Trim();
         if (trimmed.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
         var colon = trimmed.IndexOf(':');
         if (colon < 0)
-            throw new BadInputException($"{option}: expected kind:value ({Kinds}), e.g. gaussian:0.5, got '{text}'");
+            throw new OptionException(field, $"expected kind:value ({Kinds}), e.g. gaussian:0.5, got '{text}'");
         var kind = trimmed[..colon].Trim().ToLowerInvariant();
         var value = trimmed[(colon + 1)..].Trim();
         double Number()
         {
             if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-                throw new BadInputException($"{option}: '{value}' is not a number (in '{text}')");
+                throw new OptionException(field, $"'{value}' is not a number (in '{text}')");
             return v;
         }
         double Probability(string symbol)
         {
             var p = Number();
-            if (p is < 0 or > 1) throw new BadInputException($"{option}: {kind} needs {symbol} in [0, 1], got {value}");
+            if (p is < 0 or > 1) throw new OptionException(field, $"{kind} needs {symbol} in [0, 1], got {value}");
             return p;
         }
         switch (kind)
         {
             case "gaussian":
                 var sigma = Number();
-                if (sigma < 0) throw new BadInputException($"{option}: gaussian needs σ ≥ 0, got {value}");
+                if (sigma < 0) throw new OptionException(field, $"gaussian needs σ ≥ 0, got {value}");
                 // The noise is drawn in float32: a σ beyond its range turns every noisy value into ±∞.
-                if (sigma > float.MaxValue) throw new BadInputException($"{option}: gaussian needs σ ≤ {float.MaxValue:G3} (float32's range), got {value}");
+                if (sigma > float.MaxValue) throw new OptionException(field, $"gaussian needs σ ≤ {float.MaxValue:G3} (float32's range), got {value}");
                 return new GaussianCorruption(sigma);
             case "mask":
                 return new MaskingCorruption(Probability("q"));
@@ -67,10 +67,10 @@ public abstract class Corruption
                 return new SaltPepperCorruption(Probability("p"));
             case "jpeg":
                 if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var quality) || quality is < 1 or > 100)
-                    throw new BadInputException($"{option}: jpeg needs a quality from 1 to 100, got {value}");
+                    throw new OptionException(field, $"jpeg needs a quality from 1 to 100, got {value}");
                 return new JpegCorruption(quality);
             default:
-                throw new BadInputException($"{option}: unknown noise kind '{kind}' (expected {Kinds})");
+                throw new OptionException(field, $"unknown noise kind '{kind}' (expected {Kinds})");
         }
     }
 

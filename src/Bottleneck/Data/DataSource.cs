@@ -19,7 +19,7 @@ public static class DataSource
     static LoadedData LoadFiles(string nameOrPath, DataOptions? options)
     {
         options ??= new DataOptions();
-        if (string.IsNullOrWhiteSpace(nameOrPath)) throw new BadInputException("--data: expected a dataset name or a path");
+        if (string.IsNullOrWhiteSpace(nameOrPath)) throw new OptionException("data", "expected a dataset name or a path");
         if (BuiltInDatasets.Find(nameOrPath) is { } builtIn)
         {
             var folder = BuiltInDatasets.Locate(builtIn, options)

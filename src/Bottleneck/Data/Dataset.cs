@@ -85,6 +85,17 @@ public sealed class Dataset : IDisposable
         return IsBytes ? raw.to_type(ScalarType.Float32).mul_(1.0f / 255.0f) : raw.clone();
     }
 
+    /// <summary>
+    /// Samples start .. start+count−1 written into <paramref name="into"/> (float32, <paramref name="count"/> samples of
+    /// any shape with as many values) as <see cref="Batch(long, long)"/> gives them, without a new tensor: a loop that
+    /// scores batch after batch fills one tensor instead of allocating and freeing one per batch.
+    /// </summary>
+    public void CopyBatch(long start, long count, Tensor into)
+    {
+        into.copy_(storage.narrow(0, start, count).reshape(into.shape));
+        if (IsBytes) into.mul_(1.0f / 255.0f);
+    }
+
     /// <summary>A view of samples start .. start+count−1 that shares this dataset's memory.</summary>
     public Dataset Slice(int start, int count, string? name = null)
     {
@@ -111,10 +122,10 @@ public sealed class Dataset : IDisposable
     public (Dataset Train, Dataset Validation) SplitLast(double fraction)
     {
         if (!(fraction > 0 && fraction < 1))
-            throw new BadInputException($"--val-split: expected a fraction in (0, 1), got {fraction}");
+            throw new OptionException("val_split", $"expected a fraction in (0, 1), got {fraction}");
         int validation = (int)Math.Round(Count * fraction);
         if (validation < 1 || validation >= Count)
-            throw new BadInputException($"--val-split: {fraction} of {Count} samples leaves no training or no validation data");
+            throw new OptionException("val_split", $"{fraction} of {Count} samples leaves no training or no validation data");
         return (Slice(0, Count - validation, Name + "[train split]"), Slice(Count - validation, validation, Name + "[validation split]"));
     }
 

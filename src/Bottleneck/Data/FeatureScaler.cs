@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Bottleneck.Models;
+using Bottleneck.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,11 +26,11 @@ public enum ScalerKind
 public sealed record FeatureScaler(ScalerKind Kind, float[] Offset, float[] Scale)
 {
     /// <summary>Parses "standard" or "minmax" (the command line's spelling).</summary>
-    public static ScalerKind ParseKind(string text, string option) => text.Trim().ToLowerInvariant() switch
+    public static ScalerKind ParseKind(string text, string field) => text.Trim().ToLowerInvariant() switch
     {
         "standard" => ScalerKind.Standard,
         "minmax" or "min-max" => ScalerKind.MinMax,
-        _ => throw new BadInputException($"{option}: unknown scaler '{text}' (expected standard, minmax or none)"),
+        _ => throw new OptionException(field, $"unknown scaler '{text}' (expected standard, minmax or none)"),
     };
 
     /// <summary>Fits the scaler on every sample of <paramref name="data"/> (statistics in float64, stored as float32).</summary>
@@ -96,7 +96,7 @@ public sealed record FeatureScaler(ScalerKind Kind, float[] Offset, float[] Scal
     public static FeatureScaler FromJson(JsonNode node, string source, string field)
     {
         FeatureScaler? scaler;
-        try { scaler = node.Deserialize<FeatureScaler>(ModelSpec.Json); }
+        try { scaler = node.Deserialize<FeatureScaler>(SnakeCaseJson.Options); }
         catch (JsonException e) { throw new BadInputException($"{source}: field '{field}' is malformed: {e.Message.Split('\n')[0]}"); }
         if (scaler?.Offset is null || scaler.Scale is null || scaler.Offset.Length != scaler.Scale.Length ||
             scaler.Scale.Any(v => !(v > 0) || !float.IsFinite(v)) || scaler.Offset.Any(v => !float.IsFinite(v)))

@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using Bottleneck.Kernels;
 
 namespace Bottleneck.Data;
 
@@ -13,29 +12,46 @@ public sealed class ImageLayout
 {
     /// <summary>Reads <paramref name="sampleShape"/>; <paramref name="field"/> names it in the <see cref="BadInputException"/>.</summary>
     public ImageLayout(IReadOnlyList<int> sampleShape, string field)
+        : this(sampleShape.Select(d => (long)d).ToArray(), Classify(sampleShape.Select(d => (long)d).ToArray()) ?? throw NotAnImage(sampleShape, field))
     {
-        SampleShape = sampleShape.Select(d => (long)d).ToArray();
-        switch (sampleShape.Count)
+    }
+
+    ImageLayout(long[] sampleShape, (int Channels, int Height, int Width, bool ChannelsLast) layout)
+    {
+        SampleShape = sampleShape;
+        (Channels, Height, Width, ChannelsLast) = layout;
+    }
+
+    /// <summary>
+    /// The layout of samples shaped <paramref name="sampleShape"/>, or null when they are not images. This is the one
+    /// rule of what an image is: training, restoration, the image figures and JPEG noise all ask it.
+    /// </summary>
+    public static ImageLayout? Of(IReadOnlyList<long> sampleShape) =>
+        Classify(sampleShape) is { } layout ? new ImageLayout(sampleShape.ToArray(), layout) : null;
+
+    // [H, W] is one channel; [H, W, 1|3] is channels last (Keras); any other [C, H, W] is channels first (PyTorch), so a
+    // sample whose last side is 1 or 3 reads as channels last; a flat vector is an image when its length is a square > 1.
+    static (int Channels, int Height, int Width, bool ChannelsLast)? Classify(IReadOnlyList<long> shape)
+    {
+        switch (shape.Count)
         {
             case 1:
-                int side = (int)Math.Round(Math.Sqrt(sampleShape[0]));
-                if (side * side != sampleShape[0])
-                    throw new BadInputException($"{field}: [{sampleShape[0]}] is not a square image (give the shape as [H, W], [H, W, C] or [C, H, W])");
-                (Channels, Height, Width) = (1, side, side);
-                break;
+                int side = (int)Math.Round(Math.Sqrt(shape[0]));
+                return side > 1 && (long)side * side == shape[0] ? (1, side, side, false) : null;
             case 2:
-                (Channels, Height, Width) = (1, sampleShape[0], sampleShape[1]);
-                break;
-            case 3 when sampleShape[2] is 1 or 3:
-                (Height, Width, Channels, ChannelsLast) = (sampleShape[0], sampleShape[1], sampleShape[2], true);
-                break;
+                return (1, (int)shape[0], (int)shape[1], false);
+            case 3 when shape[2] is 1 or 3:
+                return ((int)shape[2], (int)shape[0], (int)shape[1], true);
             case 3:
-                (Channels, Height, Width) = (sampleShape[0], sampleShape[1], sampleShape[2]);
-                break;
+                return ((int)shape[0], (int)shape[1], (int)shape[2], false);
             default:
-                throw new BadInputException($"{field}: a convolutional model takes images, [H, W], [H, W, C] or [C, H, W], got [{string.Join(", ", sampleShape)}]");
+                return null;
         }
     }
+
+    static BadInputException NotAnImage(IReadOnlyList<int> sampleShape, string field) => sampleShape.Count == 1
+        ? new BadInputException($"{field}: [{sampleShape[0]}] is not a square image (give the shape as [H, W], [H, W, C] or [C, H, W])")
+        : new BadInputException($"{field}: a convolutional model takes images, [H, W], [H, W, C] or [C, H, W], got [{string.Join(", ", sampleShape)}]");
 
     /// <summary>Shape of one sample as the data holds it.</summary>
     public long[] SampleShape { get; }

@@ -28,7 +28,7 @@ public sealed class JpegCorruption : Corruption
     public override Tensor Apply(Tensor clean, Generator? generator = null)
     {
         var shape = ImageShape.Of(clean.shape[1..])
-            ?? throw new BadInputException($"--noise {Name}: samples of shape [{string.Join(", ", clean.shape[1..])}] are not images (JPEG needs [H, W], [H, W, C] or a square vector)");
+            ?? throw new OptionException("noise", $"samples of shape [{string.Join(", ", clean.shape[1..])}] are not images (JPEG needs [H, W], [H, W, C], [C, H, W] with 1 or 3 channels, or a square vector)") { Value = Name };
         int batch = (int)clean.shape[0];
         int values = shape.Width * shape.Height * shape.Channels;
         var pixels = clean.detach().cpu().to_type(ScalarType.Float32).contiguous().data<float>().ToArray();
@@ -45,11 +45,14 @@ public sealed class JpegCorruption : Corruption
         bool grey = shape.Channels == 1;
         var colorType = grey ? SKColorType.Gray8 : SKColorType.Rgba8888;
         int bytesPerPixel = grey ? 1 : 4;
-        var bytes = new byte[shape.Width * shape.Height * bytesPerPixel];
-        for (int p = 0; p < shape.Width * shape.Height; p++)
+        int plane = shape.Width * shape.Height;
+        // Value c of pixel p: interleaved (r, g, b per pixel) for [H, W, 3], one plane per colour for [3, H, W].
+        int At(int p, int c) => shape.ChannelsFirst ? c * plane + p : 3 * p + c;
+        var bytes = new byte[plane * bytesPerPixel];
+        for (int p = 0; p < plane; p++)
         {
             if (grey) { bytes[p] = ToByte(image[p]); continue; }
-            for (int c = 0; c < 3; c++) bytes[4 * p + c] = ToByte(image[3 * p + c]);
+            for (int c = 0; c < 3; c++) bytes[4 * p + c] = ToByte(image[At(p, c)]);
             bytes[4 * p + 3] = 255;
         }
         var info = new SKImageInfo(shape.Width, shape.Height, colorType, SKAlphaType.Opaque);
@@ -57,10 +60,10 @@ public sealed class JpegCorruption : Corruption
         using var jpeg = source.Encode(SKEncodedImageFormat.Jpeg, Quality) ?? throw new InvalidOperationException("SkiaSharp's JPEG encoder failed");
         using var decoded = SKBitmap.Decode(jpeg.AsSpan(), info) ?? throw new InvalidOperationException("SkiaSharp could not decode its own JPEG");
         var back = decoded.GetPixelSpan();
-        for (int p = 0; p < shape.Width * shape.Height; p++)
+        for (int p = 0; p < plane; p++)
         {
             if (grey) { degraded[p] = back[p] / 255f; continue; }
-            for (int c = 0; c < 3; c++) degraded[3 * p + c] = back[4 * p + c] / 255f;
+            for (int c = 0; c < 3; c++) degraded[At(p, c)] = back[4 * p + c] / 255f;
         }
     }
 

@@ -35,11 +35,11 @@ public sealed class LoadedData : IDisposable
             case "test":
                 if (Test is not null) return Test;
                 if (asked)
-                    throw new BadInputException(
-                        $"--split test: {Name} has no test part (expected test files beside the training files); use --split train, or leave --split out to use the training part");
+                    throw new OptionException("split",
+                        $"{Name} has no test part (expected test files beside the training files); use `split` train, or leave `split` out to use the training part") { Value = "test" };
                 return Train;
             default:
-                throw new BadInputException($"--split: expected test or train, got {Excerpt.Quote(split)}");
+                throw new OptionException("split", $"expected test or train, got {Excerpt.Quote(split)}");
         }
     }
 

@@ -23,6 +23,24 @@ public static class Codes
         return NumericArray.FromFloats([data.Count, .. model.CodeShape.Select(d => (int)d)], values);
     }
 
+    /// <summary>Mean code activation over a dataset: the figure sparsity penalties push down (§3.3.4).</summary>
+    public static double MeanActivation(Autoencoder model, Dataset data, int batchSize = 1000)
+    {
+        model.eval();
+        using var noGrad = no_grad();
+        double sum = 0;
+        long count = 0;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            int n = Math.Min(batchSize, data.Count - start);
+            var code = model.Encode(data.Batch(start, n));
+            sum += code.sum().to_type(ScalarType.Float64).item<double>();
+            count += code.numel();
+        }
+        return sum / count;
+    }
+
     /// <summary>x̂ = g(h) for every code in <paramref name="codes"/> ([N, ...code shape]), as an array [N, ...input shape].</summary>
     public static NumericArray Decode(Autoencoder model, NumericArray codes, string source, int batchSize = 1000)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using TorchSharp;
@@ -44,14 +43,47 @@ public sealed record DenoisingMetrics(double MseNoisy, double MseDenoised, int S
     }
 
     /// <summary>The figures as metrics.json holds them, under "denoising", with the corruption that made the noisy input.</summary>
-    public JsonObject ToJson(string corruption) => new()
+    /// <param name="fixedNoise">For a training run: true when its training data was corrupted once, up front, rather than every batch afresh.</param>
+    public DenoisingSummary Summary(string corruption, bool? fixedNoise = null) => new()
     {
-        ["corruption"] = corruption,
-        ["mse_noisy"] = MseNoisy,
-        ["mse_denoised"] = MseDenoised,
-        ["improvement_percent"] = ImprovementPercent,
-        ["psnr_noisy"] = PsnrNoisy,
-        ["psnr_denoised"] = PsnrDenoised,
-        ["samples"] = Samples,
+        Corruption = corruption,
+        MseNoisy = MseNoisy,
+        MseDenoised = MseDenoised,
+        ImprovementPercent = ImprovementPercent,
+        PsnrNoisy = PsnrNoisy,
+        PsnrDenoised = PsnrDenoised,
+        Samples = Samples,
+        FixedNoise = fixedNoise,
     };
+}
+
+/// <summary>metrics.json's "denoising" object: <see cref="DenoisingMetrics"/> with the corruption and how it was applied.</summary>
+public sealed record DenoisingSummary
+{
+    /// <summary>The corruption that made the noisy input ("gaussian:0.5").</summary>
+    public required string Corruption { get; init; }
+
+    /// <summary>MSE of the noisy input against the clean data, mean per element.</summary>
+    public required double MseNoisy { get; init; }
+
+    /// <summary>MSE of the model's output from the noisy input against the clean data, mean per element.</summary>
+    public required double MseDenoised { get; init; }
+
+    /// <summary>100·(mse_noisy − mse_denoised)/mse_noisy.</summary>
+    public required double ImprovementPercent { get; init; }
+
+    /// <summary>PSNR of the noisy input, in dB.</summary>
+    public required double PsnrNoisy { get; init; }
+
+    /// <summary>PSNR of the denoised output, in dB.</summary>
+    public required double PsnrDenoised { get; init; }
+
+    /// <summary>Samples measured.</summary>
+    public required int Samples { get; init; }
+
+    /// <summary>For a training run: true when its training data was corrupted once, up front (or the corruption has no randomness).</summary>
+    public bool? FixedNoise { get; init; }
+
+    /// <summary>The run folder's figure of clean, corrupted and denoised images, when one was drawn.</summary>
+    public string? Figure { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
@@ -34,20 +35,31 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         double bceSum = 0, mseSum = 0, maeSum = 0;
         bool inUnitRange = true;
         var perSample = new float[data.Count];
+        // One tensor holds every batch's targets, filled in place: a tensor the size of a batch allocated and freed for
+        // each batch can cost more than the arithmetic on it (fresh pages from the system every time).
+        int rows = Math.Max(1, Math.Min(batchSize, data.Count));
+        using var targets = empty([rows, .. data.SampleShape], ScalarType.Float32);
+        // BCE from logits, summed in a scratch tensor of the same size (its own tensors would be three of them a batch).
+        bool logits = model.Output.Kind == ActivationKind.Sigmoid;
+        using var scratch = logits ? empty([rows, data.SampleSize], ScalarType.Float32) : null;
         foreach (var (start, count) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            var clean = data.Batch(start, count).reshape(count, -1);
+            var batch = targets.narrow(0, 0, count);
+            data.CopyBatch(start, count, batch);
+            var clean = batch.reshape(count, -1);
             var input = data.Inputs?.Batch(start, count) ?? (corrupt is null ? clean : corrupt(clean));
             var pre = model.DecodePreActivation(model.Encode(input)).reshape(count, -1);
-            var reconstruction = model.Output.Apply(pre);
-            var error = reconstruction - clean;
-            inUnitRange &= clean.min().item<float>() >= 0 && clean.max().item<float>() <= 1;
-            var squared = error.square();
-            bceSum += bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
+            var (low, high) = clean.aminmax();
+            inUnitRange &= low.item<float>() >= 0 && high.item<float>() <= 1;
+            bceSum += logits ? ReconstructionLoss.BceFromLogitsSum(pre, clean, scratch!.narrow(0, 0, count))
+                : bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
+            // From here on the pre-activation is overwritten in place, step by step: x̂, |x̂ − x|, (x̂ − x)².
+            var error = model.Output.ApplyInPlace(pre).sub_(clean).abs_();
+            maeSum += error.sum().to_type(ScalarType.Float64).item<double>();
+            var squared = error.mul_(error);
             mseSum += squared.sum().to_type(ScalarType.Float64).item<double>();
-            maeSum += error.abs().sum().to_type(ScalarType.Float64).item<double>();
-            squared.mean([1]).data<float>().CopyTo(perSample, start);
+            MemoryMarshal.Cast<byte, float>(squared.mean([1]).bytes).CopyTo(perSample.AsSpan(start, count));
         }
         double elements = (double)data.Count * data.SampleSize;
         double mse = mseSum / elements;

@@ -15,13 +15,13 @@ public static class SampleErrors
     /// <summary>The losses a per-sample error can be measured in.</summary>
     public static readonly IReadOnlyList<LossKind> Kinds = [LossKind.Mse, LossKind.Bce, LossKind.Mae];
 
-    /// <summary>Parses mse, bce or mae; anything else is a usage error naming <paramref name="option"/>.</summary>
-    public static LossKind Parse(string text, string option = "--error") => text.Trim().ToLowerInvariant() switch
+    /// <summary>Parses mse, bce or mae; anything else is an <see cref="OptionException"/> naming the option <paramref name="field"/>.</summary>
+    public static LossKind Parse(string text, string field = "error") => text.Trim().ToLowerInvariant() switch
     {
         "mse" => LossKind.Mse,
         "bce" => LossKind.Bce,
         "mae" => LossKind.Mae,
-        _ => throw new BadInputException($"{option}: unknown error '{text}' (expected mse, bce or mae)"),
+        _ => throw new OptionException(field, $"unknown error '{text}' (expected mse, bce or mae)"),
     };
 
     /// <summary>"MSE per pixel" and the like: the unit every figure and file of per-sample errors carries.</summary>
@@ -43,9 +43,9 @@ public static class SampleErrors
     public static double[] Measure(Autoencoder model, Dataset data, LossKind kind = LossKind.Mse, int batchSize = 1000)
     {
         if (kind is not (LossKind.Mse or LossKind.Bce or LossKind.Mae))
-            throw new BadInputException($"--error: per-sample errors are mse, bce or mae, got {kind.ToString().ToLowerInvariant()}");
+            throw new OptionException("error", $"per-sample errors are mse, bce or mae, got {kind.ToString().ToLowerInvariant()}");
         if (kind == LossKind.Bce && data.Range() is var (min, max) && (min < 0 || max > 1))
-            throw new BadInputException($"--error bce: {data.Name} spans [{min:G4}, {max:G4}], but BCE needs data in [0, 1] (use --error mse)");
+            throw new OptionException("error", $"{data.Name} spans [{min:G4}, {max:G4}], but BCE needs data in [0, 1] (use `error` mse)") { Value = "bce" };
         var loss = new ReconstructionLoss(kind);
         model.eval();
         using var noGrad = no_grad();
@@ -72,7 +72,7 @@ public static class SampleErrors
 
     static int[] Ranked(double[] errors, int count, bool descending)
     {
-        if (count < 1) throw new BadInputException($"--count: expected at least 1, got {count}");
+        if (count < 1) throw new OptionException("count", $"expected at least 1, got {count}");
         var order = Enumerable.Range(0, errors.Length);
         var sorted = descending ? order.OrderByDescending(i => errors[i]).ThenBy(i => i) : order.OrderBy(i => errors[i]).ThenBy(i => i);
         return sorted.Take(count).ToArray();

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;
@@ -37,6 +36,7 @@ public sealed class AnomalyModel : IDisposable
     readonly object gate = new();
     readonly Autoencoder model;
     readonly AnomalySettings settings;
+    BatchScorer? scorer;
 
     AnomalyModel(Autoencoder model, AnomalySettings settings) => (this.model, this.settings) = (model, settings);
 
@@ -83,8 +83,12 @@ public sealed class AnomalyModel : IDisposable
                 {
                     var (train, validation) = fit.SplitLast(training.ValidationSplit);
                     using (train) using (validation)
-                        new Trainer().Fit(model, train, validation, training.ToTraining(new ReconstructionLoss(LossKind.Mse)),
-                            progress is null ? null : new FitObserver(progress), cancel);
+                    using (var session = new TrainingSession
+                    {
+                        Spec = spec, StartFrom = model, Train = train, Validation = validation, DataName = nameof(normalRows),
+                        Options = training.ToTraining(new ReconstructionLoss(LossKind.Mse)), Evaluate = false,
+                    })
+                        session.Run(observer: progress is null ? null : new FitObserver(progress), cancel: cancel);
                     // §8.4 steps 2-3: errors of held-out normal rows, threshold at their percentile.
                     var errors = AnomalyDetector.ScoresOf(model, null, holdout);
                     double threshold = AnomalyThreshold.From(options.Percentile, null).Apply(errors);
@@ -111,14 +115,22 @@ public sealed class AnomalyModel : IDisposable
         return new AnomalyModel(detector.Model, detector.Settings);
     }
 
-    /// <summary>Each row's anomaly score: its mean squared reconstruction error after the scaler (PyOD's decision_function).</summary>
+    /// <summary>
+    /// Each row's anomaly score: its mean squared reconstruction error after the scaler (PyOD's decision_function).
+    /// Rows go straight from the arrays given into the model's input, up to <see cref="BatchScorer.DefaultBatchRows"/> a
+    /// model call, on one libtorch thread.
+    /// </summary>
     public double[] Score(float[][] rows)
     {
+        var scores = new double[Rows.Count(rows, nameof(rows))];
         lock (gate)
         {
-            using var data = Rows.ToDataset(rows, InputSize, nameof(rows), model.InputShape);
-            return IsolatedTorchState.Run(1, () => AnomalyDetector.ScoresOf(model, settings.Scaler, data));
+            // One scorer for the model's life: its input tensor is reused by every call, which the lock serialises.
+            scorer ??= new BatchScorer(model, settings.Scaler);
+            IsolatedTorchState.WithThreads(1, () =>
+                scorer.Score(scores.Length, (first, count, into) => Rows.CopyChecked(rows!, first, count, InputSize, nameof(rows), into), scores));
         }
+        return scores;
     }
 
     /// <summary>One flag per row: true when its score is above <see cref="Threshold"/>.</summary>
@@ -140,5 +152,9 @@ public sealed class AnomalyModel : IDisposable
         }
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        scorer?.Dispose();
+        model.Dispose();
+    }
 }

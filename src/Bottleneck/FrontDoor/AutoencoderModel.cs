@@ -74,10 +74,16 @@ public sealed class AutoencoderModel : IDisposable
             var (train, validation) = data.SplitLast(options.ValidationSplit);
             using (train) using (validation)
             {
-                // A denoising fit trains and validates on (noisy input, clean target) pairs (§8.3).
-                using var pairs = new NoisyPairs(training.Noise, false, options.Seed, train, validation, null);
-                var result = IsolatedTorchState.Run(options.Threads, () => new Trainer().Fit(trained.Model, pairs.Train, pairs.Validation, training,
-                    progress is null ? null : new FitObserver(progress), cancel));
+                // A denoising fit trains and validates on (noisy input, clean target) pairs (§8.3), which the session makes.
+                var result = IsolatedTorchState.Run(options.Threads, () =>
+                {
+                    using var session = new TrainingSession
+                    {
+                        Spec = trained.Model.Spec, StartFrom = trained.Model, Train = train, Validation = validation, DataName = nameof(rows),
+                        Options = training, Evaluate = false,
+                    };
+                    return session.Run(observer: progress is null ? null : new FitObserver(progress), cancel: cancel).Training;
+                });
                 trained = new TrainedModel(trained.Model, trained.Scaler, TrainingRange.Of(data), trained.Scaling, trained.Directory);
                 var best = result.History.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch);
                 return new FitReport(result.EpochsRun, result.BestEpoch, best?.ValLoss, result.StopReason.ToString().ToLowerInvariant(), result.SamplesPerSecond);

@@ -9,6 +9,18 @@ namespace Bottleneck;
 /// </summary>
 internal static class IsolatedTorchState
 {
+    /// <summary>
+    /// Runs <paramref name="work"/> at <paramref name="threads"/> libtorch threads and puts the caller's count back, for
+    /// work that draws no random numbers (scoring in eval mode), which need not pay for copying the generator's state.
+    /// </summary>
+    public static void WithThreads(int threads, Action work)
+    {
+        int previous = get_num_threads();
+        if (previous != threads) set_num_threads(threads);
+        try { work(); }
+        finally { if (previous != threads) set_num_threads(previous); }
+    }
+
     public static T Run<T>(int threads, Func<T> work)
     {
         int previous = get_num_threads();

@@ -54,11 +54,13 @@ public static class FiniteJson
         }
     }
 
-    /// <summary>"NaN", "Infinity" or "-Infinity" for a non-finite number; null for anything else.</summary>
+    /// <summary>"NaN", "Infinity" or "-Infinity" for a non-finite number (or a record's marker for one); null for anything else.</summary>
     static string? NonFinite(JsonNode? node)
     {
         if (node is not JsonValue value) return null;
         double number;
+        if (value.GetValueKind() == JsonValueKind.String)
+            return value.GetValue<string>() is [FiniteDoubleConverter.Marker, .. var written] ? written : null;
         if (value.TryGetValue<double>(out var d)) number = d;
         else if (value.TryGetValue<float>(out var f)) number = f;
         else return null;

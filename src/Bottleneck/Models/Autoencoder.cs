@@ -41,8 +41,11 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
     /// <summary>The decoder's output before its final activation (logits for a sigmoid output).</summary>
     public abstract Tensor DecodePreActivation(Tensor code);
 
-    /// <summary>x̂ = g(h): the reconstruction in data space.</summary>
-    public virtual Tensor Decode(Tensor code) => Output.Apply(DecodePreActivation(code));
+    /// <summary>
+    /// x̂ = g(h): the reconstruction in data space, always <see cref="Output"/> of <see cref="DecodePreActivation"/> (a family
+    /// changes its decoder there), which lets scoring apply the activation in place.
+    /// </summary>
+    public Tensor Decode(Tensor code) => Output.Apply(DecodePreActivation(code));
 
     /// <summary>x̂ = g(f(x)).</summary>
     public Tensor Reconstruct(Tensor input) => Decode(Encode(input));
@@ -62,19 +65,19 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Throws <see cref="BadInputException"/> when the family cannot be trained with <paramref name="loss"/> (a VAE's
-    /// likelihood is Bernoulli, so it takes BCE only). Training calls it before any output is written. Default: any loss.
+    /// likelihood is Bernoulli, so it takes BCE only). Training calls it before it starts. Default: any loss.
     /// </summary>
     public virtual void CheckLoss(ReconstructionLoss loss) { }
 
     /// <summary>
-    /// What the training loss (loss, val_loss, history.csv) measures, for metrics.json's units and, up to its first
-    /// colon, the history plot's axis: a mean per element by default, as Keras reports it; nats per image for a VAE.
+    /// What the training loss (loss and val_loss of every epoch) measures, as a unit a report can print, short enough
+    /// up to its first colon for an axis label: a mean per element by default, as Keras reports it; nats per image for a VAE.
     /// With §3.3's penalties the training loss is the reconstruction loss plus the penalties, and says so.
     /// </summary>
     public virtual string LossUnit(ReconstructionLoss loss) =>
         Spec.Penalties is null ? $"{loss.Name}, mean per element" : $"{loss.Name} + penalties, mean per element";
 
-    /// <summary>The unit of each of <see cref="EvaluationFigures"/>, by figure name, for metrics.json. Default: none.</summary>
+    /// <summary>The unit of each of <see cref="EvaluationFigures"/>, by figure name. Default: none.</summary>
     public virtual IReadOnlyDictionary<string, string> FigureUnits => new Dictionary<string, string>();
 
     /// <summary>
@@ -85,15 +88,9 @@ public abstract class Autoencoder : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// The family's own figures measured on <paramref name="data"/> (a VAE's ELBO, a VQ-VAE's perplexity, ...), which
-    /// training writes into metrics.json beside the reconstruction figures. The plain autoencoder has none.
+    /// a run reports beside the reconstruction figures. The plain autoencoder has none.
     /// </summary>
     public virtual IReadOnlyDictionary<string, double> EvaluationFigures(Bottleneck.Data.Dataset data) => new Dictionary<string, double>();
-
-    /// <summary>
-    /// Draws the family's own figures from <paramref name="data"/> into <paramref name="directory"/> (samples from a
-    /// VAE's prior, a sparse code's activation histogram, ...) and returns the file names written. Default: none.
-    /// </summary>
-    public virtual IReadOnlyList<string> SaveFigures(string directory, Bottleneck.Data.Dataset data) => [];
 
     /// <summary>Number of trainable parameters.</summary>
     public long TrainableParameterCount => parameters().Where(p => p.requires_grad).Sum(p => p.numel());

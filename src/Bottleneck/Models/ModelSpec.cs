@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Bottleneck.IO;
 using Bottleneck.Models.Conv;
 using Bottleneck.Models.Vae;
 using Bottleneck.Models.Vq;
@@ -70,16 +71,8 @@ public sealed record ModelSpec
     /// <summary>The decoder's hidden widths after applying the mirror default.</summary>
     [JsonIgnore] public int[] DecoderWidths => Decoder ?? Encoder.Reverse().ToArray();
 
-    /// <summary>JSON options for specs: snake_case names, as the command line and model.json use them.</summary>
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>JSON options for specs: snake_case names, as the command line and model.json use them (<see cref="SnakeCaseJson"/>).</summary>
+    public static readonly JsonSerializerOptions Json = SnakeCaseJson.Options;
 
     /// <summary>Reads and validates a spec from a JSON file.</summary>
     public static ModelSpec Load(string path)

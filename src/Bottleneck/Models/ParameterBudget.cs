@@ -1,5 +1,4 @@
 using System.Globalization;
-using Bottleneck.Models.Conv;
 using Bottleneck.Models.Vae;
 using Bottleneck.Models.Vq;
 

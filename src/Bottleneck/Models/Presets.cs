@@ -125,5 +125,5 @@ public static class Presets
 
     /// <summary>The preset's spec, or a <see cref="BadInputException"/> that lists the known names.</summary>
     public static ModelSpec Get(string name) => All.TryGetValue(name, out var p) ? p.Spec
-        : throw new BadInputException($"--model: unknown preset '{name}' (expected one of {string.Join(", ", All.Keys)}, a spec .json file, or a model folder)");
+        : throw new OptionException("model", $"unknown preset '{name}' (expected one of {string.Join(", ", All.Keys)}, a spec .json file, or a model folder)");
 }

@@ -19,7 +19,7 @@ public sealed class ReconstructionLoss
 
     public ReconstructionLoss(LossKind kind, double huberDelta = 1.0)
     {
-        if (!(huberDelta > 0)) throw new BadInputException($"--huber-delta: expected a positive value, got {huberDelta}");
+        if (!(huberDelta > 0)) throw new OptionException("huber_delta", $"expected a positive value, got {huberDelta}");
         Kind = kind;
         HuberDelta = huberDelta;
     }
@@ -39,7 +39,7 @@ public sealed class ReconstructionLoss
         "mse" or "mean_squared_error" => new(LossKind.Mse),
         "mae" or "mean_absolute_error" => new(LossKind.Mae),
         "huber" => new(LossKind.Huber, huberDelta),
-        _ => throw new BadInputException($"--loss: unknown loss '{name}' (expected bce, mse, mae or huber)"),
+        _ => throw new OptionException("loss", $"unknown loss '{name}' (expected bce, mse, mae or huber)"),
     };
 
     /// <summary>Element-wise loss, same shape as <paramref name="target"/>, from the output layer's pre-activation.</summary>
@@ -49,6 +49,20 @@ public sealed class ReconstructionLoss
             // −[x log σ(a) + (1−x) log(1−σ(a))], in the numerically stable form max(a,0) − a·x + log(1 + e^−|a|)
             return F.binary_cross_entropy_with_logits(preActivation, target, reduction: nn.Reduction.None);
         return Elementwise(output.Apply(preActivation), target);
+    }
+
+    /// <summary>
+    /// Σ BCE over every element of a sigmoid output, from its logits z and the targets x, in the stable form
+    /// <see cref="Elementwise(Tensor, OutputFunction, Tensor)"/> uses, computed in <paramref name="scratch"/> (a float32
+    /// tensor of z's shape) instead of new tensors: a loop over many batches reuses one scratch tensor.
+    /// </summary>
+    public static double BceFromLogitsSum(Tensor logits, Tensor target, Tensor scratch)
+    {
+        // −[x log σ(z) + (1−x) log(1−σ(z))] = [max(z, 0) − z·x] + log(1 + e^−|z|). For x in [0, 1] both parts are ≥ 0,
+        // so their sums are taken apart without cancellation.
+        double linear = scratch.copy_(logits).clamp_min_(0).addcmul_(target, logits, -1).sum().to_type(ScalarType.Float64).item<double>();
+        double softplus = scratch.copy_(logits).abs_().neg_().exp_().log1p_().sum().to_type(ScalarType.Float64).item<double>();
+        return linear + softplus;
     }
 
     /// <summary>Element-wise loss between a reconstruction x̂ (already in data space) and the target x.</summary>

@@ -43,7 +43,7 @@ public static class ModelSource
     {
         if (ModelFolder.IsModelFolder(argument) || Directory.Exists(argument)) return argument;
         if (Presets.Exists(argument) || File.Exists(argument))
-            throw new BadInputException($"--model: '{argument}' has no trained weights (expected a folder written by 'bottleneck train')");
+            throw new OptionException("model", $"'{argument}' has no trained weights (expected a folder written by 'bottleneck train')");
         throw new BadInputException($"{argument}: model folder not found");
     }
 }

@@ -51,7 +51,7 @@ public static class PyTorchImport
     /// </summary>
     public static Autoencoder Import(string weightsPath, ModelSpec spec, string directory)
     {
-        if (File.Exists(directory)) throw new BadInputException($"--out: {directory} is a file (expected a folder for model.json and weights.safetensors)");
+        if (File.Exists(directory)) throw new OptionException("output", $"{directory} is a file (expected a folder for model.json and weights.safetensors)");
         var model = Load(weightsPath, spec);
         try
         {

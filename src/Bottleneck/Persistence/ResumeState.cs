@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.IO;
 using Bottleneck.Models;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 using TorchSharp;
 
@@ -18,6 +17,8 @@ namespace Bottleneck.Persistence;
 /// </summary>
 public static class ResumeState
 {
+    /// <summary>Folder, inside a run's output folder, that holds the state of the last completed epoch.</summary>
+    public const string Folder = "resume";
     public const string StateFile = "state.json";
     public const string OptimizerFile = "optimizer.bin";
     public const string PointerFile = "current";
@@ -75,18 +76,18 @@ public static class ResumeState
     }
 
     /// <summary>True when the run in <paramref name="outputDirectory"/> has a completed epoch to go on from.</summary>
-    public static bool HasEpochs(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, TrainingJob.ResumeFolder, PointerFile));
+    public static bool HasEpochs(string outputDirectory) => File.Exists(Path.Combine(outputDirectory, Folder, PointerFile));
 
-    /// <summary>The recipe saved with a run, for `train --resume`.</summary>
+    /// <summary>The recipe saved with the run in <paramref name="outputDirectory"/>, for `train --resume`.</summary>
     public static TrainingRecipe LoadRecipe(string outputDirectory)
     {
-        var directory = Path.Combine(outputDirectory, TrainingJob.ResumeFolder);
+        var directory = Path.Combine(outputDirectory, Folder);
         if (!HasEpochs(outputDirectory))
         {
             // Killed before its first epoch ended: the run starts again from the recipe saved when it began.
             var recipePath = Path.Combine(directory, RecipeFile);
             if (!File.Exists(recipePath))
-                throw new BadInputException($"{directory}: holds no resume state (the run stopped before saving anything, or an older version trained it): start it again without --resume");
+                throw new BadInputException($"{directory}: holds no resume state (the run stopped before saving anything, or an older version trained it): start it again without `resume`");
             return TrainingRecipe.Parse(File.ReadAllText(recipePath), recipePath);
         }
         var path = Path.Combine(CurrentDirectory(directory), StateFile);

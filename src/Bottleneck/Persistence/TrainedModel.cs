@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Training;
@@ -40,6 +39,9 @@ public sealed class TrainedModel : IDisposable
     /// <summary>Name of the field, inside model.json's "data" object, that holds the scaler of a training run.</summary>
     public const string ScalerField = "scaler";
 
+    /// <summary>Name of the model.json field that anomaly fit writes a detector's settings into (threshold, scaler, ...).</summary>
+    public const string DetectorField = "anomaly";
+
     /// <summary>Loads the model, its scaler and its training range from <paramref name="directory"/>.</summary>
     /// <exception cref="BadInputException">The folder is not a valid model folder, or its scaler does not fit its model.</exception>
     public static TrainedModel Load(string directory)
@@ -48,7 +50,7 @@ public sealed class TrainedModel : IDisposable
         var source = Path.Combine(directory, ModelFolder.ModelFile);
         // A training run keeps its scaler under data; anomaly fit has always kept it with the threshold.
         var scaler = manifest["data"]?[ScalerField] is { } own ? FeatureScaler.FromJson(own, source, "data." + ScalerField)
-            : manifest[AnomalySettings.Field]?["scaler"] is JsonObject detector ? FeatureScaler.FromJson(detector, source, AnomalySettings.Field + ".scaler")
+            : manifest[DetectorField]?["scaler"] is JsonObject detector ? FeatureScaler.FromJson(detector, source, DetectorField + ".scaler")
             : null;
         var range = TrainingRange.FromManifest(manifest, source);
         var scaling = (string?)(manifest["data"]?["scaling"] as JsonValue) ?? "none";

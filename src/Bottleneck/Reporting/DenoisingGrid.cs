@@ -1,7 +1,6 @@
 using System.Globalization;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
-using Bottleneck.Kernels;
 using Bottleneck.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -32,7 +31,7 @@ public static class DenoisingGrid
         var labels = Enumerable.Range(0, count).Select(i => ClassCaption.Of(pairs, i)).ToArray();
         ImageGrid.SaveWrappedPng(path, title,
             [[new GridRow("Clean", Rows(clean), labels), new GridRow(inputTitle, Rows(noisy), Errors(noisy)), new GridRow("Denoised", Rows(denoised), Errors(denoised))]],
-            shape.Width, shape.Height, shape.Channels);
+            shape);
     }
 
     /// <summary>

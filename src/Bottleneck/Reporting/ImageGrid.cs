@@ -1,3 +1,4 @@
+using Bottleneck.Data;
 using Bottleneck.IO;
 using SkiaSharp;
 
@@ -154,6 +155,15 @@ public static class ImageGrid
         AtomicFile.WriteAllBytes(path, RenderWrappedPng(title, bands, imageWidth, imageHeight, channels, scale, subtitle));
 
     /// <summary>
+    /// Renders as by <see cref="RenderWrappedPng"/> images laid out as <paramref name="shape"/> says (each image as the
+    /// data holds it, channels first or last) and writes the figure to <paramref name="path"/> atomically.
+    /// </summary>
+    public static void SaveWrappedPng(string path, string title, IReadOnlyList<IReadOnlyList<GridRow>> bands, ImageShape shape,
+        int scale = 3, string? subtitle = null) =>
+        SaveWrappedPng(path, title, bands.Select(band => (IReadOnlyList<GridRow>)band.Select(row => Interleaved(row, shape)).ToArray()).ToArray(),
+            shape.Width, shape.Height, shape.Channels, scale, subtitle);
+
+    /// <summary>
     /// The band's rows cut into lines of at most <paramref name="columns"/> images: the first line of every row, then the
     /// second line of every row, and so on, so that an image stays above its partners.
     /// </summary>
@@ -197,6 +207,13 @@ public static class ImageGrid
     public static void SavePng(string path, string title, IReadOnlyList<GridRow> rows, int imageWidth, int imageHeight,
         int channels = 1, int scale = 3, string? subtitle = null) =>
         AtomicFile.WriteAllBytes(path, RenderPng(title, rows, imageWidth, imageHeight, channels, scale, subtitle));
+
+    /// <summary>Renders as by <see cref="RenderPng"/> images laid out as <paramref name="shape"/> says and writes the PNG atomically.</summary>
+    public static void SavePng(string path, string title, IReadOnlyList<GridRow> rows, ImageShape shape, int scale = 3, string? subtitle = null) =>
+        SavePng(path, title, rows.Select(row => Interleaved(row, shape)).ToArray(), shape.Width, shape.Height, shape.Channels, scale, subtitle);
+
+    static GridRow Interleaved(GridRow row, ImageShape shape) =>
+        shape.ChannelsFirst ? row with { Images = row.Images.Select(shape.Interleave).ToArray() } : row;
 
     private static void Validate(IReadOnlyList<GridRow> rows, int expectedLength, int imageWidth, int imageHeight, int channels)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -31,7 +31,7 @@ public static class LatentGrid
     {
         long k = model.CodeShape.Aggregate(1L, (a, b) => a * b);
         if (distribution.Dimension != k)
-            throw new BadInputException($"--model: the model's code has {k} values, the latent distribution {distribution.Dimension}");
+            throw new OptionException("model", $"the model's code has {k} values, the latent distribution {distribution.Dimension}");
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -45,7 +45,7 @@ public static class LatentGrid
         var images = Images(decoded);
         if (images.Length != rows * columns) throw new ArgumentException($"{images.Length} images for a {rows} × {columns} grid");
         var gridRows = Enumerable.Range(0, rows).Select(r => new GridRow("", images[(r * columns)..((r + 1) * columns)])).ToArray();
-        ImageGrid.SavePng(path, title, gridRows, shape.Width, shape.Height, shape.Channels, scale: 2);
+        ImageGrid.SavePng(path, title, gridRows, shape, scale: 2);
     }
 
     /// <summary>
@@ -68,7 +68,7 @@ public static class LatentGrid
         var images = Images(model.Decode(axes.Grid().reshape([n * n, .. model.CodeShape])));
         var gridRows = Enumerable.Range(0, n).Select(r => new GridRow(Label(axes.SecondValues[n - 1 - r]), images[(r * n)..((r + 1) * n)],
             r == 0 ? axes.FirstValues.Select(Label).ToArray() : null)).ToArray();
-        ImageGrid.SavePng(path, title, gridRows, shape.Width, shape.Height, shape.Channels, scale: 2);
+        ImageGrid.SavePng(path, title, gridRows, shape, scale: 2);
     }
 
     /// <summary>An axis value with a true minus sign and two decimals: "−1.64", "0.00", "1.64".</summary>

@@ -1,4 +1,3 @@
-using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Models;
@@ -23,7 +22,7 @@ public sealed record ManifoldAxes(int First, int Second, double[] FirstValues, d
     /// <summary>The quantile levels u_i, evenly spaced in [0.05, 0.95]: the tails beyond are left out.</summary>
     public static double[] Levels(int n)
     {
-        if (n < 2 || n > 100) throw new BadInputException($"--grid: expected 2 to 100 images a side, got {n}");
+        if (n < 2 || n > 100) throw new OptionException("grid", $"expected 2 to 100 images a side, got {n}");
         return Enumerable.Range(0, n).Select(i => 0.05 + 0.9 * i / (n - 1)).ToArray();
     }
 
@@ -47,7 +46,7 @@ public sealed record ManifoldAxes(int First, int Second, double[] FirstValues, d
     /// </summary>
     public static ManifoldAxes FromCodes(Autoencoder model, Dataset data, int n, int first = 0, int second = 1)
     {
-        LatentInterpolation.CheckContinuous(model);
+        LatentGaussian.CheckContinuous(model);
         var codes = Codes.Encode(model, data);
         Check(codes.SampleLength, first, second);
         using var scope = NewDisposeScope();
@@ -80,6 +79,6 @@ public sealed record ManifoldAxes(int First, int Second, double[] FirstValues, d
     static void Check(int latentSize, int first, int second)
     {
         if (first < 0 || second < 0 || first >= latentSize || second >= latentSize || first == second)
-            throw new BadInputException($"--dims: expected two different dimensions in 0 .. {latentSize - 1}, got {first},{second}");
+            throw new OptionException("dims", $"expected two different dimensions in 0 .. {latentSize - 1}, got {first},{second}");
     }
 }

@@ -33,7 +33,7 @@ public static class ReconstructionGrid
             var errors = (reconstructions - originals).square().mean([1]).data<float>().ToArray();
             rows.Add(new GridRow(name, Rows(reconstructions), errors.Select(e => $"MSE: {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray()));
         }
-        ImageGrid.SaveWrappedPng(path, title, [rows], shape.Width, shape.Height, shape.Channels);
+        ImageGrid.SaveWrappedPng(path, title, [rows], shape);
     }
 
     /// <summary>
@@ -56,7 +56,7 @@ public static class ReconstructionGrid
                 new GridRow("reconstruction", Rows(reconstructions),
                     errors.Select(e => $"{errorName} {e.ToString("F4", CultureInfo.InvariantCulture)}").ToArray())]);
         }
-        ImageGrid.SaveWrappedPng(path, title, bands, shape.Width, shape.Height, shape.Channels, subtitle: subtitle);
+        ImageGrid.SaveWrappedPng(path, title, bands, shape, subtitle: subtitle);
     }
 
     static float[][] Rows(Tensor batch) =>

@@ -8,8 +8,8 @@ public sealed class EarlyStopping
 {
     public EarlyStopping(int patience, double minDelta = 0, bool restoreBestWeights = true)
     {
-        if (patience < 1) throw new BadInputException($"--patience: expected at least 1 epoch, got {patience}");
-        if (!(minDelta >= 0)) throw new BadInputException($"--min-delta: expected a value >= 0, got {minDelta}");
+        if (patience < 1) throw new OptionException("patience", $"expected at least 1 epoch, got {patience}");
+        if (!(minDelta >= 0)) throw new OptionException("min_delta", $"expected a value >= 0, got {minDelta}");
         Patience = patience;
         MinDelta = minDelta;
         RestoreBestWeights = restoreBestWeights;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
@@ -39,22 +39,62 @@ public sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, i
     public void SaveCsv(string path) => AtomicFile.WriteAllText(path, ToCsv());
 
     /// <summary>A summary for metrics.json: each stage's pair, loss, epochs and final losses.</summary>
-    public JsonObject ToJson() => new()
+    public PretrainingSummary Summary() => new()
     {
-        ["method"] = "layerwise",
-        ["epochs_per_stage"] = EpochsPerStage,
-        ["interrupted"] = Interrupted,
-        ["val_loss_before_fine_tuning"] = StackedValLoss,
-        ["stages"] = new JsonArray(Stages.Select(s => (JsonNode)new JsonObject
+        EpochsPerStage = EpochsPerStage,
+        Interrupted = Interrupted,
+        ValLossBeforeFineTuning = StackedValLoss,
+        Stages = Stages.Select(s => new PretrainingStageSummary
         {
-            ["stage"] = s.Stage,
-            ["layers"] = s.Layers,
-            ["loss"] = s.Loss,
-            ["epochs_run"] = s.Training.EpochsRun,
-            ["final_loss"] = s.Training.History.Epochs.LastOrDefault()?.Loss,
-            ["final_val_loss"] = s.Training.History.Epochs.LastOrDefault()?.ValLoss,
-        }).ToArray()),
+            Stage = s.Stage,
+            Layers = s.Layers,
+            Loss = s.Loss,
+            EpochsRun = s.Training.EpochsRun,
+            FinalLoss = s.Training.History.Epochs.LastOrDefault()?.Loss,
+            FinalValLoss = s.Training.History.Epochs.LastOrDefault()?.ValLoss,
+        }).ToArray(),
     };
+}
+
+/// <summary>metrics.json's "pretraining" object: what layer-wise pretraining did, stage by stage.</summary>
+public sealed record PretrainingSummary
+{
+    /// <summary>Always "layerwise".</summary>
+    public string Method { get; init; } = "layerwise";
+
+    /// <summary>Epochs each pair was trained for.</summary>
+    public required int EpochsPerStage { get; init; }
+
+    /// <summary>True when Ctrl-C stopped pretraining before its last stage finished.</summary>
+    public required bool Interrupted { get; init; }
+
+    /// <summary>The deep model's validation loss with the pretrained pairs stacked, before fine-tuning; null without validation data.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? ValLossBeforeFineTuning { get; init; }
+
+    /// <summary>Each stage in turn.</summary>
+    public required IReadOnlyList<PretrainingStageSummary> Stages { get; init; }
+}
+
+/// <summary>One stage of <see cref="PretrainingSummary"/>: the pair, its loss, its epochs and final losses.</summary>
+public sealed record PretrainingStageSummary
+{
+    /// <summary>1 for the pair next to the data.</summary>
+    public required int Stage { get; init; }
+
+    /// <summary>The pair's widths, "784-128-784".</summary>
+    public required string Layers { get; init; }
+
+    /// <summary>The loss the pair was trained with.</summary>
+    public required string Loss { get; init; }
+
+    /// <summary>Epochs run.</summary>
+    public required int EpochsRun { get; init; }
+
+    /// <summary>The last epoch's training loss.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? FinalLoss { get; init; }
+
+    /// <summary>The last epoch's validation loss; null without validation data.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? FinalValLoss { get; init; }
 }
 
 /// <summary>
@@ -71,7 +111,7 @@ public sealed class LayerwisePretraining
     /// <summary>Pretrains each pair for <paramref name="epochsPerStage"/> epochs.</summary>
     public LayerwisePretraining(int epochsPerStage = DefaultEpochs)
     {
-        if (epochsPerStage < 1) throw new BadInputException($"--pretrain-epochs: expected at least 1 epoch per layer, got {epochsPerStage}");
+        if (epochsPerStage < 1) throw new OptionException("pretrain_epochs", $"expected at least 1 epoch per layer, got {epochsPerStage}");
         EpochsPerStage = epochsPerStage;
     }
 
@@ -84,18 +124,18 @@ public sealed class LayerwisePretraining
     public static void CheckSpec(ModelSpec spec)
     {
         if (spec.Family != "dense")
-            throw new BadInputException($"--pretrain layerwise: model '{spec.Name}' is a {spec.Family} model; layer-wise pretraining needs a stack of dense layers (family 'dense')");
+            throw new OptionException("pretrain", $"model '{spec.Name}' is a {spec.Family} model; layer-wise pretraining needs a stack of dense layers (family 'dense')") { Value = "layerwise" };
         if (spec.Encoder.Length == 0)
-            throw new BadInputException($"--pretrain layerwise: model '{spec.Name}' has a single encoder layer, so pretraining its one pair would just be training it (use a model with hidden layers, such as 'deep')");
+            throw new OptionException("pretrain", $"model '{spec.Name}' has a single encoder layer, so pretraining its one pair would just be training it (use a model with hidden layers, such as 'deep')") { Value = "layerwise" };
         if (!spec.DecoderWidths.SequenceEqual(spec.Encoder.Reverse()))
-            throw new BadInputException($"--pretrain layerwise: model '{spec.Name}' has decoder [{string.Join(", ", spec.DecoderWidths)}], which does not mirror encoder [{string.Join(", ", spec.Encoder)}]; each pretrained pair needs its mirrored decoder layer");
+            throw new OptionException("pretrain", $"model '{spec.Name}' has decoder [{string.Join(", ", spec.DecoderWidths)}], which does not mirror encoder [{string.Join(", ", spec.Encoder)}]; each pretrained pair needs its mirrored decoder layer") { Value = "layerwise" };
     }
 
     /// <summary>The model as the dense autoencoder pretraining works on, or a <see cref="BadInputException"/> saying why it cannot.</summary>
     public static DenseAutoencoder Check(Autoencoder model)
     {
         if (model is not DenseAutoencoder dense)
-            throw new BadInputException($"--pretrain layerwise: model '{model.Spec.Name}' ({model.Spec.Family}) has no stack of dense layers to pretrain pair by pair (expected family 'dense')");
+            throw new OptionException("pretrain", $"model '{model.Spec.Name}' ({model.Spec.Family}) has no stack of dense layers to pretrain pair by pair (expected family 'dense')") { Value = "layerwise" };
         CheckSpec(dense.Spec);
         return dense;
     }
@@ -144,8 +184,6 @@ public sealed class LayerwisePretraining
                 Loss = loss,
                 EarlyStopping = null,
                 ReduceLr = null,
-                OnImproved = null,
-                OnEpochEnd = null,
                 // Corruption works in data space; codes above the first layer are fed clean.
                 Corrupt = stage == 0 ? options.Corrupt : null,
                 Seed = options.Seed + stage,

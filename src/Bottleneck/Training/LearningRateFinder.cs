@@ -4,7 +4,6 @@ using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,13 +39,13 @@ public sealed record LearningRateFinderResult(IReadOnlyList<double> LearningRate
     public string? Warning(int steps)
     {
         if (LossNeverFell)
-            return "The smoothed loss never fell: the suggestion means nothing (lower --min-lr, or check the model and data).";
+            return "The smoothed loss never fell: the suggestion means nothing (lower `min_learning_rate`, or check the model and data).";
         double first = SmoothedLosses[0], lowest = SmoothedLosses[MinimumIndex];
         // A trained model, or a range that starts too high, gives a flat curve whose steepest point is noise.
         if (first - lowest < 0.02 * Math.Abs(first))
-            return $"The smoothed loss fell by only {100 * (first - lowest) / Math.Abs(first):F1}%: the curve is flat and its steepest point is noise (a trained model? a --min-lr already too high?).";
+            return $"The smoothed loss fell by only {100 * (first - lowest) / Math.Abs(first):F1}%: the curve is flat and its steepest point is noise (a trained model? a `min_learning_rate` already too high?).";
         if (!Diverged && StepsRun == steps)
-            return "The loss had not exploded by --max-lr: the range may be too narrow (raise --max-lr).";
+            return "The loss had not exploded by `max_learning_rate`: the range may be too narrow (raise `max_learning_rate`).";
         return null;
     }
 
@@ -102,17 +101,17 @@ public sealed class LearningRateFinder
     public void Validate()
     {
         if (!(MinLearningRate > 0) || double.IsInfinity(MinLearningRate))
-            throw new BadInputException($"--min-lr: expected a positive learning rate, got {MinLearningRate}");
+            throw new OptionException("min_learning_rate", $"expected a positive learning rate, got {MinLearningRate}");
         if (!(MaxLearningRate > 0) || double.IsInfinity(MaxLearningRate))
-            throw new BadInputException($"--max-lr: expected a positive learning rate, got {MaxLearningRate}");
+            throw new OptionException("max_learning_rate", $"expected a positive learning rate, got {MaxLearningRate}");
         if (!(MaxLearningRate > MinLearningRate))
-            throw new BadInputException($"--min-lr, --max-lr: the sweep must rise, but min {MinLearningRate} >= max {MaxLearningRate}");
-        if (Steps < 5) throw new BadInputException($"--steps: expected at least 5 batches to draw a curve, got {Steps}");
-        if (BatchSize < 1) throw new BadInputException($"--batch-size: expected a positive batch size, got {BatchSize}");
+            throw new OptionException(["min_learning_rate", "max_learning_rate"], $"the sweep must rise, but min {MinLearningRate} >= max {MaxLearningRate}");
+        if (Steps < 5) throw new OptionException("steps", $"expected at least 5 batches to draw a curve, got {Steps}");
+        if (BatchSize < 1) throw new OptionException("batch_size", $"expected a positive batch size, got {BatchSize}");
         if (SmoothingWindow < 1 || SmoothingWindow % 2 == 0)
-            throw new BadInputException($"--smoothing: expected an odd number of batches (1 = no smoothing), got {SmoothingWindow}");
+            throw new OptionException("smoothing_window", $"expected an odd number of batches (1 = no smoothing), got {SmoothingWindow}");
         if (!(DivergenceFactor > 1) || double.IsInfinity(DivergenceFactor))
-            throw new BadInputException($"--stop-factor: expected a factor above 1, got {DivergenceFactor}");
+            throw new OptionException("divergence_factor", $"expected a factor above 1, got {DivergenceFactor}");
     }
 
     /// <summary>
@@ -132,7 +131,7 @@ public sealed class LearningRateFinder
     {
         Validate();
         DataFit.Check(model, data);
-        TrainingJob.CheckData(data, Loss);
+        DataFit.CheckValues(data, Loss);
         using var saved = WeightSnapshot.Of(model);
         bool wasTraining = model.training;
         var rates = new List<double>();
@@ -197,7 +196,7 @@ public sealed class LearningRateFinder
         }
         if (losses.Count == 0) throw new OperationCanceledException("the learning-rate sweep was cancelled before its first batch");
         if (!double.IsFinite(losses[0]))
-            throw new BadInputException($"{data.Name}: the loss was not finite even at --min-lr {MinLearningRate} (check the data and the model)");
+            throw new BadInputException($"{data.Name}: the loss was not finite even at `min_learning_rate` {MinLearningRate} (check the data and the model)");
 
         var smoothed = Centred(losses, SmoothingWindow);
         int minimum = Enumerable.Range(0, smoothed.Length).Where(i => double.IsFinite(smoothed[i])).MinBy(i => smoothed[i]);

@@ -15,7 +15,7 @@ public static class Optimizers
         "adam" => OptimizerKind.Adam,
         "sgd" => OptimizerKind.Sgd,
         "rmsprop" => OptimizerKind.RmsProp,
-        _ => throw new BadInputException($"--optimizer: unknown optimizer '{name}' (expected adam, sgd or rmsprop)"),
+        _ => throw new OptionException("optimizer", $"unknown optimizer '{name}' (expected adam, sgd or rmsprop)"),
     };
 
     /// <summary>
@@ -24,8 +24,8 @@ public static class Optimizers
     /// </summary>
     public static torch.optim.Optimizer Create(OptimizerKind kind, IEnumerable<Parameter> parameters, double learningRate, double momentum = 0)
     {
-        if (!(learningRate > 0)) throw new BadInputException($"--lr: expected a positive learning rate, got {learningRate}");
-        if (!(momentum >= 0 && momentum < 1)) throw new BadInputException($"--momentum: expected a value in [0, 1), got {momentum}");
+        if (!(learningRate > 0)) throw new OptionException("learning_rate", $"expected a positive learning rate, got {learningRate}");
+        if (!(momentum >= 0 && momentum < 1)) throw new OptionException("momentum", $"expected a value in [0, 1), got {momentum}");
         return kind switch
         {
             OptimizerKind.Adam => torch.optim.Adam(parameters, learningRate, beta1: 0.9, beta2: 0.999, eps: 1e-7),

@@ -12,9 +12,9 @@ public sealed class ReduceLrOnPlateau
 
     public ReduceLrOnPlateau(double factor = 0.5, int patience = 5, double minLearningRate = 1e-7, double minDelta = DefaultMinDelta)
     {
-        if (!(factor > 0 && factor < 1)) throw new BadInputException($"--lr-factor: expected a factor in (0, 1), got {factor}");
-        if (patience < 1) throw new BadInputException($"--lr-patience: expected at least 1 epoch, got {patience}");
-        if (!(minLearningRate >= 0)) throw new BadInputException($"--min-lr: expected a value >= 0, got {minLearningRate}");
+        if (!(factor > 0 && factor < 1)) throw new OptionException("lr_factor", $"expected a factor in (0, 1), got {factor}");
+        if (patience < 1) throw new OptionException("lr_patience", $"expected at least 1 epoch, got {patience}");
+        if (!(minLearningRate >= 0)) throw new OptionException("min_lr", $"expected a value >= 0, got {minLearningRate}");
         Factor = factor;
         Patience = patience;
         MinLearningRate = minLearningRate;

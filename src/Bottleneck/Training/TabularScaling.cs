@@ -19,7 +19,7 @@ public static class TabularScaling
     {
         null => byDefault,
         "none" => null,
-        var name => FeatureScaler.ParseKind(name, "--scaler"),
+        var name => FeatureScaler.ParseKind(name, "scaler"),
     };
 
     /// <summary>
@@ -30,7 +30,7 @@ public static class TabularScaling
     {
         if (scaler != ScalerKind.Standard || spec.OutputActivation != "sigmoid") return spec;
         if (!specIsPreset)
-            throw new BadInputException($"--model: output_activation 'sigmoid' cannot reproduce standardised data (values below 0 and above 1); use 'linear', or --scaler minmax");
+            throw new OptionException("model", $"output_activation 'sigmoid' cannot reproduce standardised data (values below 0 and above 1); use 'linear', or `scaler` minmax");
         notes.Add($"the preset's sigmoid output is replaced by a linear one, since standardised data spans negative values and values above 1 (§2.6)");
         return spec with { OutputActivation = "linear" };
     }

@@ -33,9 +33,12 @@ public sealed class Trainer
     /// given. Cancelling <paramref name="cancel"/> stops after the current batch and keeps the weights trained so far.
     /// </summary>
     /// <param name="resume">An earlier run to continue: training goes on from the epoch after its last one.</param>
+    /// <param name="callbacks">Called at the end of epochs (checkpoints, measurements); create them for this fit.</param>
     public TrainingResult Fit(Autoencoder model, Dataset train, Dataset? validation, TrainingOptions options,
-        ITrainingObserver? observer = null, CancellationToken cancel = default, ResumePoint? resume = null)
+        ITrainingObserver? observer = null, CancellationToken cancel = default, ResumePoint? resume = null,
+        IReadOnlyList<ITrainingCallback>? callbacks = null)
     {
+        callbacks ??= [];
         options.Validate();
         DataFit.Check(model, train);
         if (validation is not null) DataFit.Check(model, validation);
@@ -110,7 +113,7 @@ public sealed class Trainer
                 {
                     stop = StopReason.Diverged;
                     events.Add($"loss diverged ({record.Loss:G3}; first batch {firstBatchLoss:G3}): stopping and keeping the weights of " +
-                               (bestEpoch > 0 ? $"epoch {bestEpoch}" : "the start") + $" (try a lower --lr than {learningRate:G3})");
+                               (bestEpoch > 0 ? $"epoch {bestEpoch}" : "the start") + $" (try a lower `learning_rate` than {learningRate:G3})");
                 }
                 else if (!interrupted && record.Monitored < best)
                 {
@@ -120,7 +123,7 @@ public sealed class Trainer
                     // The best weights are kept whatever the callbacks: a later divergence falls back to them.
                     bestWeights?.Dispose();
                     bestWeights = WeightSnapshot.Of(model);
-                    options.OnImproved?.Invoke(record);
+                    foreach (var callback in callbacks) callback.Improved(model, record);
                 }
                 if (!interrupted && stop == StopReason.Completed)
                 {
@@ -141,7 +144,8 @@ public sealed class Trainer
                     }
                 }
                 // A diverged epoch's weights are not worth resuming from; the resume state stays at the last good epoch.
-                if (!interrupted && stop != StopReason.Diverged) options.OnEpochEnd?.Invoke(record, optimizer);
+                if (!interrupted && stop != StopReason.Diverged)
+                    foreach (var callback in callbacks) callback.EpochEnded(model, history.Epochs, optimizer);
                 observer?.EpochCompleted(record, events);
             }
 

@@ -26,17 +26,11 @@ public sealed record TrainingOptions
     public EarlyStopping? EarlyStopping { get; init; }
     public ReduceLrOnPlateau? ReduceLr { get; init; }
 
-    /// <summary>Called after an epoch whose monitored loss is the best so far: the best-only checkpoint.</summary>
-    public Action<EpochRecord>? OnImproved { get; init; }
-
-    /// <summary>Called after every completed epoch with the optimiser, so a caller can save a resumable state.</summary>
-    public Action<EpochRecord, optim.Optimizer>? OnEpochEnd { get; init; }
-
     /// <summary>Corrupts a clean batch into the model's input (denoising, §3.5); null feeds the clean batch.</summary>
     public Func<Tensor, Tensor>? Corrupt { get; init; }
 
     /// <summary>
-    /// The corruption of a denoising run (§3.5). <see cref="Reporting.TrainingJob"/> pairs validation and test data with noisy
+    /// The corruption of a denoising run (§3.5). <see cref="TrainingSession"/> pairs validation and test data with noisy
     /// copies made once (<see cref="NoisyPairs"/>) and reports the denoising figures; set <see cref="Corrupt"/> to
     /// <c>Noise.Apply</c> for fresh noise on every training batch.
     /// </summary>
@@ -58,11 +52,11 @@ public sealed record TrainingOptions
     /// <summary>Checks the values a user can get wrong; throws <see cref="BadInputException"/>.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new BadInputException($"--epochs: expected a positive number of epochs, got {Epochs}");
-        if (BatchSize < 1) throw new BadInputException($"--batch-size: expected a positive batch size, got {BatchSize}");
-        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new BadInputException($"--lr: expected a positive finite learning rate, got {LearningRate}");
+        if (Epochs < 1) throw new OptionException("epochs", $"expected a positive number of epochs, got {Epochs}");
+        if (BatchSize < 1) throw new OptionException("batch_size", $"expected a positive batch size, got {BatchSize}");
+        if (!(LearningRate > 0 && double.IsFinite(LearningRate))) throw new OptionException("learning_rate", $"expected a positive finite learning rate, got {LearningRate}");
         // Checked here as well as where the optimiser is built, so a bad value is refused before the output folder is made.
-        if (!(Momentum >= 0 && Momentum < 1)) throw new BadInputException($"--momentum: expected a value in [0, 1), got {Momentum}");
-        if (Workers < 1) throw new BadInputException($"--threads: expected at least one worker, got {Workers}");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new OptionException("momentum", $"expected a value in [0, 1), got {Momentum}");
+        if (Workers < 1) throw new OptionException("workers", $"expected at least one worker, got {Workers}");
     }
 }

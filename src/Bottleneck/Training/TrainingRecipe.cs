@@ -82,8 +82,8 @@ public sealed record TrainingRecipe
     /// <summary>The trainer's options; every value is checked and a bad one is a <see cref="BadInputException"/>.</summary>
     public TrainingOptions ToOptions()
     {
-        var noise = Noise is null ? null : Corruption.Parse(Noise, "--noise");
-        if (FixedNoise && noise is null) throw new BadInputException("--fixed-noise: needs a corruption to fix (give --noise, e.g. --noise gaussian:0.5)");
+        var noise = Noise is null ? null : Corruption.Parse(Noise, "noise");
+        if (FixedNoise && noise is null) throw new OptionException("fixed_noise", "needs a corruption to fix (give `noise`, e.g. `noise` gaussian:0.5)");
         var options = new TrainingOptions
         {
             Epochs = Epochs,
@@ -105,7 +105,7 @@ public sealed record TrainingRecipe
         };
         options.Validate();
         TabularScaling.Choose(Scaler, null);
-        if (Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {Limit}");
+        if (Limit is < 1) throw new OptionException("limit", $"expected a positive number of samples, got {Limit}");
         Pretraining();
         return options;
     }
@@ -115,13 +115,13 @@ public sealed record TrainingRecipe
     {
         if (Pretrain is null)
         {
-            if (PretrainEpochs is not null) throw new BadInputException("--pretrain-epochs: only used with --pretrain layerwise");
+            if (PretrainEpochs is not null) throw new OptionException("pretrain_epochs", "only used with `pretrain` layerwise");
             return null;
         }
         if (!Pretrain.Trim().Equals("layerwise", StringComparison.OrdinalIgnoreCase))
-            throw new BadInputException($"--pretrain: unknown method '{Pretrain}' (expected layerwise)");
+            throw new OptionException("pretrain", $"unknown method '{Pretrain}' (expected layerwise)");
         if (StartFrom is not null)
-            throw new BadInputException("--pretrain layerwise: pretraining starts from fresh weights, but --model names a trained model folder");
+            throw new OptionException("pretrain", "pretraining starts from fresh weights, but `model` names a trained model folder") { Value = "layerwise" };
         LayerwisePretraining.CheckSpec(Spec);
         return new LayerwisePretraining(PretrainEpochs ?? LayerwisePretraining.DefaultEpochs);
     }

@@ -18,7 +18,7 @@ public sealed record ValidationChoice(double? Split, string? Data, bool None)
     public (Dataset Fit, Dataset? Validate, LoadedData? Owned) Apply(Dataset train, DataOptions options)
     {
         int chosen = (Split is null ? 0 : 1) + (Data is null ? 0 : 1) + (None ? 1 : 0);
-        if (chosen > 1) throw new BadInputException("--val-split, --val-data and --no-validation: choose one");
+        if (chosen > 1) throw new OptionException(["val_split", "val_data", "no_validation"], "choose one");
         if (None) return (train, null, null);
         if (Data is not null)
         {

@@ -47,7 +47,7 @@ public class AnomalyEvaluationFolderTests : IDisposable
         }
         var changed = Csv("fewer.csv", rows[..150]);
         var error = Assert.Throws<BadInputException>(() => DetectorTrainingData.Rebuild(settings, changed));
-        Assert.Equal($"{changed}: rebuilding the normal training data gives 135 + 15 samples, but the detector was fitted on 180 + 20 (has the data changed? give --train-data or --no-baselines)", error.Message);
+        Assert.Equal($"{changed}: rebuilding the normal training data gives 135 + 15 samples, but the detector was fitted on 180 + 20 (has the data changed? give `train_data` or `no_baselines`)", error.Message);
         // Without an override, the path recorded in model.json is read; a missing file says what to do.
         var missing = Assert.Throws<BadInputException>(() => DetectorTrainingData.Rebuild(settings with { Data = folder["gone.csv"] }));
         Assert.StartsWith("the baselines need the detector's normal training data, which is not where model.json says", missing.Message);

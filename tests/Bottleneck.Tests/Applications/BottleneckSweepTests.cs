@@ -9,10 +9,10 @@ public class BottleneckSweepTests
     public void Code_sizes_parse_sorted_and_distinct()
     {
         Assert.Equal([8, 16, 32, 64, 128, 256], BottleneckSweep.ParseSizes("256, 8,16,32,64,128,16"));
-        Assert.Contains("'x' is not a positive whole number", Assert.Throws<BadInputException>(() => BottleneckSweep.ParseSizes("8,x")).Message);
-        Assert.Throws<BadInputException>(() => BottleneckSweep.ParseSizes("0,8"));
-        Assert.Throws<BadInputException>(() => BottleneckSweep.ParseSizes("-8"));
-        Assert.Throws<BadInputException>(() => BottleneckSweep.ParseSizes(" , "));
+        Assert.Contains("'x' is not a positive whole number", Assert.Throws<OptionException>(() => BottleneckSweep.ParseSizes("8,x")).Message);
+        Assert.Throws<OptionException>(() => BottleneckSweep.ParseSizes("0,8"));
+        Assert.Throws<OptionException>(() => BottleneckSweep.ParseSizes("-8"));
+        Assert.Throws<OptionException>(() => BottleneckSweep.ParseSizes(" , "));
     }
 
     [Fact]

@@ -204,7 +204,7 @@ public class CodeFileTests : IDisposable
         Assert.Contains("beyond float16's range", error.Message);
         Assert.False(File.Exists(_temp.File("big.bnc")));
         Assert.Equal(CodePrecision.Uint8, CodePrecisions.Parse("UINT8"));
-        Assert.Contains("unknown precision 'int4'", Assert.Throws<BadInputException>(() => CodePrecisions.Parse("int4")).Message);
+        Assert.Contains("unknown precision 'int4'", Assert.Throws<OptionException>(() => CodePrecisions.Parse("int4")).Message);
     }
 
     [Fact]

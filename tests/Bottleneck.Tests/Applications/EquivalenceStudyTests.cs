@@ -59,8 +59,8 @@ public class EquivalenceStudyTests : IDisposable
         var fitted = false;
         var error = Assert.Throws<BadInputException>(() => EquivalenceStudy.Run(train, null, "rows", 1, [EquivalenceVariant.Get("sigmoid-bce")], TwoEpochs,
             _ => fitted = true));
-        Assert.Equal("rows: values span [0.162, 1.968], but the sigmoid-bce variant needs data in [0, 1] (leave it out with --variants)", error.Message);
+        Assert.Equal("rows: values span [0.162, 1.968], but the sigmoid-bce variant needs data in [0, 1] (leave it out with `variants`)", error.Message);
         Assert.False(fitted);
-        Assert.Equal("--variants: name at least one variant", Assert.Throws<BadInputException>(() => EquivalenceStudy.Run(train, null, "rows", 1, [], TwoEpochs)).Message);
+        Assert.Equal("variants: name at least one variant", Assert.Throws<OptionException>(() => EquivalenceStudy.Run(train, null, "rows", 1, [], TwoEpochs)).Message);
     }
 }

@@ -25,14 +25,14 @@ public class FeatureProbeTests
     }
 
     [Theory]
-    [InlineData(0, "--labels: expected a positive number")]
-    [InlineData(-5, "--labels: expected a positive number")]
+    [InlineData(0, "labels: expected a positive number")]
+    [InlineData(-5, "labels: expected a positive number")]
     [InlineData(13, "but labelled has 12")]
     public void Impossible_label_counts_are_refused(int count, string message)
     {
         using var data = Labelled([0, 0, 0, 1, 0, 1, 1, 2, 2, 1, 2, 0]);
-        Assert.Contains(message, Assert.Throws<BadInputException>(() => FeatureProbe.LabelledIndices(data, count, LabelSelection.First)).Message);
-        Assert.Contains("--balanced", Assert.Throws<BadInputException>(() => FeatureProbe.LabelledIndices(data, 7, LabelSelection.Balanced)).Message);
+        Assert.Contains(message, Assert.Throws<OptionException>(() => FeatureProbe.LabelledIndices(data, count, LabelSelection.First)).Message);
+        Assert.Contains("balanced: ", Assert.Throws<OptionException>(() => FeatureProbe.LabelledIndices(data, 7, LabelSelection.Balanced)).Message);
     }
 
     [Fact]

@@ -60,10 +60,10 @@ public class FilterBankTests
     public void A_first_layer_that_does_not_see_an_image_is_refused()
     {
         using var model = new DenseAutoencoder(new ModelSpec { Name = "rows", InputShape = [30], Encoder = [], Bottleneck = 4 });
-        var e = Assert.Throws<BadInputException>(() => FilterBank.Of(model));
+        var e = Assert.Throws<OptionException>(() => FilterBank.Of(model));
         Assert.Contains("takes 30 values, which do not form an image", e.Message);
         using var image = Dense();
-        Assert.Contains("--count: expected at least 1", Assert.Throws<BadInputException>(() => FilterBank.Of(image, 0)).Message);
+        Assert.Contains("count: expected at least 1", Assert.Throws<OptionException>(() => FilterBank.Of(image, 0)).Message);
     }
 
     [Fact]

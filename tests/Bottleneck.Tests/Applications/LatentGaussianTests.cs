@@ -1,5 +1,6 @@
 using Bottleneck.Applications.Generation;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Xunit;
 using static TorchSharp.torch;
@@ -65,7 +66,7 @@ public class LatentGaussianTests
         Assert.True((half - 0.5 * one).abs().max().item<float>() < 1e-5);
         var zero = Values(gaussian.Sample(4, 3, 0.0));   // T = 0: every draw is the mean
         Assert.Equal(Enumerable.Repeat(new[] { 0.5, 1.5, -1.0 }, 4).SelectMany(v => v), zero, new Tolerance(1e-7));
-        Assert.Throws<BadInputException>(() => gaussian.Sample(1, 3, -1));
+        Assert.Throws<OptionException>(() => gaussian.Sample(1, 3, -1));
     }
 
     [Fact]

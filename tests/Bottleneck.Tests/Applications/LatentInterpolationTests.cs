@@ -73,8 +73,8 @@ public class LatentInterpolationTests
     public void Times_include_both_ends_and_need_a_step_between()
     {
         Assert.Equal([0.0, 0.25, 0.5, 0.75, 1.0], LatentInterpolation.Times(5));
-        var error = Assert.Throws<BadInputException>(() => LatentInterpolation.Times(2));
-        Assert.Contains("--steps: expected at least 3", error.Message);
+        var error = Assert.Throws<OptionException>(() => LatentInterpolation.Times(2));
+        Assert.Contains("steps: expected at least 3", error.Message);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class LatentInterpolationTests
     public void A_vq_vae_is_refused_because_its_codes_are_indices()
     {
         using var model = ModelFactory.Create(Presets.Get("vq-vae").WithInputShape([28, 28]));
-        var error = Assert.Throws<BadInputException>(() => LatentInterpolation.Decode(model, zeros(1, 784), zeros(1, 784), 5, false));
+        var error = Assert.Throws<OptionException>(() => LatentInterpolation.Decode(model, zeros(1, 784), zeros(1, 784), 5, false));
         Assert.Contains("is a VQ-VAE, whose codes are codebook indices", error.Message);
     }
 

@@ -146,8 +146,8 @@ public class PcaTests
     public void Components_outside_one_to_d_are_refused(int k)
     {
         using var data = TestData.LowRank(count: 100, size: 20, rank: 5);
-        var e = Assert.Throws<BadInputException>(() => Pca.FitCovariance(data, k));
-        Assert.Contains("--components: expected 1 to 20", e.Message);
+        var e = Assert.Throws<OptionException>(() => Pca.FitCovariance(data, k));
+        Assert.Contains("components: expected 1 to 20", e.Message);
     }
 
     static void AssertClose(double[] expected, double[] actual, double tolerance)

@@ -58,10 +58,10 @@ public class ProbeStudyTests
         var settings = new ProbeSettings { Labels = 30, Components = 1 };
         Assert.Equal("no-test: has no test part to measure accuracy on",
             Assert.Throws<BadInputException>(() => ProbeStudy.Run(source, noTest, null, settings)).Message);
-        Assert.Equal("--transfer-data: wider has samples of 5 values, but blobs has 4",
-            Assert.Throws<BadInputException>(() => ProbeStudy.Run(source, wider, null, settings)).Message);
-        Assert.StartsWith("--labels: expected a positive number", Assert.Throws<BadInputException>(() => (settings with { Labels = 0 }).Check()).Message);
-        Assert.StartsWith("--c: expected a positive number", Assert.Throws<BadInputException>(() => (settings with { C = 0 }).Check()).Message);
-        Assert.StartsWith("--components: expected a positive number", Assert.Throws<BadInputException>(() => (settings with { Components = 0 }).Check()).Message);
+        Assert.Equal("transfer_data: wider has samples of 5 values, but blobs has 4",
+            Assert.Throws<OptionException>(() => ProbeStudy.Run(source, wider, null, settings)).Message);
+        Assert.StartsWith("labels: expected a positive number", Assert.Throws<OptionException>(() => (settings with { Labels = 0 }).Check()).Message);
+        Assert.StartsWith("c: expected a positive number", Assert.Throws<OptionException>(() => (settings with { C = 0 }).Check()).Message);
+        Assert.StartsWith("components: expected a positive number", Assert.Throws<OptionException>(() => (settings with { Components = 0 }).Check()).Message);
     }
 }

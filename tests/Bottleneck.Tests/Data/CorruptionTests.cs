@@ -162,8 +162,8 @@ public class CorruptionTests
     [InlineData("jpeg:9.5", "jpeg needs a quality from 1 to 100, got 9.5")]
     public void Bad_noise_is_one_clear_message(string text, string expected)
     {
-        var e = Assert.Throws<BadInputException>(() => Corruption.Parse(text));
-        Assert.StartsWith("--noise: ", e.Message);
+        var e = Assert.Throws<OptionException>(() => Corruption.Parse(text));
+        Assert.StartsWith("noise: ", e.Message);
         Assert.Contains(expected, e.Message);
     }
 }

@@ -48,8 +48,8 @@ public class FeatureScalerTests
     [Fact]
     public void Scaler_kinds_parse_and_round_trip_through_json()
     {
-        Assert.Equal(ScalerKind.MinMax, FeatureScaler.ParseKind("MinMax", "--scaler"));
-        Assert.Contains("unknown scaler 'robust'", Assert.Throws<BadInputException>(() => FeatureScaler.ParseKind("robust", "--scaler")).Message);
+        Assert.Equal(ScalerKind.MinMax, FeatureScaler.ParseKind("MinMax", "scaler"));
+        Assert.Contains("unknown scaler 'robust'", Assert.Throws<OptionException>(() => FeatureScaler.ParseKind("robust", "scaler")).Message);
         var settings = new AnomalySettings
         {
             Threshold = 0.1, Percentile = 95, Data = "x.csv", Holdout = 0.1, TrainingSamples = 9, HoldoutSamples = 1, HoldoutFlagged = 0,

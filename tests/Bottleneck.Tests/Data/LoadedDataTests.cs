@@ -28,9 +28,9 @@ public class LoadedDataTests
     {
         using var loaded = new LoadedData("folder", "folder", TestData.Bytes(8), null);
 
-        var error = Assert.Throws<BadInputException>(() => loaded.Part("test", asked: true));
+        var error = Assert.Throws<OptionException>(() => loaded.Part("test", asked: true));
 
-        Assert.Equal("--split test: folder has no test part (expected test files beside the training files); use --split train, or leave --split out to use the training part", error.Message);
+        Assert.Equal("split test: folder has no test part (expected test files beside the training files); use `split` train, or leave `split` out to use the training part", error.Message);
     }
 
     [Fact]
@@ -38,6 +38,6 @@ public class LoadedDataTests
     {
         using var loaded = new LoadedData("d", "d", TestData.Bytes(8), null);
 
-        Assert.Equal("--split: expected test or train, got 'val\\u001B'", Assert.Throws<BadInputException>(() => loaded.Part("val\u001b", asked: true)).Message);
+        Assert.Equal("split: expected test or train, got 'val\\u001B'", Assert.Throws<OptionException>(() => loaded.Part("val\u001b", asked: true)).Message);
     }
 }

@@ -43,10 +43,10 @@ public class PercentileTests
         Assert.Equal(19.05, AnomalyThreshold.From(null, null).Apply(Enumerable.Range(1, 20).Select(i => (double)i)), 12);
 
         foreach (var p in new[] { 0.0, 100.0, -5.0, 150.0, double.NaN })
-            Assert.Contains("--percentile: expected a value in (0, 100)", Assert.Throws<BadInputException>(() => AnomalyThreshold.From(p, null)).Message);
+            Assert.Contains("percentile: expected a value in (0, 100)", Assert.Throws<OptionException>(() => AnomalyThreshold.From(p, null)).Message);
         foreach (var c in new[] { 0.0, 1.0, 1.5 })
-            Assert.Contains("--contamination: expected a rate in (0, 1)", Assert.Throws<BadInputException>(() => AnomalyThreshold.From(null, c)).Message);
-        Assert.Contains("give one or the other", Assert.Throws<BadInputException>(() => AnomalyThreshold.From(95, 0.05)).Message);
+            Assert.Contains("contamination: expected a rate in (0, 1)", Assert.Throws<OptionException>(() => AnomalyThreshold.From(null, c)).Message);
+        Assert.Contains("give one or the other", Assert.Throws<OptionException>(() => AnomalyThreshold.From(95, 0.05)).Message);
     }
 
     [Fact]

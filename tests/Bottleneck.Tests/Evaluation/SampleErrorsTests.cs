@@ -75,12 +75,12 @@ public class SampleErrorsTests
     [Fact]
     public void A_count_below_one_and_bce_outside_0_1_are_refused()
     {
-        Assert.Contains("--count: expected at least 1, got 0", Assert.Throws<BadInputException>(() => SampleErrors.Worst([1, 2], 0)).Message);
-        Assert.Throws<BadInputException>(() => SampleErrors.Best([1, 2], -3));
+        Assert.Contains("count: expected at least 1, got 0", Assert.Throws<OptionException>(() => SampleErrors.Worst([1, 2], 0)).Message);
+        Assert.Throws<OptionException>(() => SampleErrors.Best([1, 2], -3));
         using var model = Model();
         using var wide = new Bottleneck.Data.Dataset("wide", full([4, 16], 2f).DetachFromDisposeScope());
-        Assert.Contains("BCE needs data in [0, 1]", Assert.Throws<BadInputException>(() => SampleErrors.Measure(model, wide, LossKind.Bce)).Message);
-        Assert.Contains("unknown error 'huber'", Assert.Throws<BadInputException>(() => SampleErrors.Parse("huber")).Message);
+        Assert.Contains("BCE needs data in [0, 1]", Assert.Throws<OptionException>(() => SampleErrors.Measure(model, wide, LossKind.Bce)).Message);
+        Assert.Contains("unknown error 'huber'", Assert.Throws<OptionException>(() => SampleErrors.Parse("huber")).Message);
     }
 
     [Fact]

@@ -68,6 +68,25 @@ public class AnomalyModelTests
     }
 
     [Fact]
+    public void Scores_of_1_64_1024_and_2500_rows_equal_a_float64_reference_and_concurrent_callers_get_their_own()
+    {
+        // The tabular example detector of Fixtures/scoring (standard scaler, 16 columns); 2,500 rows are 1,024 + 1,024 + 452.
+        var folder = Applications.BatchScorerTests.Fixture("tabular-detector");
+        var test = Applications.BatchScorerTests.TestRows("tabular-detector");
+        var rows = test.Concat(test[..500]).ToArray();
+        var reference = Applications.BatchScorerTests.Reference(folder, rows);
+        using var detector = AnomalyModel.Load(folder);
+        foreach (var count in new[] { 1, 64, 1024, 2500 })
+            Applications.BatchScorerTests.AssertNearReference(reference[..count], detector.Score(rows[..count]), $"{count} rows");
+        // Calls of different sizes from many threads at once: each gets the scores of its own rows, as alone.
+        int[] counts = [1, 7, 64, 300, 1024, 2500, 3, 1500];
+        var alone = counts.Select(c => detector.Score(rows[^c..])).ToArray();
+        var together = new double[counts.Length][];
+        Parallel.For(0, 4 * counts.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => together[i % counts.Length] = detector.Score(rows[^counts[i % counts.Length]..]));
+        for (int k = 0; k < counts.Length; k++) Assert.Equal(alone[k], together[k]);
+    }
+
+    [Fact]
     public void Bad_options_and_rows_are_refused_with_the_argument_named()
     {
         Assert.StartsWith("options.Holdout", Assert.Throws<BadInputException>(() => AnomalyModel.Fit(Normal(100, 1), "basic", Options with { Holdout = 1.5 })).Message);
@@ -75,5 +94,22 @@ public class AnomalyModelTests
         var ragged = Normal(100, 1);
         ragged[7] = [1, 2];
         Assert.Equal("normalRows[7]: expected 8 values, got 2", Assert.Throws<BadInputException>(() => AnomalyModel.Fit(ragged, "basic", Options)).Message);
+
+        // Scoring checks the rows it is given as it copies them in, in every batch, with the same messages.
+        using var detector = AnomalyModel.Load(Applications.BatchScorerTests.Fixture("tabular-detector"));
+        var rows = Enumerable.Range(0, 1500).Select(_ => new float[16]).ToArray();
+        Assert.Equal("rows: expected rows, got null", Assert.Throws<BadInputException>(() => detector.Score(null!)).Message);
+        Assert.Equal("rows: expected at least one row, got none", Assert.Throws<BadInputException>(() => detector.Score([])).Message);
+        rows[1200] = new float[15];
+        Assert.Equal("rows[1200]: expected 16 values, got 15", Assert.Throws<BadInputException>(() => detector.Score(rows)).Message);
+        rows[1200] = new float[16];
+        rows[3][5] = float.NaN;
+        Assert.Equal("rows[3][5]: expected a finite number, got NaN", Assert.Throws<BadInputException>(() => detector.Score(rows)).Message);
+        rows[3] = null!;
+        Assert.Equal("rows[3]: expected a row of 16 values, got null", Assert.Throws<BadInputException>(() => detector.Score(rows)).Message);
+        // After refusals half way through, the detector still scores right.
+        rows[3] = Enumerable.Range(0, 16).Select(j => (float)j).ToArray();
+        var reference = Applications.BatchScorerTests.Reference(Applications.BatchScorerTests.Fixture("tabular-detector"), rows);
+        Applications.BatchScorerTests.AssertNearReference(reference, detector.Score(rows), "after refusals");
     }
 }

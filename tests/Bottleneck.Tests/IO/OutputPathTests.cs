@@ -18,32 +18,32 @@ public class OutputPathTests
     }
 
     [Theory]
-    [InlineData("file", "--out: FILE is a file, expected a folder")]
-    [InlineData("file/run", "--out: FILE/run cannot be written: FILE is a file, not a folder")]
-    [InlineData("file/a/b", "--out: FILE/a/b cannot be written: FILE is a file, not a folder")]
-    [InlineData("", "--out: empty, expected a folder name")]
-    [InlineData(" ", "--out: empty, expected a folder name")]
-    [InlineData("/proc/bottleneck-run", "--out: /proc/bottleneck-run cannot be written: /proc does not take new files")]
+    [InlineData("file", "output: FILE is a file, expected a folder")]
+    [InlineData("file/run", "output: FILE/run cannot be written: FILE is a file, not a folder")]
+    [InlineData("file/a/b", "output: FILE/a/b cannot be written: FILE is a file, not a folder")]
+    [InlineData("", "output: empty, expected a folder name")]
+    [InlineData(" ", "output: empty, expected a folder name")]
+    [InlineData("/proc/bottleneck-run", "output: /proc/bottleneck-run cannot be written: /proc does not take new files")]
     public void Unwritable_folders_are_refused(string path, string expected)
     {
         using var folder = new TempFolder();
         var file = folder.Write("file", "x");
-        var e = Assert.Throws<BadInputException>(() => OutputPath.CheckFolder(path.Replace("file", file)));
+        var e = Assert.Throws<OptionException>(() => OutputPath.CheckFolder(path.Replace("file", file)));
         Assert.StartsWith(expected.Replace("FILE", file), e.Message);
         Assert.Equal([file], Directory.GetFileSystemEntries(folder.Path));
     }
 
     [Theory]
-    [InlineData("folder", "--png: FOLDER is a folder, expected a file name")]
-    [InlineData("file/x.png", "--png: FILE/x.png cannot be written: FILE is a file, not a folder")]
-    [InlineData("", "--png: empty, expected a file name")]
-    [InlineData("/proc/x.png", "--png: /proc/x.png cannot be written: /proc does not take new files")]
+    [InlineData("folder", "png: FOLDER is a folder, expected a file name")]
+    [InlineData("file/x.png", "png: FILE/x.png cannot be written: FILE is a file, not a folder")]
+    [InlineData("", "png: empty, expected a file name")]
+    [InlineData("/proc/x.png", "png: /proc/x.png cannot be written: /proc does not take new files")]
     public void Unwritable_files_are_refused(string path, string expected)
     {
         using var folder = new TempFolder();
         var file = folder.Write("file", "x");
         var directory = Directory.CreateDirectory(folder["folder"]).FullName;
-        var e = Assert.Throws<BadInputException>(() => OutputPath.CheckFile(path.Replace("folder", directory).Replace("file", file), "--png"));
+        var e = Assert.Throws<OptionException>(() => OutputPath.CheckFile(path.Replace("folder", directory).Replace("file", file), "png"));
         Assert.StartsWith(expected.Replace("FOLDER", directory).Replace("FILE", file), e.Message);
         Assert.Equal([file, directory], Directory.GetFileSystemEntries(folder.Path).Order());
     }

@@ -4,7 +4,7 @@ using Bottleneck.Models.Vae;
 using Bottleneck.Models.Vq;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;
-using Bottleneck.Reporting;
+using Bottleneck.Tests.Training;
 using Bottleneck.Training;
 using Xunit;
 using static TorchSharp.torch;
@@ -96,12 +96,14 @@ public class GenerativeTrainingTests
         using var folder = new TempFolder();
         using var train = TestData.LowRank(count: 128, size: 64);
         using var test = TestData.LowRank(count: 32, size: 64, seed: 9);
-        var job = new TrainingJob
+        var result = SessionRuns.Into(folder.Path, new TrainingSession
         {
             Spec = TinyVae with { InputShape = null }, Train = train, Test = test, DataName = "low-rank",
-            Options = new TrainingOptions { Epochs = 2, BatchSize = 32 }, OutputDirectory = folder.Path, Checkpoint = false,
-        };
-        var metrics = job.Run().Metrics;
+            Options = new TrainingOptions { Epochs = 2, BatchSize = 32 },
+        }, checkpoint: false);
+        result.Model.Dispose();
+        // Read back from the file, as a user of metrics.json reads it.
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "metrics.json")))!;
         Assert.Contains("nats per image", (string)metrics["units"]!["loss"]!);
         Assert.StartsWith("nats per image", (string)metrics["units"]!["elbo"]!);
         double kl = (double)metrics["kl"]!, reconstruction = (double)metrics["reconstruction_nats"]!;
@@ -109,6 +111,7 @@ public class GenerativeTrainingTests
         Assert.Equal(5, (double)metrics["nll_iw_samples"]!);
         Assert.True((double)metrics["nll_iw_k"]! < reconstruction + kl + 1, "the IW estimate should not be far above −ELBO");
         Assert.Equal(["samples.png", "latent-manifold.png"], metrics["figures"]!.AsArray().Select(n => (string)n!));
+        Assert.Equal(["samples.png", "latent-manifold.png"], result.Metrics.Figures);
         Assert.True(File.Exists(Path.Combine(folder.Path, "samples.png")));
         Assert.True(File.Exists(Path.Combine(folder.Path, "latent-manifold.png")));
         var json = File.ReadAllText(Path.Combine(folder.Path, "metrics.json"));
@@ -122,14 +125,14 @@ public class GenerativeTrainingTests
     {
         // The VAE's noise comes from the per-epoch seeded generator; the VQ-VAE's revival counters travel in the weights.
         var spec = family == "vae" ? TinyVae : TinyVq with { Vq = TinyVq.Vq! with { ReviveEvery = 3 } };
-        TrainingJobResult Run(string output, int epochs, bool resume)
+        SessionResult Run(string output, int epochs, bool resume)
         {
             using var train = TestData.LowRank(count: 96, size: 64);
-            return new TrainingJob
+            return SessionRuns.Into(output, new TrainingSession
             {
-                Spec = spec, Train = train, DataName = "low-rank", OutputDirectory = output, Resume = resume, Checkpoint = false,
+                Spec = spec, Train = train, DataName = "low-rank",
                 Options = new TrainingOptions { Epochs = epochs, BatchSize = 16, Seed = 4 },
-            }.Run();
+            }, resume, checkpoint: false);
         }
         using var folder = new TempFolder();
         var straight = Run(folder["straight"], 4, resume: false);
@@ -150,12 +153,12 @@ public class GenerativeTrainingTests
         using var folder = new TempFolder();
         using var train = TestData.LowRank(count: 64, size: 64);
         var output = Path.Combine(folder.Path, "out");
-        var job = new TrainingJob
+        var session = new TrainingSession
         {
-            Spec = TinyVae, Train = train, DataName = "low-rank", OutputDirectory = output,
+            Spec = TinyVae, Train = train, DataName = "low-rank",
             Options = new TrainingOptions { Epochs = 1, Loss = new ReconstructionLoss(LossKind.Mse) },
         };
-        Assert.Throws<BadInputException>(() => job.Run());
+        Assert.Throws<OptionException>(() => SessionRuns.Into(output, session));
         Assert.False(Directory.Exists(output));
     }
 }

@@ -126,8 +126,8 @@ public class VariationalAutoencoderTests
     {
         using var model = Build(Tiny);
         using var x = Batch();
-        var e = Assert.Throws<BadInputException>(() => model.Loss(x, x, new ReconstructionLoss(LossKind.Mse)));
-        Assert.Contains("--loss", e.Message);
+        var e = Assert.Throws<OptionException>(() => model.Loss(x, x, new ReconstructionLoss(LossKind.Mse)));
+        Assert.Equal("loss", Assert.IsType<OptionException>(e).Field);
         Assert.Contains("expected bce, got mse", e.Message);
     }
 

@@ -79,5 +79,5 @@ public class ReconstructionLossTests
 
     [Fact]
     public void Unknown_loss_is_bad_input() =>
-        Assert.Contains("unknown loss 'hinge'", Assert.Throws<BadInputException>(() => ReconstructionLoss.Parse("hinge")).Message);
+        Assert.Contains("unknown loss 'hinge'", Assert.Throws<OptionException>(() => ReconstructionLoss.Parse("hinge")).Message);
 }

@@ -126,8 +126,8 @@ public sealed class PyTorchImportTests : IDisposable
     public void An_out_path_that_is_a_file_is_refused_and_left_alone()
     {
         var path = folder.Write("out", "keep me");
-        var e = Assert.Throws<BadInputException>(() => PyTorchImport.Import(Fixture("deep", "weights.safetensors"), SpecFor("deep", 64), path));
-        Assert.Equal($"--out: {path} is a file (expected a folder for model.json and weights.safetensors)", e.Message);
+        var e = Assert.Throws<OptionException>(() => PyTorchImport.Import(Fixture("deep", "weights.safetensors"), SpecFor("deep", 64), path));
+        Assert.Equal($"output: {path} is a file (expected a folder for model.json and weights.safetensors)", e.Message);
         Assert.Equal("keep me", File.ReadAllText(path));
     }
 

@@ -33,10 +33,10 @@ public class ReportTests
     public void BudgetsAndClaimIdsAreCheckedWithOneLine()
     {
         Assert.Equal(ReportBudget.Full, ReportBudgets.Parse("full"));
-        var budget = Assert.Throws<BadInputException>(() => ReportBudgets.Parse("nope"));
-        Assert.Equal("--budget: expected quick, standard or full, got 'nope'", budget.Message);
-        var only = Assert.Throws<BadInputException>(() => ClaimRegistry.Select("bce-example,unknown-claim"));
-        Assert.StartsWith("--only: no claim named 'unknown-claim'; the claims are parameter-counts, bce-example,", only.Message);
+        var budget = Assert.Throws<OptionException>(() => ReportBudgets.Parse("nope"));
+        Assert.Equal("budget: expected quick, standard or full, got 'nope'", budget.Message);
+        var only = Assert.Throws<OptionException>(() => ClaimRegistry.Select("bce-example,unknown-claim"));
+        Assert.StartsWith("only: no claim named 'unknown-claim'; the claims are parameter-counts, bce-example,", only.Message);
         Assert.Equal(["parameter-counts", "bce-example"], ClaimRegistry.Select("bce-example, parameter-counts").Select(c => c.Id));
         Assert.Equal(ClaimRegistry.All.Count, ClaimRegistry.All.Select(c => c.Id).Distinct().Count());
     }
@@ -172,19 +172,17 @@ public class ReportTests
     [Fact]
     public void DemoPageJudgesTheDemosOwnRun()
     {
-        using var model = Bottleneck.Models.ModelFactory.Create(Bottleneck.Models.Presets.Get("deep").WithInputShape([784]));
         var history = new Bottleneck.Training.TrainingHistory();
         for (int e = 1; e <= 5; e++) history.Add(new Bottleneck.Training.EpochRecord(e, 0.1, 0.1, 1e-3, 1));
         var training = new Bottleneck.Training.TrainingResult(history, Bottleneck.Training.StopReason.Completed, 5, false, 5, 1000);
         var test = new ReconstructionMetrics(0.0932, 0.01038, 0.03, 19.84, 10_000, []);
-        var run = new Bottleneck.Reporting.TrainingJobResult(model, training, test, new System.Text.Json.Nodes.JsonObject());
-        var page = ChapterReport.DemoPage(run, seed: 7, maxEpochs: 5, "reconstructions.png");
+        var page = ChapterReport.DemoPage(training, test, seed: 7, maxEpochs: 5, "reconstructions.png");
         var claim = Assert.Single(page.Claims);
         Assert.Equal(("loss-scale", Verdict.Corrected, "reconstructions.png"), (claim.Id, claim.Verdict, claim.Figure));
         Assert.Equal((5, 7L, true), (claim.Settings.Epochs!.Value, claim.Settings.Seeds[0], claim.Reduced));   // 5 of the full budget's 20 epochs
         Assert.Equal(0.01038, claim.Measured[0].Value);
         Assert.Equal(ReportBudget.Quick, page.Budget);
-        Assert.Equal(ReportBudget.Full, ChapterReport.DemoPage(run, 7, 50, "reconstructions.png").Budget);
+        Assert.Equal(ReportBudget.Full, ChapterReport.DemoPage(training, test, 7, 50, "reconstructions.png").Budget);
     }
 
     static ClaimContext Context(TempFolder folder, ReportBudget budget) => new()

@@ -46,13 +46,13 @@ public class ManifoldAxesTests
     [InlineData(0, 5)]
     public void Bad_dimensions_are_refused(int first, int second)
     {
-        var error = Assert.Throws<BadInputException>(() => ManifoldAxes.Prior(5, 4, first, second));
-        Assert.Contains("--dims: expected two different dimensions in 0 .. 4", error.Message);
+        var error = Assert.Throws<OptionException>(() => ManifoldAxes.Prior(5, 4, first, second));
+        Assert.Contains("dims: expected two different dimensions in 0 .. 4", error.Message);
     }
 
     [Fact]
     public void Grids_outside_2_to_100_are_refused() =>
-        Assert.Contains("--grid: expected 2 to 100", Assert.Throws<BadInputException>(() => ManifoldAxes.Levels(1)).Message);
+        Assert.Contains("grid: expected 2 to 100", Assert.Throws<OptionException>(() => ManifoldAxes.Levels(1)).Message);
 
     [Fact]
     public void Code_axes_take_numpys_linear_quantiles_and_the_median()

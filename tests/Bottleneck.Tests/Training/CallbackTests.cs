@@ -75,7 +75,7 @@ public class CallbackTests
     [InlineData(0)]
     [InlineData(-1)]
     public void Patience_must_be_positive(int patience) =>
-        Assert.Throws<BadInputException>(() => new EarlyStopping(patience));
+        Assert.Throws<OptionException>(() => new EarlyStopping(patience));
 
     [Fact]
     public void History_csv_has_keras_columns_and_round_trips_numbers()

@@ -102,8 +102,8 @@ public class DenoisingTrainingTests
         Assert.Equal("mask:0.3", options.Noise!.Name);
         Assert.NotNull(options.Corrupt);
         Assert.Null(new TrainingRecipe { Data = "mnist", Spec = Small, OutputDirectory = "out" }.ToOptions().Corrupt);
-        var e = Assert.Throws<BadInputException>(() => (recipe with { Noise = null, FixedNoise = true }).ToOptions());
-        Assert.StartsWith("--fixed-noise: ", e.Message);
+        var e = Assert.Throws<OptionException>(() => (recipe with { Noise = null, FixedNoise = true }).ToOptions());
+        Assert.StartsWith("fixed_noise: ", e.Message);
     }
 
     [Fact]
@@ -114,23 +114,22 @@ public class DenoisingTrainingTests
         using var train = all.Slice(0, 200);
         using var test = all.Slice(200, 100);
         var noise = new GaussianCorruption(0.3);
-        var job = new TrainingJob
+        var result = SessionRuns.Into(folder.Path, new TrainingSession
         {
             Spec = new ModelSpec { Name = "small-dae", Encoder = [32], Bottleneck = 8 },
             Train = train, Test = test, DataName = "low-rank",
             Options = new TrainingOptions { Epochs = 3, BatchSize = 50, Seed = 7, Noise = noise, Corrupt = clean => noise.Apply(clean) },
-            OutputDirectory = folder.Path, Checkpoint = false,
-        };
-        var result = job.Run();
+        }, checkpoint: false);
         using var _ = result.Model;
-        var denoising = result.Metrics["denoising"]!.AsObject();
+        var metrics = JsonNode.Parse(File.ReadAllText(folder["metrics.json"]))!;
+        var denoising = metrics["denoising"]!.AsObject();
 
         using var scope = NewDisposeScope();
         using var noisyTest = noise.CorruptedCopy(test, NoisyPairs.TestSeed(7));
         double mseNoisy = (noisyTest.Batch(0, 100) - test.Batch(0, 100)).square().mean().to_type(ScalarType.Float64).item<double>();
         Assert.Equal(mseNoisy, (double)denoising["mse_noisy"]!, 6);
         // The test figures are measured the same way: noisy input, clean target.
-        Assert.Equal((double)result.Metrics["test"]!["mse"]!, (double)denoising["mse_denoised"]!, 6);
+        Assert.Equal((double)metrics["test"]!["mse"]!, (double)denoising["mse_denoised"]!, 6);
         double improvement = 100 * (mseNoisy - (double)denoising["mse_denoised"]!) / mseNoisy;
         Assert.Equal(improvement, (double)denoising["improvement_percent"]!, tolerance: 1e-4);
         Assert.Equal("gaussian:0.3", (string)denoising["corruption"]!);

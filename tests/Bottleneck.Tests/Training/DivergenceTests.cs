@@ -47,15 +47,15 @@ public class DivergenceTests
             var options = new TrainingOptions
             {
                 Epochs = 6, BatchSize = 32, LearningRate = 1e-3, Loss = new ReconstructionLoss(LossKind.Mse), EarlyStopping = null,
-                // After two ordinary epochs the step size jumps to 1e10, as a bad schedule or --lr would make it.
-                OnEpochEnd = (record, optimizer) =>
-                {
-                    if (record.Epoch != 2) return;
-                    afterEpoch2 = Weights(model);
-                    Optimizers.SetLearningRate(optimizer, 1e10);
-                },
             };
-            var result = new Trainer().Fit(model, fit, validation, options);
+            // After two ordinary epochs the step size jumps to 1e10, as a bad schedule or --lr would make it.
+            var jump = new AtEpochEnd((epochs, optimizer) =>
+            {
+                if (epochs.Count != 2) return;
+                afterEpoch2 = Weights(model);
+                Optimizers.SetLearningRate(optimizer, 1e10);
+            });
+            var result = new Trainer().Fit(model, fit, validation, options, callbacks: [jump]);
 
             Assert.Equal(StopReason.Diverged, result.StopReason);
             Assert.Equal(3, result.EpochsRun);
@@ -65,5 +65,10 @@ public class DivergenceTests
             // The restored model scores its epoch-2 validation loss again (the same weights, the same data).
             Assert.Equal(result.History.Epochs[1].ValLoss!.Value, Trainer.Validate(model, validation, options), 6);
         }
+    }
+
+    sealed class AtEpochEnd(Action<IReadOnlyList<EpochRecord>, optim.Optimizer> action) : ITrainingCallback
+    {
+        public void EpochEnded(Autoencoder model, IReadOnlyList<EpochRecord> epochs, optim.Optimizer optimizer) => action(epochs, optimizer);
     }
 }

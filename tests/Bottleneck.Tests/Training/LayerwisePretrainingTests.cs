@@ -118,16 +118,16 @@ public class LayerwisePretrainingTests
         Assert.StartsWith("3,16-8-16,mse,8,", csv[^1]);
     }
 
-    static TrainingJobResult Job(string output, int epochs, bool resume)
+    static SessionResult Job(string output, int epochs, bool resume)
     {
         using var data = TestData.LowRank();
         var (fit, validation) = data.SplitLast(0.25);
         using (fit) using (validation)
-            return new TrainingJob
+            return SessionRuns.Into(output, new TrainingSession
             {
-                Spec = Deep with { Dropout = 0.1 }, Train = fit, Validation = validation, DataName = "low-rank", OutputDirectory = output,
-                Resume = resume, Pretraining = new LayerwisePretraining(2), Options = Options with { Epochs = epochs },
-            }.Run();
+                Spec = Deep with { Dropout = 0.1 }, Train = fit, Validation = validation, DataName = "low-rank",
+                Pretraining = new LayerwisePretraining(2), Options = Options with { Epochs = epochs },
+            }, resume);
     }
 
     [Fact]
@@ -135,14 +135,14 @@ public class LayerwisePretrainingTests
     {
         using var folder = new TempFolder();
         var straight = Job(folder["straight"], 3, resume: false);
-        Assert.NotNull(straight.Metrics["pretraining"]);
+        Assert.NotNull(straight.Metrics.Pretraining);
         Job(folder["split"], 1, resume: false).Model.Dispose();
         var csv = File.ReadAllText(Path.Combine(folder["split"], "pretraining.csv"));
         File.Delete(Path.Combine(folder["split"], "pretraining.csv"));
         var resumed = Job(folder["split"], 3, resume: true);
 
         Assert.False(File.Exists(Path.Combine(folder["split"], "pretraining.csv")), "the resumed run pretrained again");
-        Assert.Null(resumed.Metrics["pretraining"]);
+        Assert.Null(resumed.Metrics.Pretraining);
         Assert.Equal(File.ReadAllText(Path.Combine(folder["straight"], "pretraining.csv")).Split('\n').Select(Columns),
                      csv.Split('\n').Select(Columns));
         Assert.Equal(straight.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)), resumed.Training.History.Epochs.Select(e => (e.Loss, e.ValLoss)));
@@ -158,14 +158,14 @@ public class LayerwisePretrainingTests
     [Fact]
     public void A_model_with_one_encoder_layer_has_nothing_to_pretrain()
     {
-        var e = Assert.Throws<BadInputException>(() => LayerwisePretraining.CheckSpec(Presets.Get("basic")));
+        var e = Assert.Throws<OptionException>(() => LayerwisePretraining.CheckSpec(Presets.Get("basic")));
         Assert.Contains("single encoder layer", e.Message);
     }
 
     [Fact]
     public void A_decoder_that_does_not_mirror_the_encoder_cannot_be_pretrained_pair_by_pair()
     {
-        var e = Assert.Throws<BadInputException>(() => LayerwisePretraining.CheckSpec(Deep with { Decoder = [24, 32] }));
+        var e = Assert.Throws<OptionException>(() => LayerwisePretraining.CheckSpec(Deep with { Decoder = [24, 32] }));
         Assert.Contains("does not mirror", e.Message);
     }
 
@@ -174,14 +174,14 @@ public class LayerwisePretrainingTests
     {
         using var model = new NotDense();
         using var data = TestData.LowRank();
-        var e = Assert.Throws<BadInputException>(() => new LayerwisePretraining().Run(model, data, null, Options));
+        var e = Assert.Throws<OptionException>(() => new LayerwisePretraining().Run(model, data, null, Options));
         Assert.Contains("no stack of dense layers", e.Message);
-        Assert.Throws<BadInputException>(() => LayerwisePretraining.CheckSpec(Deep with { Family = "conv" }));
+        Assert.Throws<OptionException>(() => LayerwisePretraining.CheckSpec(Deep with { Family = "conv" }));
     }
 
     [Fact]
     public void Zero_epochs_per_pair_is_bad_input() =>
-        Assert.Contains("--pretrain-epochs", Assert.Throws<BadInputException>(() => new LayerwisePretraining(0)).Message);
+        Assert.StartsWith("pretrain_epochs: ", Assert.Throws<OptionException>(() => new LayerwisePretraining(0)).Message);
 
     /// <summary>A family that is not a stack of dense layers: one linear map each way.</summary>
     sealed class NotDense : Autoencoder

@@ -110,17 +110,17 @@ public class LearningRateFinderTests
     }
 
     [Theory]
-    [InlineData(0.0, 10.0, 100, "--min-lr")]
-    [InlineData(-1e-3, 10.0, 100, "--min-lr")]
-    [InlineData(1e-3, 0.0, 100, "--max-lr")]
-    [InlineData(1.0, 1.0, 100, "--min-lr, --max-lr")]
-    [InlineData(1.0, 0.1, 100, "--min-lr, --max-lr")]
-    [InlineData(double.NaN, 1.0, 100, "--min-lr")]
-    [InlineData(1e-7, 10.0, 1, "--steps")]
+    [InlineData(0.0, 10.0, 100, "min_learning_rate")]
+    [InlineData(-1e-3, 10.0, 100, "min_learning_rate")]
+    [InlineData(1e-3, 0.0, 100, "max_learning_rate")]
+    [InlineData(1.0, 1.0, 100, "min_learning_rate and max_learning_rate")]
+    [InlineData(1.0, 0.1, 100, "min_learning_rate and max_learning_rate")]
+    [InlineData(double.NaN, 1.0, 100, "min_learning_rate")]
+    [InlineData(1e-7, 10.0, 1, "steps")]
     public void Bad_bounds_are_bad_input(double min, double max, int steps, string option)
     {
         var finder = new LearningRateFinder { MinLearningRate = min, MaxLearningRate = max, Steps = steps };
-        var e = Assert.Throws<BadInputException>(finder.Validate);
+        var e = Assert.Throws<OptionException>(finder.Validate);
         Assert.StartsWith(option + ":", e.Message);
     }
 }

@@ -1,3 +1,4 @@
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Reporting;
 using Bottleneck.Training;
@@ -18,7 +19,7 @@ public class PenaltyTrainingTests
             random.manual_seed(5);
             using var model = ModelFactory.Create(spec);
             var result = new Trainer().Fit(model, fit, validation, new TrainingOptions { Epochs = epochs, BatchSize = 32, LearningRate = 3e-3, Seed = 5 });
-            return (result, TrainingJob.MeanActivation(model, validation));
+            return (result, Codes.MeanActivation(model, validation));
         }
     }
 

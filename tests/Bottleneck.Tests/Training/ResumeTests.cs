@@ -12,17 +12,17 @@ public class ResumeTests
 {
     static readonly ModelSpec Spec = new() { Name = "small", InputShape = [64], Encoder = [32], Bottleneck = 8, Dropout = 0.1 };
 
-    static TrainingJobResult Run(string output, int epochs, bool resume)
+    static SessionResult Run(string output, int epochs, bool resume)
     {
         using var data = TestData.LowRank();
         var (fit, validation) = data.SplitLast(0.25);
         using (fit) using (validation)
-            return new TrainingJob
+            return SessionRuns.Into(output, new TrainingSession
             {
-                Spec = Spec, Train = fit, Validation = validation, DataName = "low-rank", OutputDirectory = output, Resume = resume,
+                Spec = Spec, Train = fit, Validation = validation, DataName = "low-rank",
                 Options = new TrainingOptions { Epochs = epochs, BatchSize = 32, Seed = 9, EarlyStopping = new EarlyStopping(3),
                     ReduceLr = new ReduceLrOnPlateau(0.5, 1) },
-            }.Run();
+            }, resume);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public class ResumeTests
     {
         using var folder = new TempFolder();
         Run(folder["run"], 2, resume: false).Model.Dispose();
-        var resume = Path.Combine(folder["run"], TrainingJob.ResumeFolder);
+        var resume = Path.Combine(folder["run"], ResumeState.Folder);
         File.AppendAllText(Path.Combine(resume, File.ReadAllText(Path.Combine(resume, ResumeState.PointerFile)), ResumeState.OptimizerFile), "x");
         var e = Assert.Throws<BadInputException>(() => Run(folder["run"], 4, resume: true));
         Assert.Contains("does not match state.json", e.Message);
@@ -65,16 +65,16 @@ public class ResumeTests
     public void An_early_stopped_run_killed_before_its_outputs_resumes_without_another_epoch()
     {
         // min_delta 10: no epoch after the first counts as an improvement, so patience 1 stops the run after epoch 2.
-        TrainingJobResult Stopping(string output, bool resume)
+        SessionResult Stopping(string output, bool resume)
         {
             using var data = TestData.LowRank();
             var (fit, validation) = data.SplitLast(0.25);
             using (fit) using (validation)
-                return new TrainingJob
+                return SessionRuns.Into(output, new TrainingSession
                 {
-                    Spec = Spec, Train = fit, Validation = validation, DataName = "low-rank", OutputDirectory = output, Resume = resume,
+                    Spec = Spec, Train = fit, Validation = validation, DataName = "low-rank",
                     Options = new TrainingOptions { Epochs = 10, BatchSize = 32, Seed = 9, EarlyStopping = new EarlyStopping(1, minDelta: 10) },
-                }.Run();
+                }, resume);
         }
         using var folder = new TempFolder();
         using var straight = Stopping(folder["straight"], resume: false).Model;

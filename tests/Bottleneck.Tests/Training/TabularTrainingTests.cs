@@ -53,7 +53,7 @@ public class TabularTrainingTests
 
         var manifest = JsonNode.Parse(File.ReadAllText(folder["run/model.json"]))!;
         Assert.Equal("linear", (string?)manifest["spec"]!["output_activation"]);
-        Assert.Equal("mse", (string?)result.Metrics["loss"]);
+        Assert.Equal("mse", result.Metrics.Loss);
         // The scaler's mean and std are those of the first 45 rows (the last 15 are validation), by hand in float64.
         var fitRows = Rows()[..45];
         double mean = fitRows.Average(r => r[0]);
@@ -68,8 +68,8 @@ public class TabularTrainingTests
         Assert.InRange((double)range[1]!, 0, 4);
         // Rows of 4 readings are no 2×2 pictures; standardised data has no BCE or PSNR.
         Assert.False(File.Exists(folder["run/reconstructions.png"]));
-        Assert.Null(result.Metrics["validation"]!["bce"]);
-        Assert.Null(result.Metrics["validation"]!["psnr"]);
+        Assert.Null(result.Metrics.Validation!.Bce);
+        Assert.Null(result.Metrics.Validation.Psnr);
         Assert.Contains(notes, n => n.StartsWith("scaler: standard"));
         // And the folder loads with that scaler for every later command.
         using var trained = TrainedModel.Load(folder["run"]);
@@ -95,8 +95,8 @@ public class TabularTrainingTests
         Assert.Equal(original.Scaler.Scale, continued.Scaler.Scale);
         Assert.Contains(notes, n => n.StartsWith("scaler: the model folder's standard scaler"));
 
-        var e = Assert.Throws<BadInputException>(() => TrainingRun.Execute(recipe with { Scaler = "minmax", OutputDirectory = folder["again"] }, resume: false));
-        Assert.StartsWith("--scaler: a model trained further keeps the scaling it was trained with", e.Message);
+        var e = Assert.Throws<OptionException>(() => TrainingRun.Execute(recipe with { Scaler = "minmax", OutputDirectory = folder["again"] }, resume: false));
+        Assert.StartsWith("scaler: a model trained further keeps the scaling it was trained with", e.Message);
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public class TabularTrainingTests
     {
         using var folder = new TempFolder();
         var spec = new ModelSpec { Name = "mine", Encoder = [], Bottleneck = 2, OutputActivation = "sigmoid" };
-        var e = Assert.Throws<BadInputException>(() => TrainingRun.Execute(Recipe(folder, spec, preset: false), resume: false));
+        var e = Assert.Throws<OptionException>(() => TrainingRun.Execute(Recipe(folder, spec, preset: false), resume: false));
         Assert.Contains("output_activation 'sigmoid' cannot reproduce standardised data", e.Message);
         Assert.False(Directory.Exists(folder["run"]));
     }

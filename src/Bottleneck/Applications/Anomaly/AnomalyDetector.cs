@@ -59,24 +59,19 @@ public sealed class AnomalyDetector : IDisposable
     /// <summary>Per-sample scores of <paramref name="batch"/> under <paramref name="model"/> and <paramref name="scaler"/>: what <see cref="Errors"/> computes, before a detector exists.</summary>
     public static Tensor ErrorsOf(Autoencoder model, FeatureScaler? scaler, Tensor batch)
     {
-        model.eval();
+        if (model.training) model.eval();
         using var noGrad = no_grad();
-        long n = batch.shape[0];
-        var input = scaler is not null ? scaler.Apply(batch) : batch.reshape(n, -1);
-        // errors = mean((x − x̂)², axis=1), §8.4
-        return (model.Reconstruct(input).reshape(n, -1) - input).square().mean([1]);
+        // The caller's batch is left as it is: the scaler makes a new tensor, and the errors overwrite only the reconstruction.
+        var input = scaler is not null ? scaler.Apply(batch) : batch;
+        return BatchScorer.ErrorsInPlace(model, input);
     }
 
-    /// <summary>The score of every sample of <paramref name="data"/> under <paramref name="model"/> and <paramref name="scaler"/>.</summary>
+    /// <summary>The score of every sample of <paramref name="data"/> under <paramref name="model"/> and <paramref name="scaler"/>, <paramref name="batchSize"/> samples a model call.</summary>
     public static double[] ScoresOf(Autoencoder model, FeatureScaler? scaler, Dataset data, int batchSize = 1000)
     {
         var scores = new double[data.Count];
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            int n = Math.Min(batchSize, data.Count - start);
-            ErrorsOf(model, scaler, data.Batch(start, n)).to_type(ScalarType.Float64).contiguous().data<double>().ToArray().CopyTo(scores, start);
-        }
+        using var scorer = new BatchScorer(model, scaler, batchSize);
+        scorer.Score(data, scores);
         return scores;
     }
 

@@ -58,9 +58,9 @@ public static class AnomalyEvaluation
     public static bool[] Truth(Dataset data, AnomalySettings settings, int? anomalyClass, int[]? normalClasses)
     {
         if (anomalyClass is not null && normalClasses is not null)
-            throw new BadInputException("--normal-classes and --anomaly-class: give one or the other");
+            throw new OptionException(["normal_classes", "anomaly_class"], "give one or the other");
         var labels = data.Labels ?? throw new BadInputException(
-            $"{data.Name}: evaluation needs labels (mnist and fashion-mnist have them; for a CSV name the label column with --label-column)");
+            $"{data.Name}: evaluation needs labels (mnist and fashion-mnist have them; for a CSV name the label column with `label_column`)");
         if (anomalyClass is int a) return labels.Select(l => l == a).ToArray();
         var normal = normalClasses ?? settings.NormalClasses;
         if (normal is not null)

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.IO;
@@ -36,47 +34,16 @@ public static class AnomalyEvaluationFolder
     public static void Write(string directory, AnomalyEvaluationResult result, Dataset data, string dataName, AnomalySettings settings)
     {
         Directory.CreateDirectory(directory);
-        AtomicFile.WriteAllText(Path.Combine(directory, ReportFile), Report(result, data.Name, dataName).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var reportPath = Path.Combine(directory, ReportFile);
+        AtomicFile.WriteAllText(reportPath, FiniteJson.Serialize(Report(result, data.Name, dataName).ToJson(), reportPath, ResultJson.Indented));
         WriteScores(Path.Combine(directory, ScoresFile), result, data.Labels);
         var caption = $"{(File.Exists(data.Name) ? Path.GetFileName(data.Name) : data.Name)}, {DescribeLabels(data.Labels!, result.IsAnomaly)}";
         DrawFigures(directory, result, settings, caption);
     }
 
     /// <summary>evaluation.json's content: <paramref name="evaluated"/> is the dataset's own name, <paramref name="dataName"/> the name the user gave.</summary>
-    public static JsonObject Report(AnomalyEvaluationResult result, string evaluated, string dataName)
-    {
-        var methods = new JsonArray();
-        foreach (var m in result.Methods)
-            methods.Add(new JsonObject
-            {
-                ["name"] = m.Name, ["score"] = m.ScoreUnit, ["roc_auc"] = m.RocAuc, ["average_precision"] = m.AveragePrecision,
-                ["threshold"] = m.Threshold, ["precision"] = m.AtThreshold.Precision, ["recall"] = m.AtThreshold.Recall,
-                ["f1"] = m.AtThreshold.F1, ["false_positive_rate"] = m.AtThreshold.FalsePositiveRate,
-                ["true_positives"] = m.AtThreshold.TruePositives, ["false_positives"] = m.AtThreshold.FalsePositives,
-                ["false_negatives"] = m.AtThreshold.FalseNegatives, ["true_negatives"] = m.AtThreshold.TrueNegatives,
-            });
-        return new JsonObject
-        {
-            ["data"] = dataName, ["evaluated"] = evaluated, ["samples"] = result.IsAnomaly.Length,
-            ["anomalies"] = result.Anomalies, ["normal"] = result.Normal,
-            ["methods"] = methods,
-            ["best_by_roc_auc"] = result.Methods.MaxBy(m => m.RocAuc)!.Name,
-            ["comparisons"] = new JsonArray(result.Comparisons.Select(c => (JsonNode)new JsonObject
-            {
-                ["baseline"] = c.Baseline, ["auc_minus_autoencoder_auc"] = c.Test.Difference,
-                ["standard_error"] = c.Test.StandardError, ["delong_p_value"] = c.Test.PValue,
-            }).ToArray()),
-            ["verdicts"] = new JsonArray(result.Verdicts.Select(v => (JsonNode)v).ToArray()),
-            ["notes"] = new JsonArray(result.Notes.Select(v => (JsonNode)v).ToArray()),
-            ["units"] = new JsonObject
-            {
-                ["roc_auc"] = "area under the ROC curve, trapezoidal, tied scores counted half (scikit-learn's roc_auc_score)",
-                ["average_precision"] = "scikit-learn's average_precision_score: Σ (Rn − Rn−1)·Pn, no interpolation",
-                ["precision_recall_f1"] = "at the threshold: score > threshold is flagged; anomalies are the positives",
-                ["delong_p_value"] = "two-sided p-value of DeLong's test that the baseline's and the autoencoder's AUCs on these samples are equal",
-            },
-        };
-    }
+    public static AnomalyEvaluationReport Report(AnomalyEvaluationResult result, string evaluated, string dataName) =>
+        AnomalyEvaluationReport.Of(result, dataName, evaluated);
 
     /// <summary>scores.csv: row, label (when there are labels), is_anomaly (0/1), then one column per method, scores as float32 round-trip text.</summary>
     static void WriteScores(string path, AnomalyEvaluationResult result, int[]? labels)

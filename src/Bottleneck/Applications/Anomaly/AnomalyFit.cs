@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;
@@ -46,7 +45,27 @@ public sealed record AnomalyFitRequest
 }
 
 /// <summary>What anomaly fit produced.</summary>
-public sealed record AnomalyFitResult(AnomalySettings Settings, TrainingJobResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes);
+/// <param name="Settings">The detector's threshold, scaler and normal data, as model.json's "anomaly" field holds them.</param>
+/// <param name="Training">The training session's result; its metrics are those written to metrics.json.</param>
+/// <param name="HoldoutErrors">The held-out normal samples' reconstruction errors the threshold was set on.</param>
+/// <param name="Notes">What the fit chose for the user (a scaler, a linear output), one line each.</param>
+public sealed record AnomalyFitResult(AnomalySettings Settings, SessionResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes)
+{
+    /// <summary>What `anomaly fit --json` prints.</summary>
+    public AnomalyFitReport Report => new(Settings, Training.Metrics);
+}
+
+/// <summary>What `anomaly fit --json` prints: the detector's settings (model.json's "anomaly") and the run's metrics.json.</summary>
+public sealed record AnomalyFitReport(AnomalySettings Anomaly, RunMetrics Metrics)
+{
+    /// <summary>The report as a JSON tree: {"anomaly": ..., "metrics": ...}.</summary>
+    public JsonObject ToJson() => new() { [AnomalySettings.Field] = Anomaly.ToJson(), ["metrics"] = Metrics.ToJson() };
+
+    /// <summary>Reads a report from its JSON tree; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="BadInputException">The JSON is not such a report.</exception>
+    public static AnomalyFitReport FromJson(JsonObject json, string source) =>
+        new(AnomalySettings.FromManifest(json, source), RunMetrics.FromJson(json["metrics"] ?? throw new BadInputException($"{source}: field 'metrics' is missing"), source + " (metrics)"));
+}
 
 /// <summary>
 /// Fits an anomaly detector as the chapter's §8.4 does it: train an autoencoder on normal data only, compute the
@@ -55,12 +74,15 @@ public sealed record AnomalyFitResult(AnomalySettings Settings, TrainingJobResul
 /// </summary>
 public static class AnomalyFit
 {
-    /// <summary>Runs the fit and writes the model folder (model.json carries the "anomaly" settings) and holdout-errors.png.</summary>
+    /// <summary>
+    /// Runs the fit and writes the model folder (model.json carries the "anomaly" settings), its history, figures and
+    /// metrics.json, and holdout-errors.png.
+    /// </summary>
     public static AnomalyFitResult Run(AnomalyFitRequest request, ITrainingObserver? observer = null, CancellationToken cancel = default)
     {
         request.Training.Validate();
         if (!(request.ValSplit > 0 && request.ValSplit < 1))
-            throw new BadInputException($"--val-split: expected a fraction in (0, 1), got {request.ValSplit.ToString(CultureInfo.InvariantCulture)}");
+            throw new OptionException("val_split", $"expected a fraction in (0, 1), got {request.ValSplit.ToString(CultureInfo.InvariantCulture)}");
         TabularScaling.Choose(request.Scaler, null);   // an unknown scaler is refused before any data is read
         var notes = new List<string>();
 
@@ -68,7 +90,7 @@ public static class AnomalyFit
         var classes = NormalData.ResolveClasses(loaded.Train, request.NormalClasses, request.AnomalyClass);
         using var normal = NormalData.Select(loaded.Train, classes, request.Limit, request.Holdout);
         if (classes is null)
-            notes.Add($"no --normal-classes or --anomaly-class: all {normal.Fit.Count + normal.Holdout.Count:N0} training samples are taken as normal");
+            notes.Add($"no `normal_classes` or `anomaly_class`: all {normal.Fit.Count + normal.Holdout.Count:N0} training samples are taken as normal");
 
         var scalerKind = TabularScaling.Choose(request.Scaler, normal.Fit.IsBytes ? null : ScalerKind.Standard);
         var scaler = scalerKind is ScalerKind kind ? FeatureScaler.Fit(normal.Fit, kind) : null;
@@ -86,7 +108,7 @@ public static class AnomalyFit
         var (train, validate) = trainOn.SplitLast(request.ValSplit);
         using var trainPart = train;
         using var validatePart = validate;
-        var job = new TrainingJob
+        using var session = new TrainingSession
         {
             Spec = spec,
             Train = trainPart,
@@ -94,11 +116,12 @@ public static class AnomalyFit
             Test = holdOut,
             DataName = loaded.Name,
             Options = options,
-            OutputDirectory = request.OutputDirectory,
-            Checkpoint = false,
-            Scaler = scaler,
         };
-        var result = job.Run(observer, cancel);
+        session.Prepare();
+        // The detector's folder: no checkpoint or resume state (its threshold comes after training, so it cannot be resumed).
+        using var folder = new RunFolder(request.OutputDirectory, session) { Scaler = scaler, ScalerField = AnomalySettings.Field + ".scaler" };
+        folder.Open();
+        var result = session.Run(observer: observer, cancel: cancel);
 
         // §8.4 steps 2-3: errors of held-out normal data, threshold at their percentile.
         var errors = AnomalyDetector.ScoresOf(result.Model, null, holdOut);
@@ -120,22 +143,11 @@ public static class AnomalyFit
             Scaler = scaler,
             FeatureNames = FeatureNames(request),
         };
-        var manifest = ModelFolder.ReadManifest(request.OutputDirectory);
-        var data = manifest["data"]?.DeepClone() as JsonObject ?? new JsonObject();
-        data["scaling"] = scaler?.Describe(AnomalySettings.Field + ".scaler") ?? (normal.Fit.IsBytes ? "x / 255" : "none");
-        ModelFolder.Save(result.Model, request.OutputDirectory, new Dictionary<string, JsonNode?>
-        {
-            ["data"] = data,
-            ["training"] = manifest["training"]?.DeepClone(),
-            [AnomalySettings.Field] = settings.ToJson(),
-        });
+        result = result with { Metrics = folder.Write(result, new Dictionary<string, JsonNode?> { [AnomalySettings.Field] = settings.ToJson() }) };
         HistogramPlot.SavePng(Path.Combine(request.OutputDirectory, "holdout-errors.png"),
             $"Held-out normal data: reconstruction error ({errors.Length:N0} samples)", "Reconstruction error (MSE per value)",
             [("Held-out normal", errors)], thresholdLine: threshold,
             thresholdLabel: $"Threshold = {threshold.ToString("G4", CultureInfo.InvariantCulture)} ({request.Threshold.PercentileRank.ToString("0.###", CultureInfo.InvariantCulture)}th percentile)");
-        // Anomaly fit cannot be resumed (its threshold comes after training), so the per-epoch resume state is clutter.
-        var resume = Path.Combine(request.OutputDirectory, TrainingJob.ResumeFolder);
-        if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
         return new AnomalyFitResult(settings, result, errors, notes);
     }
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using Bottleneck.Data;
 using Bottleneck.IO;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Bottleneck.Applications.Anomaly;
 
@@ -32,16 +30,18 @@ public static class AnomalyScoring
                 if (rows.FeatureNames[j] != trained[j])
                     throw new BadInputException($"{csvPath}: feature column {j} is '{rows.FeatureNames[j]}', but the detector was trained with '{trained[j]}' there (same columns, same order expected)");
         var summary = new Tally(detector.Settings.Threshold);
+        // One model call a chunk, as the rows are read; the scorer keeps its input tensor from chunk to chunk.
+        using var scorer = new BatchScorer(detector.Model, detector.Settings.Scaler, chunkRows);
+        var scores = new double[chunkRows];
         AtomicFile.Write(outPath, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
             writer.Write(Header(rows.LabelName is not null));
             while (rows.ReadChunk(chunkRows) is { } chunk)
             {
-                using var scope = NewDisposeScope();
-                var batch = tensor(chunk.Features, [chunk.Rows, rows.FeatureCount]);
-                var scores = detector.Errors(batch).to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
-                WriteRows(writer, summary, scores, chunk.FirstRow, chunk.Labels);
+                var chunkScores = scores.AsSpan(0, chunk.Rows);
+                scorer.Score(chunk.Rows, BatchScorer.RowMajor(chunk.Features, scorer.Width), chunkScores);
+                WriteRows(writer, summary, chunkScores, chunk.FirstRow, chunk.Labels);
             }
         });
         return summary.Result();
@@ -65,12 +65,12 @@ public static class AnomalyScoring
     static void CheckOutput(string outPath)
     {
         if (!outPath.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
-            throw new BadInputException($"--out: {outPath}: expected a .csv file name (one row a sample: row,score,anomaly)");
+            throw new OptionException("output", $"{outPath}: expected a .csv file name (one row a sample: row,score,anomaly)");
     }
 
     static string Header(bool labels) => labels ? "row,score,anomaly,label\n" : "row,score,anomaly\n";
 
-    static void WriteRows(StreamWriter writer, Tally tally, double[] scores, long firstRow, int[]? labels)
+    static void WriteRows(StreamWriter writer, Tally tally, ReadOnlySpan<double> scores, long firstRow, int[]? labels)
     {
         var line = new StringBuilder();
         for (int i = 0; i < scores.Length; i++)

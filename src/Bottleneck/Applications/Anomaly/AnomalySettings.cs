@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 
 namespace Bottleneck.Applications.Anomaly;
 
@@ -14,7 +14,7 @@ namespace Bottleneck.Applications.Anomaly;
 public sealed record AnomalySettings
 {
     /// <summary>Name of model.json's field that holds these settings.</summary>
-    public const string Field = "anomaly";
+    public const string Field = TrainedModel.DetectorField;
 
     /// <summary>What a score is: the mean squared reconstruction error per value of a sample, after scaling (§8.4).</summary>
     public string Score { get; init; } = "mse";

@@ -33,16 +33,16 @@ public sealed record AnomalyThreshold
     public static AnomalyThreshold From(double? percentile, double? contamination)
     {
         if (percentile is not null && contamination is not null)
-            throw new BadInputException("--percentile and --contamination: give one or the other (contamination c means percentile 100 − 100·c)");
+            throw new OptionException(["percentile", "contamination"], "give one or the other (contamination c means percentile 100 − 100·c)");
         if (contamination is double c)
         {
             if (!(c > 0 && c < 1))
-                throw new BadInputException($"--contamination: expected a rate in (0, 1), got {c.ToString(CultureInfo.InvariantCulture)}");
+                throw new OptionException("contamination", $"expected a rate in (0, 1), got {c.ToString(CultureInfo.InvariantCulture)}");
             return new AnomalyThreshold(100 - 100 * c, c);
         }
         var p = percentile ?? DefaultPercentile;
         if (!(p > 0 && p < 100))
-            throw new BadInputException($"--percentile: expected a value in (0, 100), got {p.ToString(CultureInfo.InvariantCulture)}");
+            throw new OptionException("percentile", $"expected a value in (0, 100), got {p.ToString(CultureInfo.InvariantCulture)}");
         return new AnomalyThreshold(p, null);
     }
 

@@ -21,7 +21,7 @@ public static class DetectorTrainingData
         try { loaded = DataSource.Load(source, settings.DataOptions); }
         catch (BadInputException e) when (overridePath is null)
         {
-            throw new BadInputException($"the baselines need the detector's normal training data, which is not where model.json says ({e.Message}); give --train-data PATH or --no-baselines");
+            throw new BadInputException($"the baselines need the detector's normal training data, which is not where model.json says ({Mentioned(e)}); give `train_data` PATH or `no_baselines`");
         }
         // The selection is a copy or a view that holds its own reference to the storage: the rest can go now.
         using (loaded)
@@ -31,7 +31,10 @@ public static class DetectorTrainingData
             var (fit, held) = (normal.Fit.Count, normal.Holdout.Count);
             normal.Dispose();
             throw new BadInputException($"{source}: rebuilding the normal training data gives {fit:N0} + {held:N0} samples, but the detector was fitted on " +
-                                        $"{settings.TrainingSamples:N0} + {settings.HoldoutSamples:N0} (has the data changed? give --train-data or --no-baselines)");
+                                        $"{settings.TrainingSamples:N0} + {settings.HoldoutSamples:N0} (has the data changed? give `train_data` or `no_baselines`)");
         }
     }
+
+    /// <summary>The message of <paramref name="e"/> inside another, its options still marked as mentions (`data`) for a front end to name.</summary>
+    static string Mentioned(BadInputException e) => e is OptionException option ? option.Describe(field => $"`{field}`") : e.Message;
 }

@@ -59,7 +59,7 @@ internal sealed class KnnBaseline : IDisposable
     /// </summary>
     public static int Check(int available, int k, int? maxReference)
     {
-        if (k < 1) throw new BadInputException($"--knn-k: expected at least 1 neighbour, got {k}");
+        if (k < 1) throw new OptionException("knn_k", $"expected at least 1 neighbour, got {k}");
         int m = Math.Min(maxReference ?? available, available);
         if (m < k) throw new BadInputException($"k-NN baseline: {m} reference samples, fewer than k = {k}");
         return m;

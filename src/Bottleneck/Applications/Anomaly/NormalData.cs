@@ -38,18 +38,18 @@ public sealed class NormalData : IDisposable
     public static int[]? ResolveClasses(Dataset train, int[]? normalClasses, int? anomalyClass)
     {
         if (normalClasses is not null && anomalyClass is not null)
-            throw new BadInputException("--normal-classes and --anomaly-class: give one or the other");
+            throw new OptionException(["normal_classes", "anomaly_class"], "give one or the other");
         if (normalClasses is null && anomalyClass is null) return null;
-        var option = normalClasses is not null ? "--normal-classes" : "--anomaly-class";
-        var labels = train.Labels ?? throw new BadInputException($"{option}: {train.Name} has no labels (for a CSV, name its label column with --label-column)");
+        var field = normalClasses is not null ? "normal_classes" : "anomaly_class";
+        var labels = train.Labels ?? throw new OptionException(field, $"{train.Name} has no labels (for a CSV, name its label column with `label_column`)");
         var present = labels.Distinct().Order().ToArray();
         string Found() => string.Join(", ", present.Take(20).Select(c => c.ToString(CultureInfo.InvariantCulture))) + (present.Length > 20 ? ", ..." : "");
         foreach (var c in normalClasses ?? [anomalyClass!.Value])
             if (Array.BinarySearch(present, c) < 0)
-                throw new BadInputException($"{option}: class {c} does not occur in the labels of {train.Name} (found {Found()})");
+                throw new OptionException(field, $"class {c} does not occur in the labels of {train.Name} (found {Found()})");
         var normal = normalClasses is not null ? normalClasses.Distinct().Order().ToArray() : present.Where(c => c != anomalyClass).ToArray();
         if (normal.Length == 0)
-            throw new BadInputException($"--anomaly-class: every sample of {train.Name} is of class {anomalyClass}, so no normal data is left to learn from");
+            throw new OptionException("anomaly_class", $"every sample of {train.Name} is of class {anomalyClass}, so no normal data is left to learn from");
         return normal;
     }
 
@@ -61,8 +61,8 @@ public sealed class NormalData : IDisposable
     public static NormalData Select(Dataset train, int[]? normalClasses, int? limit, double holdout)
     {
         if (!(holdout > 0 && holdout < 1))
-            throw new BadInputException($"--holdout: expected a fraction in (0, 1), got {holdout.ToString(CultureInfo.InvariantCulture)}");
-        if (limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {limit}");
+            throw new OptionException("holdout", $"expected a fraction in (0, 1), got {holdout.ToString(CultureInfo.InvariantCulture)}");
+        if (limit is < 1) throw new OptionException("limit", $"expected a positive number of samples, got {limit}");
         int available = Math.Min(limit ?? int.MaxValue, train.Count);
         Dataset normal;
         if (normalClasses is not null)
@@ -79,7 +79,7 @@ public sealed class NormalData : IDisposable
         {
             int held = (int)Math.Round(normal.Count * holdout);
             if (held < 1 || held >= normal.Count)
-                throw new BadInputException($"--holdout: {holdout.ToString(CultureInfo.InvariantCulture)} of {normal.Count} normal samples leaves no samples to train on or none to set the threshold with");
+                throw new OptionException("holdout", $"{holdout.ToString(CultureInfo.InvariantCulture)} of {normal.Count} normal samples leaves no samples to train on or none to set the threshold with");
             // Select copies and Slice shares memory: either way the views below keep the storage alive on their own.
             return new NormalData(normal.Slice(0, normal.Count - held, normal.Name + "[fit]"),
                 normal.Slice(normal.Count - held, held, normal.Name + "[held out]"), normalClasses);

@@ -3,6 +3,7 @@ using System.Text;
 using Bottleneck.Data;
 using Bottleneck.IO;
 using Bottleneck.Models;
+using Bottleneck.Persistence;
 using Bottleneck.Reporting;
 using Bottleneck.Training;
 
@@ -53,12 +54,12 @@ public static class BottleneckSweep
     public static int[] ParseSizes(string text)
     {
         var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) throw new BadInputException("--bottleneck: expected code sizes such as 8,16,32,64,128,256");
+        if (parts.Length == 0) throw new OptionException("code_sizes", "expected code sizes such as 8,16,32,64,128,256");
         var sizes = new List<int>();
         foreach (var p in parts)
         {
             if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var k) || k < 1)
-                throw new BadInputException($"--bottleneck: '{p}' is not a positive whole number (expected code sizes such as 8,16,32,64,128,256)");
+                throw new OptionException("code_sizes", $"'{p}' is not a positive whole number (expected code sizes such as 8,16,32,64,128,256)");
             sizes.Add(k);
         }
         return sizes.Distinct().Order().ToArray();
@@ -72,14 +73,14 @@ public static class BottleneckSweep
         CancellationToken cancel = default)
     {
         request.Training.Validate();
-        if (request.CodeSizes.Count == 0) throw new BadInputException("--bottleneck: expected at least one code size");
-        if (request.Limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {request.Limit}");
+        if (request.CodeSizes.Count == 0) throw new OptionException("code_sizes", "expected at least one code size");
+        if (request.Limit is < 1) throw new OptionException("limit", $"expected a positive number of samples, got {request.Limit}");
         using var loaded = DataSource.Load(request.Data, request.DataOptions);
         var train = request.Limit is int n && n < loaded.Train.Count ? loaded.Train.Slice(0, n) : loaded.Train;
         long d = train.SampleSize;
         foreach (var k in request.CodeSizes)
-            if (k >= d) throw new BadInputException($"--bottleneck: a code of {k} values is not smaller than the {d}-value samples (no compression)");
-        TrainingJob.CheckData(train, request.Training.Loss);
+            if (k >= d) throw new OptionException("code_sizes", $"a code of {k} values is not smaller than the {d}-value samples (no compression)");
+        DataFit.CheckValues(train, request.Training.Loss);
         var (fit, validate, _) = new ValidationChoice(request.ValSplit, null, false).Apply(train, request.DataOptions);
         using var fitPart = fit;
         using var validatePart = validate;
@@ -88,7 +89,8 @@ public static class BottleneckSweep
         {
             cancel.ThrowIfCancellationRequested();
             var folder = Path.Combine(request.OutputDirectory, $"k{k}");
-            var job = new TrainingJob
+            // Each model is a run folder of its own, without checkpoint or resume state: a sweep is not resumed.
+            using var session = new TrainingSession
             {
                 Spec = request.Spec with { Bottleneck = k, Name = $"{request.Spec.Name}-k{k}" },
                 Train = fit,
@@ -96,19 +98,18 @@ public static class BottleneckSweep
                 Test = loaded.Test,
                 DataName = loaded.Name,
                 Options = request.Training,
-                OutputDirectory = folder,
-                Checkpoint = false,
             };
-            var result = job.Run(observer?.Invoke(k), cancel);
-            var measured = result.Test ?? throw new InvalidOperationException("a sweep always measures its models");
+            session.Prepare();
+            using var runFolder = new RunFolder(folder, session);
+            runFolder.Open();
+            var result = session.Run(observer: observer?.Invoke(k), cancel: cancel);
+            runFolder.Write(result);
+            var measured = result.Evaluation ?? throw new InvalidOperationException("a sweep always measures its models");
             var row = new SweepRow(k, (double)d / k, measured.Bce, measured.Mse, measured.Psnr, result.Training.History.Epochs.LastOrDefault()?.ValLoss,
                 result.Training.EpochsRun, result.Model.TrainableParameterCount + result.Model.NonTrainableParameterCount, result.Training.TrainSeconds, folder);
             result.Model.Dispose();
             rows.Add(row);
             onRow?.Invoke(row);
-            // Each model's resume state is of no use once the sweep moves on.
-            var resume = Path.Combine(folder, TrainingJob.ResumeFolder);
-            if (Directory.Exists(resume)) Directory.Delete(resume, recursive: true);
             SaveCsv(Path.Combine(request.OutputDirectory, "sweep.csv"), rows);
         }
         return rows;

@@ -95,7 +95,7 @@ public static class CodeCompression
             throw new BadInputException($"{source}: written by a model with other weights (SHA-256 {Convert.ToHexStringLower(file.ModelSha256)[..12]}…, " +
                                         $"this model's is {Convert.ToHexStringLower(modelSha256)[..12]}…); decode with the model that wrote the codes");
         if (original is not null && original.Count != file.Count)
-            throw new BadInputException($"--data: {original.Name} has {original.Count:N0} samples, but {source} holds {file.Count:N0} codes (give the same --split and --limit as when compressing)");
+            throw new OptionException("data", $"{original.Name} has {original.Count:N0} samples, but {source} holds {file.Count:N0} codes (give the same `split` and `limit` as when compressing)");
         if (original is not null) Training.DataFit.Check(model, original);
         var decoded = Codes.Decode(model, NumericArray.FromFloats([checked((int)file.Count), .. file.CodeShape], file.Codes), source);
         var (mse, psnr) = original is null ? (null, null) : Quality(decoded.ToFloats(), original);

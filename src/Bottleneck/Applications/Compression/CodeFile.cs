@@ -80,7 +80,7 @@ public sealed record CodeFile(CodePrecision Precision, int[] CodeShape, long Cou
                 {
                     var half = (Half)codes[i];
                     if (Half.IsInfinity(half))
-                        throw new BadInputException($"code {i / width}, value {i % width} is {codes[i].ToString("G6", CultureInfo.InvariantCulture)}, beyond float16's range (±65504): use --precision float32 or uint8");
+                        throw new BadInputException($"code {i / width}, value {i % width} is {codes[i].ToString("G6", CultureInfo.InvariantCulture)}, beyond float16's range (±65504): use `precision` float32 or uint8");
                     BinaryPrimitives.WriteHalfLittleEndian(payload.AsSpan(2 * i), half);
                     restored[i] = (float)half;
                 }

@@ -22,7 +22,7 @@ public static class CodePrecisions
         "float32" or "f32" => CodePrecision.Float32,
         "float16" or "f16" or "half" => CodePrecision.Float16,
         "uint8" or "u8" or "8bit" or "8-bit" => CodePrecision.Uint8,
-        _ => throw new BadInputException($"--precision: unknown precision '{text}' (expected float32, float16 or uint8)"),
+        _ => throw new OptionException("precision", $"unknown precision '{text}' (expected float32, float16 or uint8)"),
     };
 
     /// <summary>Bytes one code value takes.</summary>

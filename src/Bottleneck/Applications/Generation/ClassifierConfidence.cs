@@ -21,7 +21,7 @@ public sealed class ClassifierConfidence : IDisposable
     /// </summary>
     public ClassifierConfidence(Dataset labelled, int count, int maxIterations = 500)
     {
-        if (count < 2) throw new BadInputException($"--classifier-size: expected at least 2 labelled images, got {count}");
+        if (count < 2) throw new OptionException("classifier_size", $"expected at least 2 labelled images, got {count}");
         if (labelled.Labels is not { } labels)
             throw new BadInputException($"{labelled.Name}: the classifier that scores decoded images needs labelled training data");
         Count = Math.Min(count, labelled.Count);

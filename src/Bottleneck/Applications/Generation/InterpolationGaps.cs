@@ -72,7 +72,7 @@ public static class InterpolationGaps
     /// <summary><paramref name="pairs"/> pairs of distinct indices below <paramref name="count"/>, drawn with a seeded generator.</summary>
     public static (int From, int To)[] RandomPairs(int count, int pairs, long seed)
     {
-        if (count < 2) throw new BadInputException($"--pairs: random pairs need at least 2 samples, the split has {count}");
+        if (count < 2) throw new OptionException("pairs", $"random pairs need at least 2 samples, the split has {count}");
         var random = new Random(unchecked((int)seed));
         return Enumerable.Range(0, pairs).Select(_ =>
         {

@@ -23,6 +23,6 @@ public static class InterpolationGrid
             var images = Enumerable.Range(0, (int)flat.shape[0]).Select(i => flat[i].data<float>().ToArray()).ToArray();
             return new GridRow(row.Title, images, row.Captions);
         }).ToArray();
-        ImageGrid.SavePng(path, title, gridRows, shape.Width, shape.Height, shape.Channels, scale: 2);
+        ImageGrid.SavePng(path, title, gridRows, shape, scale: 2);
     }
 }

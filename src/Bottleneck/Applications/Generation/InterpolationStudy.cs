@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Reporting;
 using TorchSharp;
@@ -79,12 +80,12 @@ public static class InterpolationStudy
     {
         int n = settings.Steps;
         LatentInterpolation.Times(n);   // checks the steps
-        if (settings.Pairs < 0) throw new BadInputException($"--pairs: expected 0 or more, got {settings.Pairs}");
-        foreach (var (_, model) in models) LatentInterpolation.CheckContinuous(model);
+        if (settings.Pairs < 0) throw new OptionException("pairs", $"expected 0 or more, got {settings.Pairs}");
+        foreach (var (_, model) in models) LatentGaussian.CheckContinuous(model);
         var shape = ImageShape.Of(data.SampleShape) ?? throw new BadInputException($"{data.Name}: samples of shape [{string.Join(", ", data.SampleShape)}] are not images");
         bool judged = labelledTrain.Labels is not null;
         if (judged && settings.ClassifierSize < 2)
-            throw new BadInputException($"--classifier-size: expected at least 2 labelled images, got {settings.ClassifierSize}");
+            throw new OptionException("classifier_size", $"expected at least 2 labelled images, got {settings.ClassifierSize}");
         var pairs = settings.Pairs == 0 || !judged ? null : InterpolationGaps.RandomPairs(data.Count, settings.Pairs, settings.Seed);
         int a = settings.From, b = settings.To;
         if (a < 0 || a >= data.Count || b < 0 || b >= data.Count)

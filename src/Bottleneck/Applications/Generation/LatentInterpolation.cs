@@ -1,5 +1,5 @@
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
-using Bottleneck.Models.Vq;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +19,7 @@ public static class LatentInterpolation
     /// <summary>The fractions t_i = i / (steps − 1), i = 0 .. steps − 1: both ends included.</summary>
     public static double[] Times(int steps)
     {
-        if (steps < 3) throw new BadInputException($"--steps: expected at least 3 (both ends and a step between), got {steps}");
+        if (steps < 3) throw new OptionException("steps", $"expected at least 3 (both ends and a step between), got {steps}");
         return Enumerable.Range(0, steps).Select(i => (double)i / (steps - 1)).ToArray();
     }
 
@@ -58,7 +58,7 @@ public static class LatentInterpolation
     /// </summary>
     public static Tensor Decode(Autoencoder model, Tensor x0, Tensor x1, int steps, bool spherical)
     {
-        CheckContinuous(model);
+        LatentGaussian.CheckContinuous(model);
         model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -75,12 +75,5 @@ public static class LatentInterpolation
         using var scope = NewDisposeScope();
         long batch = x0.shape[0];
         return Path(x0.reshape(batch, -1), x1.reshape(batch, -1), steps, spherical: false).MoveToOuterDisposeScope();
-    }
-
-    /// <summary>Refuses a VQ-VAE, whose codes are codebook indices: the points between two indices are not codes, nor are Gaussian draws.</summary>
-    public static void CheckContinuous(Autoencoder model)
-    {
-        if (model is VectorQuantizedAutoencoder)
-            throw new BadInputException($"--model: '{model.Spec.Name}' is a VQ-VAE, whose codes are codebook indices: the points between and around them are not codes (its prior would be a model of index grids, such as a PixelCNN)");
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Models.Vae;
 using Bottleneck.Reporting;
@@ -55,7 +56,7 @@ public static class Sampling
     /// </summary>
     public static LatentGaussian Distribution(Autoencoder model, string modelName, Dataset? fitData, IProgress<StageProgress>? progress = null)
     {
-        LatentInterpolation.CheckContinuous(model);
+        LatentGaussian.CheckContinuous(model);
         if (fitData is not null)
         {
             Training.DataFit.Check(model, fitData);
@@ -65,8 +66,8 @@ public static class Sampling
             return fitted;
         }
         if (model is VariationalAutoencoder vae) return LatentGaussian.StandardNormal(vae.LatentSize);
-        throw new BadInputException($"--model: '{modelName}' is a plain autoencoder (family {model.Spec.Family}) with no prior to sample from: " +
-                                    "pass --fit-gaussian DATA to sample from a Gaussian fitted to its codes, or walk between real inputs with 'bottleneck interpolate'");
+        throw new OptionException("model", $"'{modelName}' is a plain autoencoder (family {model.Spec.Family}) with no prior to sample from: " +
+                                    "pass `fit_gaussian` DATA to sample from a Gaussian fitted to its codes, or walk between real inputs with 'bottleneck interpolate'");
     }
 
     /// <summary>
@@ -79,10 +80,10 @@ public static class Sampling
     {
         // The checks the classifier would make, made before any stage is reported.
         Training.DataFit.Check(model, train);
-        if (count < 2) throw new BadInputException($"--classifier-size: expected at least 2 labelled images, got {count}");
+        if (count < 2) throw new OptionException("classifier_size", $"expected at least 2 labelled images, got {count}");
         if (train.Labels is null) throw new BadInputException($"{train.Name}: the classifier that scores decoded images needs labelled training data");
         if (test is null && train.Count <= count)
-            throw new BadInputException($"--classifier: {train.Name} has no images left over to compare the samples with (lower --classifier-size)");
+            throw new OptionException("classifier", $"{train.Name} has no images left over to compare the samples with (lower `classifier_size`)");
         StageProgress.Start(progress, JudgeStage, Math.Min(count, train.Count));
         using var judge = new ClassifierConfidence(train, count);
         StageProgress.Advance(progress, JudgeStage, judge.Count, judge.Count);

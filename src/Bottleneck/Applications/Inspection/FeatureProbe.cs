@@ -40,19 +40,19 @@ public static class FeatureProbe
     public static int[] LabelledIndices(Dataset data, int count, LabelSelection selection)
     {
         var labels = data.Labels ?? throw new BadInputException($"{data.Name}: has no labels, and a probe needs labelled samples");
-        if (count < 1) throw new BadInputException($"--labels: expected a positive number of labelled samples, got {count}");
-        if (count > data.Count) throw new BadInputException($"--labels: {count} labelled samples asked for, but {data.Name} has {data.Count}");
+        if (count < 1) throw new OptionException("labels", $"expected a positive number of labelled samples, got {count}");
+        if (count > data.Count) throw new OptionException("labels", $"{count} labelled samples asked for, but {data.Name} has {data.Count}");
         if (selection == LabelSelection.First) return Enumerable.Range(0, count).ToArray();
         int classes = labels.Max() + 1;
         if (count % classes != 0)
-            throw new BadInputException($"--balanced: {count} labels do not split evenly over {classes} classes (give a multiple of {classes})");
+            throw new OptionException("balanced", $"{count} labels do not split evenly over {classes} classes (give a multiple of {classes})");
         int each = count / classes;
         var taken = new int[classes];
         var chosen = new List<int>(count);
         for (int i = 0; i < labels.Length && chosen.Count < count; i++)
             if (taken[labels[i]] < each) { taken[labels[i]]++; chosen.Add(i); }
         if (chosen.Count < count)
-            throw new BadInputException($"--balanced: {data.Name} has fewer than {each} samples of some class");
+            throw new OptionException("balanced", $"{data.Name} has fewer than {each} samples of some class");
         chosen.Sort();
         return chosen.ToArray();
     }

@@ -43,9 +43,9 @@ public sealed record FilterBank(string Layer, string Kind, int Width, int Height
     /// non-square vector), or <paramref name="count"/> is below 1.</exception>
     public static FilterBank Of(Autoencoder model, int? count = null)
     {
-        if (count is < 1) throw new BadInputException($"--count: expected at least 1 filter, got {count}");
+        if (count is < 1) throw new OptionException("count", $"expected at least 1 filter, got {count}");
         var (name, layer) = model.Layers().Select(l => (l.Name, l.Layer)).FirstOrDefault(l => l.Layer.parameters().Any());
-        if (layer is null) throw new BadInputException($"--model: '{model.Spec.Name}' has no layer with weights");
+        if (layer is null) throw new OptionException("model", $"'{model.Spec.Name}' has no layer with weights");
         using var scope = NewDisposeScope();
         var weight = layer.parameters().First().detach().to_type(ScalarType.Float32).cpu();
         long inputSize = model.InputShape.Aggregate(1L, (a, b) => a * b);
@@ -69,13 +69,13 @@ public sealed record FilterBank(string Layer, string Kind, int Width, int Height
         {
             // A Dense layer's weight is [k, d] (PyTorch's layout): row i holds unit i's weight on every input value.
             var image = ImageShape.Of(model.Spec.InputShape is { } shape ? shape.Select(d => (long)d).ToArray() : model.InputShape)
-                ?? throw new BadInputException($"--model: the first layer '{name}' of '{model.Spec.Name}' takes {inputSize} values, which do not form an image " +
-                                               "(filters are drawn for image inputs: [H, W], [H, W, C] or a square number of values)");
+                ?? throw new OptionException("model", $"the first layer '{name}' of '{model.Spec.Name}' takes {inputSize} values, which do not form an image " +
+                                               "(filters are drawn for image inputs: [H, W], [H, W, C], [C, H, W] with 1 or 3 channels, or a square number of values)");
             int units = (int)weight.shape[0], n = Math.Min(count ?? units, units);
-            var rows = Enumerable.Range(0, n).Select(u => weight[u].contiguous().data<float>().ToArray()).ToArray();
+            var rows = Enumerable.Range(0, n).Select(u => image.Interleave(weight[u].contiguous().data<float>().ToArray())).ToArray();
             return new FilterBank(name, "dense", image.Width, image.Height, image.Channels, rows, Enumerable.Range(0, n).Select(u => $"{u}").ToArray(), units);
         }
-        throw new BadInputException($"--model: the first layer '{name}' of '{model.Spec.Name}' ({layer.GetType().Name}, weight [{string.Join(", ", weight.shape)}]) " +
+        throw new OptionException("model", $"the first layer '{name}' of '{model.Spec.Name}' ({layer.GetType().Name}, weight [{string.Join(", ", weight.shape)}]) " +
                                     "is neither a Dense layer on the input image nor a Conv2D, so it has no image-shaped filters");
     }
 }

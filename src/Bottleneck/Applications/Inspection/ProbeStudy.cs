@@ -30,10 +30,10 @@ public sealed record ProbeSettings
     /// <exception cref="BadInputException">A count is below 1 or C is not positive.</exception>
     public void Check()
     {
-        if (Labels < 1) throw new BadInputException($"--labels: expected a positive number of labelled samples, got {Labels}");
-        if (Neighbours < 1) throw new BadInputException($"--neighbours: expected at least 1, got {Neighbours}");
-        if (!(C > 0)) throw new BadInputException($"--c: expected a positive number, got {C}");
-        if (Components is < 1) throw new BadInputException($"--components: expected a positive number of components, got {Components}");
+        if (Labels < 1) throw new OptionException("labels", $"expected a positive number of labelled samples, got {Labels}");
+        if (Neighbours < 1) throw new OptionException("neighbours", $"expected at least 1, got {Neighbours}");
+        if (!(C > 0)) throw new OptionException("c", $"expected a positive number, got {C}");
+        if (Components is < 1) throw new OptionException("components", $"expected a positive number of components, got {Components}");
     }
 }
 
@@ -75,7 +75,7 @@ public static class ProbeStudy
         using var trainInput = trained?.Prepare(target.Train);
         using var testInput = trained?.Prepare(targetTest);
         if (target.Train.SampleSize != source.Train.SampleSize)
-            throw new BadInputException($"--transfer-data: {target.Name} has samples of {target.Train.SampleSize} values, but {source.Name} has {source.Train.SampleSize}");
+            throw new OptionException("transfer_data", $"{target.Name} has samples of {target.Train.SampleSize} values, but {source.Name} has {source.Train.SampleSize}");
         int k = settings.Components ?? (encoder is null ? ProbeSettings.DefaultComponents : checked((int)encoder.CodeShape.Aggregate(1L, (a, b) => a * b)));
         Pca.Pca.CheckComponents(k, source.Train.Count, source.Train.SampleSize);
         var labelled = FeatureProbe.LabelledIndices(target.Train, settings.Labels, settings.Selection);

@@ -1,5 +1,4 @@
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using TorchSharp;
@@ -42,8 +41,8 @@ public sealed record TrivialSolutionOptions
     /// <summary>Checks the values a user can get wrong; throws <see cref="BadInputException"/>.</summary>
     public void Validate()
     {
-        if (Samples < 2) throw new BadInputException($"--samples: expected at least 2, got {Samples}");
-        if (!(NoiseSigma > 0) || double.IsInfinity(NoiseSigma)) throw new BadInputException($"--noise: expected a positive σ, got {NoiseSigma}");
+        if (Samples < 2) throw new OptionException("samples", $"expected at least 2, got {Samples}");
+        if (!(NoiseSigma > 0) || double.IsInfinity(NoiseSigma)) throw new OptionException("noise_sigma", $"expected a positive σ, got {NoiseSigma}");
     }
 }
 

@@ -1,4 +1,5 @@
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using static TorchSharp.torch;
 
 namespace Bottleneck.Applications.Pca;

@@ -1,6 +1,5 @@
 using Bottleneck.Data;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Pca;
@@ -41,15 +40,15 @@ public static class EquivalenceStudy
         TrainingOptions options, Action<Pca>? pcaFitted = null, Action<EquivalenceVariant, EquivalenceEpoch>? epochDone = null,
         CancellationToken cancel = default)
     {
-        if (variants.Count == 0) throw new BadInputException("--variants: name at least one variant");
+        if (variants.Count == 0) throw new OptionException("variants", "name at least one variant");
         options.Validate();
-        TrainingJob.CheckData(train, new ReconstructionLoss(LossKind.Mse));
+        DataFit.CheckValues(train, new ReconstructionLoss(LossKind.Mse));
         Pca.CheckComponents(components, train.Count, train.SampleSize);
         if (variants.Any(v => v.SigmoidBce))
         {
             var (min, max) = train.Range();
             if (min < 0 || max > 1)
-                throw new BadInputException($"{train.Name}: values span [{min:G4}, {max:G4}], but the sigmoid-bce variant needs data in [0, 1] (leave it out with --variants)");
+                throw new BadInputException($"{train.Name}: values span [{min:G4}, {max:G4}], but the sigmoid-bce variant needs data in [0, 1] (leave it out with `variants`)");
         }
 
         using var pca = Pca.FitCovariance(train, components);

@@ -1,4 +1,5 @@
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Models.Dense;
 using TorchSharp;
@@ -213,7 +214,7 @@ public sealed class Pca : IDisposable
         long most = Math.Min(samples, dimension);
         if (samples < 2) throw new BadInputException($"PCA: needs at least 2 samples, got {samples}");
         if (components < 1 || components > most)
-            throw new BadInputException($"--components: expected 1 to {most} (min of {samples} samples and {dimension} values a sample), got {components}");
+            throw new OptionException("components", $"expected 1 to {most} (min of {samples} samples and {dimension} values a sample), got {components}");
     }
 
     static Tensor Flatten(Tensor batch) => batch.reshape(batch.shape[0], -1).to_type(ScalarType.Float64);

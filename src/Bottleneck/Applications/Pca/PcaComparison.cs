@@ -44,7 +44,7 @@ public sealed record PcaComparison(string Data, string EvaluatedOn, int Samples,
         using var pca = fitted ?? PrincipalComponents.FitCovariance(train, k);
         if (fitted is null) StageProgress.Advance(progress, FitStage, train.Count, train.Count);
         if (pca.Dimension != test.SampleSize)
-            throw new BadInputException($"--pca: the PCA takes samples of {pca.Dimension} values, but {test.Name} has {test.SampleSize}");
+            throw new OptionException("pca", $"the PCA takes samples of {pca.Dimension} values, but {test.Name} has {test.SampleSize}");
         var pcaModel = pca.ToAutoencoder();
         try
         {

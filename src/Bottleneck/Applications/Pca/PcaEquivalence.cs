@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Models.Dense;
+using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Training;
 using TorchSharp;
@@ -33,7 +34,7 @@ public sealed record EquivalenceVariant(string Name, string Description, bool Ce
 
     /// <summary>The variant named <paramref name="name"/>; an unknown name is a usage error.</summary>
     public static EquivalenceVariant Get(string name) => All.FirstOrDefault(v => v.Name == name)
-        ?? throw new BadInputException($"--variants: unknown variant '{name}' (expected {string.Join(", ", All.Select(v => v.Name))})");
+        ?? throw new OptionException("variants", $"unknown variant '{name}' (expected {string.Join(", ", All.Select(v => v.Name))})");
 }
 
 /// <summary>Measurements after one epoch of one variant.</summary>
@@ -95,16 +96,16 @@ public static class PcaEquivalence
             Loss = new ReconstructionLoss(variant.SigmoidBce ? LossKind.Bce : LossKind.Mse),
             EarlyStopping = null,
             ReduceLr = null,
-            OnEpochEnd = (record, _) =>
-            {
-                var (decoder, encoder, onSupport) = Subspaces(model, pcaBasis, dataSpan);
-                var measured = new EquivalenceEpoch(record.Epoch, record.Loss, decoder.Overlap, encoder.Overlap, onSupport.Overlap,
-                    ReconstructionMetrics.Evaluate(model, fitData).Mse);
-                epochs.Add(measured);
-                progress?.Invoke(measured);
-            },
         };
-        new Trainer().Fit(model, fitData, null, trainOptions, cancel: cancel);
+        var measuring = new EpochMeasure(record =>
+        {
+            var (decoder, encoder, onSupport) = Subspaces(model, pcaBasis, dataSpan);
+            var measured = new EquivalenceEpoch(record.Epoch, record.Loss, decoder.Overlap, encoder.Overlap, onSupport.Overlap,
+                ReconstructionMetrics.Evaluate(model, fitData).Mse);
+            epochs.Add(measured);
+            progress?.Invoke(measured);
+        });
+        new Trainer().Fit(model, fitData, null, trainOptions, cancel: cancel, callbacks: [measuring]);
         var seconds = clock.Elapsed.TotalSeconds;
 
         var (finalDecoder, finalEncoder, finalOnSupport) = Subspaces(model, pcaBasis, dataSpan);
@@ -166,5 +167,11 @@ public static class PcaEquivalence
             }
         }
         return new Dataset(data.Name + " (centred)", storage, data.Labels, data.ClassNames);
+    }
+
+    /// <summary>Measures the model after each completed epoch.</summary>
+    sealed class EpochMeasure(Action<EpochRecord> measure) : ITrainingCallback
+    {
+        public void EpochEnded(Autoencoder model, IReadOnlyList<EpochRecord> epochs, optim.Optimizer optimizer) => measure(epochs[^1]);
     }
 }

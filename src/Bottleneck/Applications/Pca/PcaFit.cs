@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
+using Bottleneck.Training;
 
 namespace Bottleneck.Applications.Pca;
 
@@ -62,7 +62,7 @@ public static class PcaFitting
     /// <exception cref="BadInputException">The data cannot be read, is not finite, has too few samples or values for k, or has no variance.</exception>
     public static PcaFit Fit(string data, DataOptions options, int components, PcaMethod method, int? limit = null, IProgress<StageProgress>? progress = null)
     {
-        if (limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {limit}");
+        if (limit is < 1) throw new OptionException("limit", $"expected a positive number of samples, got {limit}");
         return Streams(data, method)
             ? StreamCsv(data, new CsvReadOptions { HasHeader = options.CsvHeader, LabelColumn = options.LabelColumn }, components, limit, progress)
             : InMemory(DataSource.Load(data, options), components, method, limit, progress);
@@ -86,7 +86,7 @@ public static class PcaFitting
         {
             var clock = Stopwatch.StartNew();
             var train = limit is int n && n < loaded.Train.Count ? loaded.Train.Slice(0, n) : loaded.Train;
-            TrainingJob.CheckData(train, new ReconstructionLoss(LossKind.Mse));
+            DataFit.CheckValues(train, new ReconstructionLoss(LossKind.Mse));
             Pca.CheckComponents(components, train.Count, train.SampleSize);
             StageProgress.Start(progress, Fitting, train.Count);
             var pca = method == PcaMethod.Svd
@@ -113,7 +113,7 @@ public static class PcaFitting
     /// </summary>
     public static PcaFit StreamCsv(string path, CsvReadOptions options, int components, int? limit = null, IProgress<StageProgress>? progress = null)
     {
-        if (limit is < 1) throw new BadInputException($"--limit: expected a positive number of samples, got {limit}");
+        if (limit is < 1) throw new OptionException("limit", $"expected a positive number of samples, got {limit}");
         var clock = Stopwatch.StartNew();
         var fit = CsvPca.Fit(path, options, components, limit, progress: progress);
         return WithVariance(new PcaFit(Path.GetFileName(path), fit.Pca, null, null, "train", fit.Pca.TrainingMse, fit.Pca.Samples,

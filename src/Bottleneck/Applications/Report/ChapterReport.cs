@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Bottleneck.Applications.Report.Claims;
+using Bottleneck.Evaluation;
 using Bottleneck.IO;
 using Bottleneck.Reporting;
 using Bottleneck.Training;
@@ -52,18 +53,18 @@ public static class ChapterReport
 
     /// <summary>
     /// The demo's page: its one claim — the deep autoencoder's "MSE 0.072" (§4.3, §10.3) — judged on the demo's own run
-    /// (up to <paramref name="maxEpochs"/> epochs with early stopping) as <c>bottleneck report</c> judges it, with the
-    /// demo's <paramref name="figure"/> (a file in the demo's folder) beside it.
+    /// (up to <paramref name="maxEpochs"/> epochs with early stopping: <paramref name="training"/>, measured as <paramref name="test"/>)
+    /// as <c>bottleneck report</c> judges it, with the demo's <paramref name="figure"/> (a file in the demo's folder) beside it.
     /// </summary>
-    public static ReportDocument DemoPage(TrainingJobResult run, long seed, int maxEpochs, string figure)
+    public static ReportDocument DemoPage(TrainingResult training, ReconstructionMetrics test, long seed, int maxEpochs, string figure)
     {
         var claim = new LossScaleClaim();
         var full = claim.Settings(ReportBudget.Full);
-        int epochs = run.Training.EpochsRun;
+        int epochs = training.EpochsRun;
         var budget = maxEpochs >= full.Epochs ? ReportBudget.Full : ReportBudget.Quick;
         var settings = new ClaimSettings(budget, "MNIST", [seed], Epochs: epochs, TrainingSamples: full.TrainingSamples,
-            TestSamples: run.Test!.Samples, Extra: $"the demo: up to {maxEpochs} epochs, early stopping (patience 10), best weights restored");
-        var outcome = LossScaleClaim.Judge(run.Test, budget) with
+            TestSamples: test.Samples, Extra: $"the demo: up to {maxEpochs} epochs, early stopping (patience 10), best weights restored");
+        var outcome = LossScaleClaim.Judge(test, budget) with
         {
             FigureCaption = "The first 20 test digits (top) and their reconstructions (bottom), each with its MSE.",
         };

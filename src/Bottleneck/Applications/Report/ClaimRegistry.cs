@@ -31,8 +31,8 @@ public static class ClaimRegistry
         var wanted = only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var unknown = wanted.Where(id => All.All(c => c.Id != id)).ToList();
         if (unknown.Count > 0)
-            throw new BadInputException($"--only: no claim named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; the claims are {string.Join(", ", All.Select(c => c.Id))}");
-        if (wanted.Length == 0) throw new BadInputException($"--only: expected claim ids separated by commas; the claims are {string.Join(", ", All.Select(c => c.Id))}");
+            throw new OptionException("only", $"no claim named {string.Join(", ", unknown.Select(u => $"'{u}'"))}; the claims are {string.Join(", ", All.Select(c => c.Id))}");
+        if (wanted.Length == 0) throw new OptionException("only", $"expected claim ids separated by commas; the claims are {string.Join(", ", All.Select(c => c.Id))}");
         return All.Where(c => wanted.Contains(c.Id)).ToList();
     }
 }

@@ -26,7 +26,7 @@ public static class ReportBudgets
     /// <exception cref="BadInputException">Any other word: one line naming the three.</exception>
     public static ReportBudget Parse(string text) =>
         Enum.GetValues<ReportBudget>().FirstOrDefault(b => b.Name() == text?.Trim().ToLowerInvariant(), (ReportBudget)(-1)) is var b && Enum.IsDefined(b)
-            ? b : throw new BadInputException($"--budget: expected quick, standard or full, got '{text}'");
+            ? b : throw new OptionException("budget", $"expected quick, standard or full, got '{text}'");
 
     /// <summary>Picks the value for <paramref name="budget"/>.</summary>
     public static T Pick<T>(this ReportBudget budget, T quick, T standard, T full) => budget switch

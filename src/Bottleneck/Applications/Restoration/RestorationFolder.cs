@@ -63,11 +63,11 @@ public sealed class RestorationFolder
         if (twice is not null)
         {
             var clash = files.Where(f => Path.GetFileNameWithoutExtension(f) == twice.Key).Take(2).ToList();
-            throw new BadInputException($"--images: {clash[0]} and {clash[1]} would both be restored to {twice.Key}.png (give images with different names)");
+            throw new OptionException("images", $"{clash[0]} and {clash[1]} would both be restored to {twice.Key}.png (give images with different names)");
         }
         var reserved = new[] { Path.GetFileNameWithoutExtension(GridFile), Path.GetFileNameWithoutExtension(MetricsFile) };
         if (stems.FirstOrDefault(s => reserved.Contains(s, StringComparer.Ordinal)) is { } taken)
-            throw new BadInputException($"--images: an image named '{taken}' would clash with the output {taken}{(taken == "metrics" ? ".json" : ".png")} (rename it)");
+            throw new OptionException("images", $"an image named '{taken}' would clash with the output {taken}{(taken == "metrics" ? ".json" : ".png")} (rename it)");
         return new RestorationFolder(folder, stems.Select(s => In(folder, s + ".png")).ToList(),
             corrupted ? stems.Select(s => In(folder, s + ".corrupted.png")).ToList() : []);
     }
@@ -81,7 +81,7 @@ public sealed class RestorationFolder
         if (Directory.Exists(modelFolder))
             foreach (var f in Directory.EnumerateFiles(modelFolder)) inputs.Add(Path.GetFullPath(f));
         if (All.FirstOrDefault(inputs.Contains) is { } clash)
-            throw new BadInputException($"--out: writing {clash} would overwrite an input file; choose another --out folder");
+            throw new OptionException("output", $"writing {clash} would overwrite an input file; choose another `output` folder");
     }
 
     /// <summary>

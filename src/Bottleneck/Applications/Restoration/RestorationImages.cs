@@ -8,23 +8,12 @@ namespace Bottleneck.Applications.Restoration;
 public static class RestorationImages
 {
     /// <summary>
-    /// The picture shape of <paramref name="model"/>'s samples: [H, W], [H, W, 1|3], [1|3, H, W], or a flat square
-    /// (784 → 28×28); a model of other data (a CSV's rows) cannot restore images and is refused.
+    /// The picture shape of <paramref name="model"/>'s samples by the one image rule (<see cref="ImageLayout.Of"/>) with
+    /// one or three channels; a model of other data (a CSV's rows) cannot restore images and is refused.
     /// </summary>
-    public static ImageLayout LayoutOf(Autoencoder model)
-    {
-        var shape = model.InputShape;
-        bool image = shape.Length switch
-        {
-            1 => Math.Round(Math.Sqrt(shape[0])) is var side && side * side == shape[0] && side > 1,
-            2 => true,
-            3 => shape[2] is 1 or 3 || shape[0] is 1 or 3,
-            _ => false,
-        };
-        if (!image)
-            throw new BadInputException($"--model: '{model.Spec.Name}' takes samples of shape [{string.Join(", ", shape)}], which are not grey or colour images");
-        return new ImageLayout(shape.Select(d => (int)d).ToArray(), $"model '{model.Spec.Name}' input_shape");
-    }
+    public static ImageLayout LayoutOf(Autoencoder model) =>
+        ImageLayout.Of(model.InputShape) is { Channels: 1 or 3 } layout ? layout
+            : throw new OptionException("model", $"'{model.Spec.Name}' takes samples of shape [{string.Join(", ", model.InputShape)}], which are not grey or colour images");
 
     /// <summary>
     /// Reads <paramref name="files"/> as samples laid out as <paramref name="layout"/> says, converted to its grey or

@@ -49,7 +49,7 @@ public static class OnnxExport
     internal static ModelProto Build(Autoencoder model, OnnxGraphKind kind, int opset, string? scaling, AnomalySettings? detector = null)
     {
         if (opset < MinimumOpset || opset > MaximumOpset)
-            throw new BadInputException($"--opset: expected an opset from {MinimumOpset} to {MaximumOpset}, got {opset}");
+            throw new OptionException("opset", $"expected an opset from {MinimumOpset} to {MaximumOpset}, got {opset}");
         var family = OnnxFamily.For(model);
         var graph = new OnnxGraphBuilder($"{model.Spec.Name} {kind.Name()}");
         var samples = model.InputShape;

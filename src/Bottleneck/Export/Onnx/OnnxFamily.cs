@@ -1,5 +1,4 @@
 using Bottleneck.Data;
-using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using Bottleneck.Models.Conv;
 using Bottleneck.Models.Dense;

@@ -25,11 +25,11 @@ public static class OnnxGraphKinds
     /// <summary>The lower-case name ("reconstruct").</summary>
     public static string Name(this OnnxGraphKind kind) => kind.ToString().ToLowerInvariant();
 
-    /// <summary>Parses a name; <paramref name="field"/> names the option in the <see cref="BadInputException"/>.</summary>
+    /// <summary>Parses a name; <paramref name="field"/> names the option in the <see cref="OptionException"/>.</summary>
     public static OnnxGraphKind Parse(string name, string field)
     {
         foreach (var kind in Enum.GetValues<OnnxGraphKind>())
             if (kind.Name() == name.Trim().ToLowerInvariant()) return kind;
-        throw new BadInputException($"{field}: unknown graph '{name}' (expected one of {string.Join(", ", Names)})");
+        throw new OptionException(field, $"unknown graph '{name}' (expected one of {string.Join(", ", Names)})");
     }
 }

@@ -3,7 +3,6 @@ using Bottleneck.Kernels;
 using Bottleneck.Models.Conv;
 using Bottleneck.Models.Dense;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -140,7 +139,7 @@ public sealed class VariationalAutoencoder : Autoencoder
     public override void CheckLoss(ReconstructionLoss loss)
     {
         if (loss.Kind != LossKind.Bce)
-            throw new BadInputException($"--loss: the vae family's reconstruction term is the Bernoulli log-likelihood, BCE summed over pixels (§13.1); expected bce, got {loss.Name}");
+            throw new OptionException("loss", $"the vae family's reconstruction term is the Bernoulli log-likelihood, BCE summed over pixels (§13.1); expected bce, got {loss.Name}");
     }
 
     public override string LossUnit(ReconstructionLoss loss) => Beta == 1
@@ -172,22 +171,6 @@ public sealed class VariationalAutoencoder : Autoencoder
         ["nll_iw_k"] = "nats per image: −log mean_k exp[log p(x|z_k) + log p(z_k) − log q(z_k|x)], k = nll_iw_samples; an upper bound on −log p(x), tighter than −elbo",
         ["nll_iw_samples"] = "samples: importance samples k per image",
     };
-
-    /// <summary>samples.png (decodes of z ~ N(0, I)) and, for a 2-D latent space, latent-manifold.png.</summary>
-    public override IReadOnlyList<string> SaveFigures(string directory, Dataset data)
-    {
-        if (ImageShape.Of(inputShape) is not { } shape) return [];
-        var written = new List<string> { "samples.png" };
-        LatentGrid.SavePriorSamples(Path.Combine(directory, "samples.png"), this, LatentSize, shape,
-            $"{Spec.Name}: decodes of z ~ N(0, I), the prior (§13.1)");
-        if (LatentSize == 2)
-        {
-            LatentGrid.SaveManifold(Path.Combine(directory, "latent-manifold.png"), this, shape,
-                $"{Spec.Name}: the decoder over the 2-D latent space (Φ⁻¹ of an even grid)");
-            written.Add("latent-manifold.png");
-        }
-        return written;
-    }
 
     public override IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer, bool IsBottleneck)> Layers()
     {

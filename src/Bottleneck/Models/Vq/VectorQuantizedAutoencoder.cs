@@ -2,7 +2,6 @@ using Bottleneck.Data;
 using Bottleneck.Kernels;
 using Bottleneck.Models.Conv;
 using Bottleneck.Objectives;
-using Bottleneck.Reporting;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -123,14 +122,6 @@ public sealed class VectorQuantizedAutoencoder : Autoencoder
         ["codebook_size"] = "codes: K, the size of the codebook",
         ["codes_revived"] = "codes: dead codes moved onto encoder outputs during training (not counting the codebook's first placement)",
     };
-
-    /// <summary>codebook-usage.png: each code's share of the choices on <paramref name="data"/>, most used first.</summary>
-    public override IReadOnlyList<string> SaveFigures(string directory, Dataset data)
-    {
-        var statistics = CodebookStatistics.Measure(this, data);
-        CodebookUsagePlot.SavePng(Path.Combine(directory, "codebook-usage.png"), statistics, $"{Spec.Name} on {data.Name}: codebook usage");
-        return ["codebook-usage.png"];
-    }
 
     public override IEnumerable<(string Name, nn.Module<Tensor, Tensor> Layer, bool IsBottleneck)> Layers()
     {

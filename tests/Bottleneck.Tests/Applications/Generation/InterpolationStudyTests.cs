@@ -91,9 +91,9 @@ public class InterpolationStudyTests
         using var model = Model("ae");
         var stages = new Stages();
         InterpolationSettings Settings(int steps = 5, int pairs = 3, int size = 30) => new(0, 1, steps, false, pairs, 1, size);
-        Assert.Contains("--steps: expected at least 3", Assert.Throws<BadInputException>(() => InterpolationStudy.Run([("ae", model)], data, data, Settings(steps: 2), stages)).Message);
-        Assert.Contains("--pairs: expected 0 or more", Assert.Throws<BadInputException>(() => InterpolationStudy.Run([("ae", model)], data, data, Settings(pairs: -1), stages)).Message);
-        Assert.Contains("--classifier-size: expected at least 2", Assert.Throws<BadInputException>(() => InterpolationStudy.Run([("ae", model)], data, data, Settings(size: 1), stages)).Message);
+        Assert.Contains("steps: expected at least 3", Assert.Throws<OptionException>(() => InterpolationStudy.Run([("ae", model)], data, data, Settings(steps: 2), stages)).Message);
+        Assert.Contains("pairs: expected 0 or more", Assert.Throws<OptionException>(() => InterpolationStudy.Run([("ae", model)], data, data, Settings(pairs: -1), stages)).Message);
+        Assert.Contains("classifier_size: expected at least 2", Assert.Throws<OptionException>(() => InterpolationStudy.Run([("ae", model)], data, data, Settings(size: 1), stages)).Message);
         using var rows = new Dataset("rows", rand(10, 5).DetachFromDisposeScope(), Enumerable.Range(0, 10).Select(i => i % 2).ToArray());
         Assert.Contains("are not images", Assert.Throws<BadInputException>(() => InterpolationStudy.Run([], rows, rows, Settings(), stages)).Message);
         Assert.Empty(stages.Reports);

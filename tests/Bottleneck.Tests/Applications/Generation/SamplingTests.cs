@@ -27,8 +27,8 @@ public class SamplingTests
         Assert.Equal(3, prior.Dimension);
 
         using var plain = ModelFactory.Create(new ModelSpec { Name = "ae", InputShape = [16], Encoder = [8], Bottleneck = 3 });
-        var error = Assert.Throws<BadInputException>(() => Sampling.Distribution(plain, "runs/ae", null));
-        Assert.StartsWith("--model: 'runs/ae' is a plain autoencoder (family dense) with no prior to sample from", error.Message);
+        var error = Assert.Throws<OptionException>(() => Sampling.Distribution(plain, "runs/ae", null));
+        Assert.StartsWith("model: 'runs/ae' is a plain autoencoder (family dense) with no prior to sample from", error.Message);
 
         // Fitted to the codes: m is their mean, computed here in float64 from the encoded rows.
         using var data = Labelled(30);
@@ -57,8 +57,8 @@ public class SamplingTests
 
         // Fitted to all 40 training images with no test split: nothing is left to compare with, said before fitting.
         reports.Clear();
-        var error = Assert.Throws<BadInputException>(() => Sampling.Judge(model, samples, train, null, 40, new Progress(reports)));
-        Assert.Equal("--classifier: tiles has no images left over to compare the samples with (lower --classifier-size)", error.Message);
+        var error = Assert.Throws<OptionException>(() => Sampling.Judge(model, samples, train, null, 40, new Progress(reports)));
+        Assert.Equal("classifier: tiles has no images left over to compare the samples with (lower `classifier_size`)", error.Message);
         Assert.Empty(reports);
     }
 

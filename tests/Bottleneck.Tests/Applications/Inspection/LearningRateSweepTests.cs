@@ -21,7 +21,7 @@ public class LearningRateSweepTests
         Assert.StartsWith("The smoothed loss never fell", Result([1.0, 1.1, 1.2, 5, 9], true).Warning(5));
         // 1.0 → 0.99: a 1.0 % fall, under the 2 % that tells a slope from noise.
         Assert.StartsWith("The smoothed loss fell by only 1.0%", Result([1.0, 0.999, 0.995, 0.99, 1.5], true).Warning(5));
-        Assert.StartsWith("The loss had not exploded by --max-lr", Result([1.0, 0.8, 0.5, 0.3, 0.2], false).Warning(5));
+        Assert.StartsWith("The loss had not exploded by `max_learning_rate`", Result([1.0, 0.8, 0.5, 0.3, 0.2], false).Warning(5));
         Assert.Null(Result([1.0, 0.8, 0.5, 0.3, 2.0], true).Warning(5));
     }
 

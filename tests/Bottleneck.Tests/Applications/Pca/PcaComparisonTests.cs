@@ -76,8 +76,8 @@ public class PcaComparisonTests
         using var wide = new Dataset("wide", rand(6, 5).DetachFromDisposeScope());
         using var own = PrincipalComponents.FitSvd(train, 2);
         using var model = own.ToAutoencoder();
-        var error = Assert.Throws<BadInputException>(() => PcaComparison.Run(model, "hand-made", train, train, "train", PrincipalComponents.FitSvd(wide, 2)));
-        Assert.Equal("--pca: the PCA takes samples of 5 values, but train has 4", error.Message);
+        var error = Assert.Throws<OptionException>(() => PcaComparison.Run(model, "hand-made", train, train, "train", PrincipalComponents.FitSvd(wide, 2)));
+        Assert.Equal("pca: the PCA takes samples of 5 values, but train has 4", error.Message);
     }
 
     sealed class Progress(List<StageProgress> reports) : IProgress<StageProgress>

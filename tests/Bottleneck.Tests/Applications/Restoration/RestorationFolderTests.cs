@@ -28,11 +28,11 @@ public class RestorationFolderTests
     [Fact]
     public void Two_images_of_one_name_or_an_image_named_like_an_output_are_refused()
     {
-        var twice = Assert.Throws<BadInputException>(() => RestorationFolder.Plan("out", ["x/scan.png", "y/scan.jpg"], false));
-        Assert.Equal("--images: x/scan.png and y/scan.jpg would both be restored to scan.png (give images with different names)", twice.Message);
-        var metrics = Assert.Throws<BadInputException>(() => RestorationFolder.Plan("out", ["metrics.png"], false));
-        Assert.Equal("--images: an image named 'metrics' would clash with the output metrics.json (rename it)", metrics.Message);
-        var grid = Assert.Throws<BadInputException>(() => RestorationFolder.Plan("out", ["restoration.jpg"], false));
+        var twice = Assert.Throws<OptionException>(() => RestorationFolder.Plan("out", ["x/scan.png", "y/scan.jpg"], false));
+        Assert.Equal("images: x/scan.png and y/scan.jpg would both be restored to scan.png (give images with different names)", twice.Message);
+        var metrics = Assert.Throws<OptionException>(() => RestorationFolder.Plan("out", ["metrics.png"], false));
+        Assert.Equal("images: an image named 'metrics' would clash with the output metrics.json (rename it)", metrics.Message);
+        var grid = Assert.Throws<OptionException>(() => RestorationFolder.Plan("out", ["restoration.jpg"], false));
         Assert.Contains("clash with the output restoration.png", grid.Message);
     }
 
@@ -46,9 +46,9 @@ public class RestorationFolderTests
         folder.Write("model/metrics.json", "{}");
         folder.Write("rows.npy", [1]);
         var own = RestorationFolder.Plan(folder["scans"], [folder["scans/digit0.png"]], false);
-        var error = Assert.Throws<BadInputException>(() => own.RefuseOverwritingInputs([folder["scans/digit0.png"]], null, folder["model"]));
-        Assert.Equal($"--out: writing {Full(folder["scans"], "digit0.png")} would overwrite an input file; choose another --out folder", error.Message);
-        Assert.Throws<BadInputException>(() => RestorationFolder.Plan(folder["model"], null, false).RefuseOverwritingInputs(null, "mnist", folder["model"]));
+        var error = Assert.Throws<OptionException>(() => own.RefuseOverwritingInputs([folder["scans/digit0.png"]], null, folder["model"]));
+        Assert.Equal($"output: writing {Full(folder["scans"], "digit0.png")} would overwrite an input file; choose another `output` folder", error.Message);
+        Assert.Throws<OptionException>(() => RestorationFolder.Plan(folder["model"], null, false).RefuseOverwritingInputs(null, "mnist", folder["model"]));
         var beside = RestorationFolder.Plan(folder.Path, null, false);
         beside.RefuseOverwritingInputs(null, folder["rows.npy"], folder["model"]);   // restored.npy is not rows.npy
     }

@@ -119,8 +119,8 @@ public class RestorationRunTests
     public void A_model_of_rows_that_are_not_images_is_refused()
     {
         using var model = ModelFactory.Create(new ModelSpec { Name = "rows", InputShape = [5], Encoder = [], Bottleneck = 2 });
-        var error = Assert.Throws<BadInputException>(() => RestorationImages.LayoutOf(model));
-        Assert.Equal("--model: 'rows' takes samples of shape [5], which are not grey or colour images", error.Message);
+        var error = Assert.Throws<OptionException>(() => RestorationImages.LayoutOf(model));
+        Assert.Equal("model: 'rows' takes samples of shape [5], which are not grey or colour images", error.Message);
     }
 
     [Fact]

@@ -1,10 +1,10 @@
-using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Bottleneck.Models;
+using Bottleneck.Models.Vq;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Bottleneck.Applications.Generation;
+namespace Bottleneck.Evaluation;
 
 /// <summary>
 /// A Gaussian N(m, Σ) over a model's flattened code space, to draw codes from: a VAE's prior N(0, I) (§13.1),
@@ -44,7 +44,7 @@ public sealed class LatentGaussian : IDisposable
     /// </summary>
     public static LatentGaussian Fit(Autoencoder model, Dataset data, int batchSize = 1000)
     {
-        LatentInterpolation.CheckContinuous(model);
+        CheckContinuous(model);
         if (data.Count < 2) throw new BadInputException($"{data.Name}: fitting a Gaussian to codes needs at least 2 samples, got {data.Count}");
         long k = model.CodeShape.Aggregate(1L, (a, b) => a * b);
         using var codes = new CovarianceAccumulator(k);
@@ -81,7 +81,7 @@ public sealed class LatentGaussian : IDisposable
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count));
         if (!(double.IsFinite(temperature) && temperature >= 0))
-            throw new BadInputException($"--temperature: expected a finite value ≥ 0, got {temperature}");
+            throw new OptionException("temperature", $"expected a finite value ≥ 0, got {temperature}");
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed);
         var epsilon = randn([count, Dimension], generator: generator).to_type(ScalarType.Float64);
@@ -93,5 +93,12 @@ public sealed class LatentGaussian : IDisposable
     {
         mean.Dispose();
         factor.Dispose();
+    }
+
+    /// <summary>Refuses a VQ-VAE, whose codes are codebook indices: the points between two indices are not codes, nor are Gaussian draws.</summary>
+    public static void CheckContinuous(Autoencoder model)
+    {
+        if (model is VectorQuantizedAutoencoder)
+            throw new OptionException("model", $"'{model.Spec.Name}' is a VQ-VAE, whose codes are codebook indices: the points between and around them are not codes (its prior would be a model of index grids, such as a PixelCNN)");
     }
 }

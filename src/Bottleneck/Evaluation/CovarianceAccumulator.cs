@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Bottleneck.Applications.Pca;
+namespace Bottleneck.Evaluation;
 
 /// <summary>
 /// The mean and covariance of samples seen one batch at a time, in float64, so PCA can be fitted in one streaming pass
