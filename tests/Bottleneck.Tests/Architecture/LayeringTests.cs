@@ -18,7 +18,7 @@ public class LayeringTests
     /// facade (AutoencoderModel, AnomalyModel) that must stay in namespace Bottleneck for its users.
     /// </summary>
     static readonly string[] Order =
-        ["Foundation", "IO", "Kernels", "Data", "Objectives", "Models", "Evaluation", "Training", "Persistence",
+        ["Foundation", "IO", "Kernels", "DataParallel", "Data", "Objectives", "Models", "Evaluation", "Training", "Persistence",
          "Reporting", "Applications", "Export", "FrontDoor"];
 
     static readonly HashSet<string> FoundationTypes = ["BadInputException", "OptionException", "Excerpt", "LibraryInfo", "StageProgress"];
