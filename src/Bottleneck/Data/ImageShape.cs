@@ -35,4 +35,21 @@ public readonly record struct ImageShape(int Width, int Height, int Channels)
                 interleaved[p * Channels + c] = sample[c * plane + p];
         return interleaved;
     }
+
+    /// <summary>
+    /// The inverse of <see cref="Interleave"/>: pixels as an image file stores them (channels last) to a channels-first
+    /// sample, value (y·W + x)·3 + c moving to c·H·W + y·W + x. Other samples are returned as they are.
+    /// </summary>
+    public float[] Deinterleave(float[] pixels)
+    {
+        if (!ChannelsFirst) return pixels;
+        int plane = Width * Height;
+        if (pixels.Length != plane * Channels)
+            throw new ArgumentException($"a {Width}×{Height} image with {Channels} channels has {plane * Channels} values, not {pixels.Length}", nameof(pixels));
+        var planar = new float[pixels.Length];
+        for (int c = 0; c < Channels; c++)
+            for (int p = 0; p < plane; p++)
+                planar[c * plane + p] = pixels[p * Channels + c];
+        return planar;
+    }
 }

@@ -33,7 +33,7 @@ public sealed record ImageFolder(string[] Files, float[][] Rows, int Channels, i
             if (i == 0) (height, width) = (image.Height, image.Width);
             else if (image.Height != height || image.Width != width)
                 throw new BadInputException($"{files[i]}: expected {width}×{height} pixels like {Path.GetFileName(files[0])}, got {image.Width}×{image.Height}");
-            rows[i] = ChannelsFirst(image);
+            rows[i] = Planes(image.Width, image.Height, channels).Deinterleave(image.Values);
         }
         return new ImageFolder(files, rows, channels, height, width);
     }
@@ -48,19 +48,9 @@ public sealed record ImageFolder(string[] Files, float[][] Rows, int Channels, i
         if (row is null || row.Length != Channels * pixels)
             throw new BadInputException($"row: expected {Channels * pixels} values ({Channels}×{Height}×{Width}), got {row?.Length.ToString() ?? "null"}");
         // [C, H, W] back to the pixel-by-pixel order (channels last) an image file stores.
-        var values = new float[row.Length];
-        for (int p = 0; p < pixels; p++)
-            for (int c = 0; c < Channels; c++) values[p * Channels + c] = row[c * pixels + p];
-        ImageFile.WritePng(path, new ImagePixels(Width, Height, Channels, values));
+        ImageFile.WritePng(path, new ImagePixels(Width, Height, Channels, Planes(Width, Height, Channels).Interleave(row)));
     }
 
-    // An image file's pixels come channels last (RGBRGB…); the models take each channel as a plane.
-    static float[] ChannelsFirst(ImagePixels image)
-    {
-        int pixels = image.Width * image.Height, channels = image.Channels;
-        var row = new float[image.Values.Length];
-        for (int p = 0; p < pixels; p++)
-            for (int c = 0; c < channels; c++) row[c * pixels + p] = image.Values[p * channels + c];
-        return row;
-    }
+    // The models take each channel as a plane; an image file's pixels come channels last (RGBRGB…).
+    static ImageShape Planes(int width, int height, int channels) => new(width, height, channels) { ChannelsFirst = channels == 3 };
 }

@@ -57,6 +57,20 @@ public class ImageShapeTests
     }
 
     [Fact]
+    public void Deinterleave_puts_each_colour_in_a_plane_of_its_own()
+    {
+        using var scope = NewDisposeScope();
+        var pixels = arange(4 * 5 * 3, dtype: ScalarType.Float32).reshape(4, 5, 3);
+        // Reference: torch's own permute from [H, W, C] to [C, H, W].
+        var expected = pixels.permute(2, 0, 1).contiguous().data<float>().ToArray();
+        var shape = ImageShape.Of([3, 4, 5])!.Value;
+        var stored = pixels.contiguous().data<float>().ToArray();
+        Assert.Equal(expected, shape.Deinterleave(stored));
+        Assert.Equal(stored, shape.Interleave(shape.Deinterleave(stored)));
+        Assert.Throws<ArgumentException>(() => shape.Deinterleave(new float[7]));
+    }
+
+    [Fact]
     public void Jpeg_noise_on_channels_first_images_is_jpeg_noise_on_their_channels_last_twins()
     {
         using var scope = NewDisposeScope();
