@@ -16,7 +16,7 @@ namespace Bottleneck.Bench;
 /// from the same minutes of the same machine. For each model: the toolkit's Trainer with 1 and 2 workers
 /// (--threads), TorchSharp's bare loop (BareLoop.cs) on 1 thread, and PyTorch's loop (bench/pytorch/reference_loop.py,
 /// Debian's python3-torch) with 1 and 2 threads; then the same beside a process that keeps one core busy. Every
-/// figure is a child process that warms up on 10,000 images (fewer for the conv models) and then trains one epoch; the
+/// figure is a child process that warms up on 10,000 images (fewer for the conv models) three times and then trains one epoch; the
 /// best of --repeats runs counts. Besides samples/s, each child reports CPU-µs per sample, which a busy machine
 /// inflates far less than wall time. The load average (/proc/loadavg) is recorded before and after.
 ///
@@ -89,10 +89,13 @@ static class ParallelComparison
         {
             random.manual_seed(1);
             using var warm = ModelFactory.Create(spec);
-            new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1, Workers = workers });
+            // Three passes: .NET's JIT recompiles the hot methods with full optimisation on a thread of its own during
+            // the first few hundred steps (about 200 ms of CPU on deep), which PyTorch's loop does not pay.
+            new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = WarmUpEpochs, Seed = 1, Workers = workers });
         }
         random.manual_seed(1);
         using var model = ModelFactory.Create(spec);
+        var jitBefore = JitCpuSeconds();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var result = new Trainer().Fit(model, train, null, new TrainingOptions { Epochs = 1, Seed = 1, Workers = workers });
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -100,9 +103,16 @@ static class ParallelComparison
         {
             ["samples_per_second"] = Math.Round(result.SamplesPerSecond, 1),
             ["cpu_us_per_sample"] = Math.Round(1e6 * cpu.TotalSeconds / train.Count, 2),
+            ["jit_cpu_ms"] = Math.Round(1e3 * (JitCpuSeconds() - jitBefore), 0),
             ["workers"] = result.Workers,
         };
     }
+
+    const int WarmUpEpochs = 3;
+
+    // CPU seconds of .NET's background JIT thread (tiered compilation) so far.
+    static double JitCpuSeconds() =>
+        ParallelStepProfile.ThreadCpu().Where(t => t.Key.StartsWith(".NET Tiered Com", StringComparison.Ordinal)).Sum(t => t.Value);
 
     /// <summary>The bare loop's child: one epoch on one thread after a warm-up, TorchSharp without the toolkit.</summary>
     public static JsonObject MeasureBare(string preset, int images)
@@ -117,7 +127,7 @@ static class ParallelComparison
         using (var warmData = subset.narrow(0, 0, Math.Min(10_000, subset.shape[0] / 2)))
         {
             ChannelsLast.Undo(warm);
-            BareLoop.SamplesPerSecond(warm, warmData, 1, 256, 1);
+            BareLoop.SamplesPerSecond(warm, warmData, WarmUpEpochs, 256, 1);
         }
         using var model = ModelFactory.Create(spec);
         ChannelsLast.Undo(model);

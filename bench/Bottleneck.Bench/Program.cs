@@ -27,6 +27,8 @@ using static TorchSharp.torch;
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- score-speed [--out bench/results-score-speed.json]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- compare [--models basic,deep,deep-bn,vae,conv] [--out bench/results-parallel.json]
 //   dotnet run --project bench/Bottleneck.Bench -c Release -- profile [deep,conv] [steps]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- profile-parallel [deep,deep-bn] [steps] [workers] [keep|glibc]
+//   dotnet run --project bench/Bottleneck.Bench -c Release -- gemm-shapes [784,128,64,32,64,128,784] [256,128]
 
 // `compare`: Bottleneck at 1 and 2 workers against PyTorch at 1 and 2 threads, idle and beside a busy process (ParallelComparison.cs).
 if (args.Length > 0 && args[0] == "compare") return ParallelComparison.Run(args[1..]);
@@ -36,6 +38,23 @@ if (args.Length > 0 && args[0] == "profile")
 {
     foreach (var preset in (args.Length > 1 ? args[1] : "deep").Split(','))
         Console.WriteLine(StepProfile.Measure(preset, args.Length > 2 ? int.Parse(args[2]) : 100).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
+// `profile-parallel`: where a data-parallel step's time goes, worker by worker (ParallelStepProfile.cs).
+if (args.Length > 0 && args[0] == "profile-parallel")
+{
+    foreach (var preset in (args.Length > 1 ? args[1] : "deep").Split(','))
+        Console.WriteLine(ParallelStepProfile.Measure(preset, args.Length > 2 ? int.Parse(args[2]) : 200, args.Length > 3 ? int.Parse(args[3]) : 2,
+            keepFreedMemory: args.Length <= 4 || args[4] != "glibc")
+            .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    return 0;
+}
+// `gemm-shapes`: a Dense stack's matrix products, call form by call form (GemmShapes.cs; PyTorch: bench/pytorch/gemm_shapes.py).
+if (args.Length > 0 && args[0] == "gemm-shapes")
+{
+    var widths = (args.Length > 1 ? args[1] : "784,128,64,32,64,128,784").Split(',').Select(int.Parse).ToArray();
+    var batches = (args.Length > 2 ? args[2] : "256,128").Split(',').Select(int.Parse).ToArray();
+    Console.WriteLine(GemmShapes.Measure(widths, batches).ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     return 0;
 }
 if (args.Length > 0 && args[0] == "serve-load") return ServeLoadTest.Run(args[1..]);

@@ -19,6 +19,9 @@ internal sealed class WorkerCrew : IDisposable
     Action<int>? work;
     long round;        // increases with every Run; a worker runs each round once
     int unfinished;    // dedicated workers still running the current round
+    int absent;        // workers that cannot start, so never meet, in the current round
+    int meeting;       // workers waiting in the current Meet
+    long meetings;     // Meets completed
     bool stopping;
 
     /// <summary>
@@ -56,6 +59,7 @@ internal sealed class WorkerCrew : IDisposable
         {
             work = action;
             unfinished = threads.Length;
+            absent = 0;
             round++;
             Monitor.PulseAll(gate);
         }
@@ -88,13 +92,48 @@ internal sealed class WorkerCrew : IDisposable
                 seen = round;
                 action = work!;
             }
-            if (startFailure is not null) failures[worker] = startFailure;
+            if (startFailure is not null)
+            {
+                failures[worker] = startFailure;
+                // It never reaches a Meet: the others must not wait for it there.
+                lock (gate)
+                {
+                    absent++;
+                    Monitor.PulseAll(gate);
+                }
+            }
             else
                 try { action(worker); }
                 catch (Exception e) { failures[worker] = e; }
             lock (gate)
             {
                 if (--unfinished == 0) Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Inside the action given to <see cref="Run"/>: waits until every worker of the round has called Meet, then lets
+    /// them all go on, so that one round can hold phases that each need the previous one finished everywhere (a
+    /// step's gradients, then its update) without handing control back to the caller in between. Every worker must
+    /// call it the same number of times in a round. A kernel wait, as everywhere in the crew.
+    /// </summary>
+    public void Meet()
+    {
+        lock (gate)
+        {
+            long generation = meetings;
+            meeting++;
+            while (meetings == generation)
+            {
+                if (meeting + absent >= Count)
+                {
+                    meeting = 0;
+                    meetings++;
+                    Monitor.PulseAll(gate);
+                    break;
+                }
+                Monitor.Wait(gate);
             }
         }
     }

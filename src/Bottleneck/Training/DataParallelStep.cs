@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Bottleneck.Data;
 using Bottleneck.DataParallel;
 using Bottleneck.Models;
@@ -34,6 +35,7 @@ internal sealed class DataParallelStep : IDisposable
     readonly ShardExchange exchange = new();
     readonly ShardResult?[] results;
     int shards;
+    bool failed;                            // a worker of the current step failed
     (FusedAdam Update, int[] Index)? fusedIndex;   // for each trainable parameter, its index among the fused update's
 
     // What one worker hands back: its gradients (null where its loss does not reach a parameter) and its share of the loss.
@@ -54,6 +56,12 @@ internal sealed class DataParallelStep : IDisposable
 
     /// <summary>The number of workers.</summary>
     public int Workers => crew.Count;
+
+    /// <summary>
+    /// For the benchmark's profile (bench/Bottleneck.Bench/StepProfile.cs): called on worker k's own thread as it
+    /// begins (true) and ends (false) each phase of a step, "gradients" then "update". Null in training.
+    /// </summary>
+    internal Action<int, string, bool>? Phase { get; set; }
 
     /// <summary>
     /// Why <paramref name="model"/> cannot be trained data-parallel, or null when it can: a layer whose training
@@ -92,16 +100,23 @@ internal sealed class DataParallelStep : IDisposable
     {
         try
         {
-            Gradients(train, indices, options);
             if (fused is null)
             {
-                crew.Run(k => { foreach (var i in owned[k]) SetGradient(i); });
+                Gradients(train, indices, options, then: k => { foreach (var i in owned[k]) SetGradient(i); });
                 optimizer.step();
             }
             else
             {
                 var index = IndexIn(fused);
-                crew.Run(k => { foreach (var i in owned[k]) fused.Update(index[i], PartsOf(i)); });
+                Gradients(train, indices, options, then: k =>
+                {
+                    foreach (var i in owned[k])
+                    {
+                        fused.Update(index[i], PartsOf(i));
+                        // Only this worker reads parameter i's parts: it frees them as soon as they are used.
+                        ReleaseParts(i);
+                    }
+                });
             }
             return Loss();
         }
@@ -116,21 +131,41 @@ internal sealed class DataParallelStep : IDisposable
     {
         try
         {
-            Gradients(train, indices, options);
-            crew.Run(k => { foreach (var i in owned[k]) SetGradient(i); });
+            Gradients(train, indices, options, then: k => { foreach (var i in owned[k]) SetGradient(i); });
             return Loss();
         }
         finally { Release(); }
     }
 
-    // Every worker computes the gradients of its share of the batch loss (results[k]).
-    void Gradients(Dataset train, Tensor indices, TrainingOptions options)
+    // Every worker computes the gradients of its share of the batch loss (results[k]); once all have, each runs `then`
+    // on its own parameters, in the same round of the crew (one wake-up of the workers per step, not two). A worker
+    // that failed still meets the others, and then none goes on: the crew reports the failure.
+    void Gradients(Dataset train, Tensor indices, TrainingOptions options, Action<int> then)
     {
         shards = (int)Math.Min(crew.Count, indices.shape[0]);
         exchange.Reset(shards);
+        failed = false;
         crew.Run(k =>
         {
-            if (k < shards) results[k] = RunShard(k, train, indices, options);
+            Phase?.Invoke(k, "gradients", true);
+            Exception? failure = null;
+            try
+            {
+                if (k < shards) results[k] = RunShard(k, train, indices, options);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                Volatile.Write(ref failed, true);
+            }
+            Phase?.Invoke(k, "gradients", false);
+            crew.Meet();
+            if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
+            // Another worker's error is the one the crew reports.
+            if (Volatile.Read(ref failed)) throw new ShardExchangeAbortedException();
+            Phase?.Invoke(k, "update", true);
+            then(k);
+            Phase?.Invoke(k, "update", false);
         });
     }
 
@@ -205,6 +240,16 @@ internal sealed class DataParallelStep : IDisposable
             foreach (var (name, value) in results[k]!.Parts) parts[name].add_(value);
         }
         return (total, parts);
+    }
+
+    // Frees every worker's gradient of parameter i.
+    void ReleaseParts(int i)
+    {
+        for (int k = 0; k < shards; k++)
+        {
+            results[k]!.Gradients[i]?.Dispose();
+            results[k]!.Gradients[i] = null;
+        }
     }
 
     void Release()

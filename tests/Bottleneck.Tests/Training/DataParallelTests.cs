@@ -314,6 +314,40 @@ public class WorkerCrewTests
     }
 
     [Fact]
+    public void No_worker_passes_a_meeting_before_every_worker_has_reached_it()
+    {
+        using var crew = new WorkerCrew(3);
+        foreach (var late in new[] { 0, 1, 2 })
+        {
+            var arrived = new int[3];
+            var seenAfterFirst = new int[3];
+            var seenAfterSecond = new int[3];
+            crew.Run(k =>
+            {
+                if (k == late) Thread.Sleep(50);
+                Interlocked.Exchange(ref arrived[k], 1);
+                crew.Meet();
+                seenAfterFirst[k] = Volatile.Read(ref arrived[0]) + Volatile.Read(ref arrived[1]) + Volatile.Read(ref arrived[2]);
+                if (k == late) Thread.Sleep(50);
+                Interlocked.Exchange(ref arrived[k], 2);
+                crew.Meet();   // twice in a round
+                seenAfterSecond[k] = Volatile.Read(ref arrived[0]) + Volatile.Read(ref arrived[1]) + Volatile.Read(ref arrived[2]);
+            });
+            Assert.All(seenAfterFirst, seen => Assert.True(seen >= 3, $"a worker passed the first meeting having seen {seen}"));
+            Assert.All(seenAfterSecond, seen => Assert.Equal(6, seen));
+        }
+    }
+
+    [Fact]
+    public void A_worker_that_could_not_start_does_not_hold_up_a_meeting()
+    {
+        using var crew = new WorkerCrew(2, onStart: _ => throw new InvalidOperationException("worker 1 could not start"));
+        var run = Task.Run(() => crew.Run(_ => crew.Meet()));
+        Assert.True(((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromMinutes(1)), "the meeting hung");
+        Assert.Equal("worker 1 could not start", Assert.IsType<InvalidOperationException>(run.Exception?.InnerException).Message);
+    }
+
+    [Fact]
     public void The_exchange_adds_in_worker_order_whatever_order_the_workers_arrive_in()
     {
         // In float32 (1e8 + 1) − 1e8 = 0 but (1e8 − 1e8) + 1 = 1: only worker order gives 0 every time.
