@@ -7,8 +7,9 @@ namespace Bottleneck.Bench;
 /// The matrix products of a Dense stack's training step, one call form at a time, on one thread, in the thread's CPU
 /// time (µs per call): the forward pass as <c>linear</c> (what nn.Linear runs), as <c>addmm</c> with the transposed
 /// weight as a view and as a contiguous copy; the input gradient ∂x = ∂y W; the weight gradient as ∂yᵀ x (what
-/// libtorch's linear backward computes) and as (xᵀ ∂y)ᵀ; the bias gradient Σ ∂y. bench/pytorch/gemm_shapes.py times
-/// the same calls in PyTorch with OpenBLAS, so the two libraries' GEMMs can be compared shape by shape.
+/// libtorch's linear backward computes) and as xᵀ ∂y (the gradient of a weight stored transposed); the bias gradient
+/// Σ ∂y. bench/pytorch/gemm_shapes.py times the same calls in PyTorch with OpenBLAS, so that the two libraries' GEMMs
+/// can be compared shape by shape.
 ///
 ///   dotnet run --project bench/Bottleneck.Bench -c Release -- gemm-shapes [784,128,64,32,64,128,784] [256,128]
 /// </summary>
