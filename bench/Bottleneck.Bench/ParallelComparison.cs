@@ -16,9 +16,10 @@ namespace Bottleneck.Bench;
 /// from the same minutes of the same machine. For each model: the toolkit's Trainer with 1 and 2 workers
 /// (--threads), TorchSharp's bare loop (BareLoop.cs) on 1 thread, and PyTorch's loop (bench/pytorch/reference_loop.py,
 /// Debian's python3-torch) with 1 and 2 threads; then the same beside a process that keeps one core busy. Every
-/// figure is a child process that warms up on 10,000 images (fewer for the conv models) three times and then trains one epoch; the
-/// best of --repeats runs counts. Besides samples/s, each child reports CPU-µs per sample, which a busy machine
-/// inflates far less than wall time. The load average (/proc/loadavg) is recorded before and after.
+/// figure is a child process that warms up on 10,000 images (fewer for the conv models) until a pass leaves the JIT
+/// nearly nothing to compile, and then trains one epoch; the best of --repeats runs counts. Besides samples/s, each
+/// child reports CPU-µs per sample, which a busy machine inflates far less than wall time. The load average
+/// (/proc/loadavg) is recorded before and after.
 ///
 ///   dotnet run --project bench/Bottleneck.Bench -c Release -- compare [--models basic,deep,deep-bn,vae,conv]
 ///       [--images 60000] [--conv-images 10000] [--busy true] [--repeats 1] [--out bench/results-parallel.json]
@@ -85,17 +86,19 @@ static class ParallelComparison
         using var mnist = DataSource.Load("mnist");
         using var train = mnist.Train.Slice(0, Math.Min(images, mnist.Train.Count));
         var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);
+        int passes;
         using (var warmData = train.Slice(0, Math.Min(10_000, train.Count / 2)))
         {
             random.manual_seed(1);
             using var warm = ModelFactory.Create(spec);
-            // Three passes: .NET's JIT recompiles the hot methods with full optimisation on a thread of its own during
-            // the first few hundred steps (about 200 ms of CPU on deep), which PyTorch's loop does not pay.
-            new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = WarmUpEpochs, Seed = 1, Workers = workers });
+            // .NET's JIT recompiles hot methods with full optimisation in the background during the first few hundred
+            // steps (about 200 ms on deep), which PyTorch's loop does not pay: warm up until a pass compiles (almost) nothing.
+            passes = WarmUntilCompiled(() => new Trainer().Fit(warm, warmData, null, new TrainingOptions { Epochs = 1, Seed = 1, Workers = workers }));
         }
         random.manual_seed(1);
         using var model = ModelFactory.Create(spec);
-        var threadsBefore = ParallelStepProfile.ThreadCpu();
+        var jitBefore = System.Runtime.JitInfo.GetCompilationTime();
+        long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var result = new Trainer().Fit(model, train, null, new TrainingOptions { Epochs = 1, Seed = 1, Workers = workers });
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
@@ -103,18 +106,27 @@ static class ParallelComparison
         {
             ["samples_per_second"] = Math.Round(result.SamplesPerSecond, 1),
             ["cpu_us_per_sample"] = Math.Round(1e6 * cpu.TotalSeconds / train.Count, 2),
-            ["jit_cpu_ms"] = Math.Round(1e3 * JitCpuSince(threadsBefore), 0),
+            ["jit_ms"] = Math.Round((System.Runtime.JitInfo.GetCompilationTime() - jitBefore).TotalMilliseconds, 0),
+            ["jit_methods"] = System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore,
+            ["warm_up_passes"] = passes,
             ["workers"] = result.Workers,
         };
     }
 
-    const int WarmUpEpochs = 3;
-
-    // CPU seconds of .NET's background JIT threads (tiered compilation) since `before`. The runtime starts and ends
-    // that thread as work comes and goes: one that ended meanwhile is not counted, so this is a lower bound.
-    static double JitCpuSince(Dictionary<string, double> before) =>
-        ParallelStepProfile.ThreadCpu().Where(t => t.Key.StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-            .Sum(t => t.Value - before.GetValueOrDefault(t.Key));
+    // Runs `pass` at least 6 times, then until one compiles fewer than 10 methods, at most 12 times; returns how many
+    // it ran. With tiered compilation and dynamic PGO a method goes through up to three compilations, and a pass can be
+    // quiet only because the runtime is waiting to count calls: measured on deep, 10,000 images a pass, passes
+    // compiled 564, 100, 357, 364, 90, 172, 11, 12, 52 and 21 methods, and three passes left about 650 compilations
+    // (200-550 ms) inside the measured epoch.
+    static int WarmUntilCompiled(Action pass)
+    {
+        for (int i = 1; ; i++)
+        {
+            long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+            pass();
+            if ((i >= 6 && System.Runtime.JitInfo.GetCompiledMethodCount() - compiled < 10) || i == 12) return i;
+        }
+    }
 
     /// <summary>The bare loop's child: one epoch on one thread after a warm-up, TorchSharp without the toolkit.</summary>
     public static JsonObject MeasureBare(string preset, int images)
@@ -129,7 +141,7 @@ static class ParallelComparison
         using (var warmData = subset.narrow(0, 0, Math.Min(10_000, subset.shape[0] / 2)))
         {
             ChannelsLast.Undo(warm);
-            BareLoop.SamplesPerSecond(warm, warmData, WarmUpEpochs, 256, 1);
+            WarmUntilCompiled(() => BareLoop.SamplesPerSecond(warm, warmData, 1, 256, 1));
         }
         using var model = ModelFactory.Create(spec);
         ChannelsLast.Undo(model);
