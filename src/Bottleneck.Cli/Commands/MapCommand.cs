@@ -13,7 +13,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck map`: the chapter's 2-D latent scatter coloured by class (§8.1), optionally beside PCA's own 2-D map.</summary>
-public static class MapCommand
+internal static class MapCommand
 {
     public static Command Create()
     {

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Evaluation;
 
 /// <summary>Runs a model's encoder or decoder over many samples in batches: codes for a dataset, reconstructions for codes.</summary>
-public static class Codes
+internal static class Codes
 {
     /// <summary>h = f(x) for every sample of <paramref name="data"/>, as an array [N, ...code shape].</summary>
     public static NumericArray Encode(Autoencoder model, Dataset data, int batchSize = 1000)

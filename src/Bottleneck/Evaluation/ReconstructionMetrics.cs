@@ -11,7 +11,7 @@ namespace Bottleneck.Evaluation;
 /// How well a model reconstructs a dataset, as means per element (per pixel) the way Keras reports losses:
 /// BCE, MSE and MAE, PSNR in dB for data in [0, 1], and each sample's own MSE (for histograms and worst-N grids).
 /// </summary>
-public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, double Psnr, int Samples, float[] PerSampleMse)
+internal sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, double Psnr, int Samples, float[] PerSampleMse)
 {
     /// <summary>PSNR = 10·log10(MAX² / MSE) with MAX = 1 for data scaled to [0, 1].</summary>
     public static double PsnrFromMse(double mse, double max = 1.0) => mse > 0 ? 10 * Math.Log10(max * max / mse) : double.PositiveInfinity;

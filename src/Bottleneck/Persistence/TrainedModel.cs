@@ -11,7 +11,7 @@ namespace Bottleneck.Persistence;
 /// tabular data and the range the scaled training data spanned. Every command that feeds data to a saved model goes
 /// through <see cref="Prepare"/>, so new data reaches the model exactly as the training data did.
 /// </summary>
-public sealed class TrainedModel : IDisposable
+internal sealed class TrainedModel : IDisposable
 {
     internal TrainedModel(Autoencoder model, FeatureScaler? scaler, TrainingRange? range, string scaling, string directory)
     {

@@ -12,7 +12,7 @@ namespace Bottleneck.Persistence;
 /// refused. A whole span of slack either side lets genuine anomalies through: standardised sensor rows with faults
 /// reach twice the normal rows' largest value, where a scale error misses by a factor of hundreds.
 /// </summary>
-public sealed record TrainingRange(double Min, double Max)
+internal sealed record TrainingRange(double Min, double Max)
 {
     /// <summary>Name of the field, inside model.json's "data" object, that holds [min, max].</summary>
     public const string Field = "range";

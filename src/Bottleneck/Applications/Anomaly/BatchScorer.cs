@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Anomaly;
 
 /// <summary>Writes rows <paramref name="first"/> .. first+count−1 of what is scored into <paramref name="into"/> (count × width values, row-major), in the data's own units.</summary>
-public delegate void RowSource(int first, int count, Span<float> into);
+internal delegate void RowSource(int first, int count, Span<float> into);
 
 /// <summary>
 /// Scores rows a batch at a time by their reconstruction error (§8.4: errors = mean((x − x̂)², axis=1)) without
@@ -17,7 +17,7 @@ public delegate void RowSource(int first, int count, Span<float> into);
 /// row); the scores are copied out once. Not thread-safe, because the input tensor is reused: use one scorer per
 /// thread, or serialise the calls (<see cref="AnomalyModel"/> and <c>bottleneck serve</c> hold a lock).
 /// </summary>
-public sealed class BatchScorer : IDisposable
+internal sealed class BatchScorer : IDisposable
 {
     /// <summary>Rows scored in one model call unless told otherwise.</summary>
     public const int DefaultBatchRows = 1024;

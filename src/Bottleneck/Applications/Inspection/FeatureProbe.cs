@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>Which training samples keep their labels in a probe.</summary>
-public enum LabelSelection
+internal enum LabelSelection
 {
     /// <summary>The first N training samples, as <c>x_train[:N]</c> takes them (MNIST's first 1,000 hold 87 to 117 of each digit).</summary>
     First,
@@ -26,7 +26,7 @@ public enum LabelSelection
 /// <param name="Evaluations">Objective evaluations L-BFGS used.</param>
 /// <param name="Converged">Whether L-BFGS reached its gradient tolerance.</param>
 /// <param name="GradientMaxNorm">The largest |∂L/∂θ| of the regression's objective at the end.</param>
-public sealed record ProbeRow(string Features, string FittedOn, int Dimension, double LogisticAccuracy, double KnnAccuracy,
+internal sealed record ProbeRow(string Features, string FittedOn, int Dimension, double LogisticAccuracy, double KnnAccuracy,
     int Evaluations, bool Converged, double GradientMaxNorm, double Seconds);
 
 /// <summary>
@@ -34,7 +34,7 @@ public sealed record ProbeRow(string Features, string FittedOn, int Dimension, d
 /// a classifier sees only N labelled ones, and accuracy is measured on the whole test set. Features are raw pixels, PCA
 /// codes or an encoder's codes; classifiers are softmax regression (sklearn's defaults) and 5-nearest-neighbours.
 /// </summary>
-public static class FeatureProbe
+internal static class FeatureProbe
 {
     /// <summary>Indices of the <paramref name="count"/> training samples that keep their labels.</summary>
     public static int[] LabelledIndices(Dataset data, int count, LabelSelection selection)

@@ -16,7 +16,7 @@ namespace Bottleneck.Applications.Inspection;
 /// <param name="Source">What the coordinates are, for titles and axis labels.</param>
 /// <param name="Dimension">Values in the vectors that were mapped (2 for a 2-D code, 32 for a 32-D code, 784 for MNIST's pixels).</param>
 /// <param name="ExplainedVarianceRatio">When projected: the share of the mapped vectors' variance along each of the two axes; null for a 2-D code drawn as it is.</param>
-public sealed record LatentMap(double[] X, double[] Y, string Source, int Dimension, double[]? ExplainedVarianceRatio)
+internal sealed record LatentMap(double[] X, double[] Y, string Source, int Dimension, double[]? ExplainedVarianceRatio)
 {
     /// <summary>True when the coordinates are a PCA projection rather than the values themselves.</summary>
     public bool IsProjected => ExplainedVarianceRatio is not null;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>How a probe is run: how many labels the classifiers see, which ones, and the classifiers' settings.</summary>
-public sealed record ProbeSettings
+internal sealed record ProbeSettings
 {
     /// <summary>Labelled training samples the classifiers learn from (the chapter: 1,000).</summary>
     public int Labels { get; init; } = 1000;
@@ -41,7 +41,7 @@ public sealed record ProbeSettings
 /// <param name="Data">The dataset the unsupervised stage learned from.</param>
 /// <param name="Probed">The dataset the classifiers learned and were tested on (the same, or the transfer data).</param>
 /// <param name="LabelCounts">How many labelled training samples each class got.</param>
-public sealed record ProbeReport(string Data, string Probed, bool Transfer, ProbeSettings Settings, int[] LabelCounts, int TestSamples,
+internal sealed record ProbeReport(string Data, string Probed, bool Transfer, ProbeSettings Settings, int[] LabelCounts, int TestSamples,
     IReadOnlyList<ProbeRow> Rows);
 
 /// <summary>
@@ -51,7 +51,7 @@ public sealed record ProbeReport(string Data, string Probed, bool Transfer, Prob
 /// classifiers learn and are tested there, with PCA and the encoder learned on the source (and PCA learned in-domain
 /// beside it).
 /// </summary>
-public static class ProbeStudy
+internal static class ProbeStudy
 {
     /// <summary>
     /// Runs the probe; <paramref name="trained"/> (optional) is the encoder, <paramref name="transfer"/> (optional) the

@@ -16,7 +16,7 @@ namespace Bottleneck.Applications.Pca;
 /// <param name="PcaTrainMse">PCA's training MSE per value: the optimum of the linear autoencoder's objective.</param>
 /// <param name="PcaExplainedVarianceRatio">The fraction of the variance PCA's k components keep.</param>
 /// <param name="Variants">One result per variant run, in the order asked (fewer when stopped early).</param>
-public sealed record EquivalenceReport(string Data, int TrainSamples, int Components, long DataSpanDimension, TrainingOptions Training,
+internal sealed record EquivalenceReport(string Data, int TrainSamples, int Components, long DataSpanDimension, TrainingOptions Training,
     double PcaTrainMse, double PcaExplainedVarianceRatio, IReadOnlyList<EquivalenceResult> Variants)
 {
     /// <summary>PCA's MSE per value on the test data (null without test data, or when no variant ran).</summary>
@@ -28,7 +28,7 @@ public sealed record EquivalenceReport(string Data, int TrainSamples, int Compon
 /// loss and mean-centred data should learn the subspace of PCA's top k components and reach PCA's error. Each variant
 /// keeps those conditions or breaks one (see <see cref="EquivalenceVariant.All"/>), and is measured after every epoch.
 /// </summary>
-public static class EquivalenceStudy
+internal static class EquivalenceStudy
 {
     /// <summary>
     /// Fits PCA-<paramref name="components"/> on <paramref name="train"/>, then trains and measures each of

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Pca;
 
 /// <summary>How a <see cref="Pca"/> was fitted.</summary>
-public enum PcaMethod
+internal enum PcaMethod
 {
     /// <summary>SVD of the whole centred data matrix held in memory (sklearn's svd_solver="full").</summary>
     Svd,
@@ -25,7 +25,7 @@ public enum PcaMethod
 /// directions of the covariance. Codes are z = (x − μ)Vᵀ and reconstructions x̂ = zV + μ (§5.1), computed in
 /// float64. It is the linear autoencoder whose optimum the chapter's §5.3 describes, and can be saved as one.
 /// </summary>
-public sealed class Pca : IDisposable
+internal sealed class Pca : IDisposable
 {
     readonly Tensor mean, components;   // float64: μ [d], V [k, d] with orthonormal rows (sklearn's components_)
 

@@ -18,7 +18,7 @@ namespace Bottleneck.Applications.Pca;
 /// <param name="Mse">Mean squared reconstruction error per value on <paramref name="EvaluatedOn"/>.</param>
 /// <param name="Range">The smallest and largest value (after scaling) of the evaluated data.</param>
 /// <param name="Scaling">How the values were scaled before fitting: "x / 255" for bytes, "none" otherwise.</param>
-public sealed record PcaFit(string Name, Pca Pca, LoadedData? Loaded, Dataset? Evaluation, string EvaluatedOn, double Mse,
+internal sealed record PcaFit(string Name, Pca Pca, LoadedData? Loaded, Dataset? Evaluation, string EvaluatedOn, double Mse,
     long EvaluatedCount, (double Low, double High) Range, string Scaling, double FitSeconds) : IDisposable
 {
     /// <summary>Whether the file was streamed (read a chunk at a time) rather than loaded.</summary>
@@ -43,7 +43,7 @@ public sealed record PcaFit(string Name, Pca Pca, LoadedData? Loaded, Dataset? E
 /// where there is one; or, for a CSV file with the covariance method, streamed a chunk at a time so the file may be
 /// larger than memory.
 /// </summary>
-public static class PcaFitting
+internal static class PcaFitting
 {
     /// <summary>The stage that fits the PCA in memory, counted in training samples (the SVD has one step).</summary>
     public const string Fitting = "fitting the PCA";

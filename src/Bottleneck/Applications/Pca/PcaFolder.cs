@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Pca;
 /// the exact float64 mean, components and variance spectrum (the tensors sklearn calls mean_, components_ and
 /// explained_variance_), with the sample count, sample shape and method as metadata.
 /// </summary>
-public static class PcaFolder
+internal static class PcaFolder
 {
     public const string PcaFile = "pca.safetensors";
 

@@ -14,7 +14,7 @@ namespace Bottleneck.Applications.Restoration;
 /// a dataset, &lt;name&gt;.png for each image file, and &lt;name&gt;.corrupted.png when the images were corrupted first),
 /// restoration.png (clean / corrupted / restored) and metrics.json.
 /// </summary>
-public sealed class RestorationFolder
+internal sealed class RestorationFolder
 {
     /// <summary>File names of a restoration's outputs.</summary>
     public const string RestoredArray = "restored.npy", GridFile = "restoration.png", MetricsFile = "metrics.json";

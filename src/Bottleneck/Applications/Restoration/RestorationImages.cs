@@ -5,7 +5,7 @@ using Bottleneck.Models;
 namespace Bottleneck.Applications.Restoration;
 
 /// <summary>What images a model restores, and image files read as its samples.</summary>
-public static class RestorationImages
+internal static class RestorationImages
 {
     /// <summary>
     /// The picture shape of <paramref name="model"/>'s samples by the one image rule (<see cref="ImageLayout.Of"/>) with

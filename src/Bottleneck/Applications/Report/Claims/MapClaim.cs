@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// §8.1: a 2-D bottleneck (784-256-128-2, linear code) maps MNIST so that digits cluster by class. Measured as how well
 /// the map separates the test digits — leave-one-out 5-NN accuracy and silhouette — beside PCA of the pixels to 2-D.
 /// </summary>
-public sealed class MapClaim : ReportClaim
+internal sealed class MapClaim : ReportClaim
 {
     /// <inheritdoc />
     public override string Id => "map-2d";

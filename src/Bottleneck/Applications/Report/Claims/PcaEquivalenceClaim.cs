@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// equivalence experiment (784 → 32 → 784, Adam 1e-3, batch 256) is trained on every MNIST training image and its
 /// decoder's column space compared with PCA-32's after every epoch (overlap = mean squared cosine of the principal angles).
 /// </summary>
-public sealed class PcaEquivalenceClaim : ReportClaim
+internal sealed class PcaEquivalenceClaim : ReportClaim
 {
     /// <summary>Code size, as the README's run.</summary>
     public const int Components = 32;
