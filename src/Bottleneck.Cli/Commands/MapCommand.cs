@@ -55,7 +55,7 @@ internal static class MapCommand
             if (parsed.GetValue(pca))
             {
                 // Fitted on the training part, as the autoencoder was: both maps then place test samples they never saw.
-                using var pixels = Pca.FitCovariance(loaded.Train, 2);
+                using var pixels = PrincipalComponents.FitCovariance(loaded.Train, 2);
                 maps.Add(LatentMap.OfPixels(pixels, data));
             }
             // Separation needs labels of at least two classes; a map of one class (normal data only, say) is drawn without it.

@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using System.Diagnostics;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
@@ -69,7 +70,7 @@ internal static class FeatureProbe
         Map(data, indices, batch => batch.reshape(batch.shape[0], -1));
 
     /// <summary>PCA codes z = (x − μ)Vᵀ: float32 [n, k].</summary>
-    public static Tensor PcaCodes(Pca.Pca pca, Dataset data, int[]? indices = null) => Map(data, indices, pca.Encode);
+    public static Tensor PcaCodes(PrincipalComponents pca, Dataset data, int[]? indices = null) => Map(data, indices, pca.Encode);
 
     /// <summary>The encoder's codes h = f(x), flattened: float32 [n, code size].</summary>
     public static Tensor EncoderCodes(Autoencoder model, Dataset data, int[]? indices = null)

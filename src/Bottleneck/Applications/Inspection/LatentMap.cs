@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Models.Vq;
@@ -37,7 +38,7 @@ internal sealed record LatentMap(double[] X, double[] Y, string Source, int Dime
     }
 
     /// <summary>PCA's own 2-D map: z = (x − μ)Vᵀ with the two components of <paramref name="pca"/> (fitted elsewhere, on training data).</summary>
-    public static LatentMap OfPixels(Pca.Pca pca, Dataset data)
+    public static LatentMap OfPixels(PrincipalComponents pca, Dataset data)
     {
         if (pca.ComponentCount != 2) throw new ArgumentException($"a 2-D map needs a PCA with 2 components, got {pca.ComponentCount}", nameof(pca));
         using var scope = NewDisposeScope();
@@ -48,7 +49,7 @@ internal sealed record LatentMap(double[] X, double[] Y, string Source, int Dime
 
     /// <summary>
     /// Points for the vectors <paramref name="codes"/> [n, k]: the vectors themselves when k = 2, otherwise
-    /// z = (h − μ_h)Vᵀ with V the top two principal directions of these n vectors (signed as <see cref="Pca"/> signs them).
+    /// z = (h − μ_h)Vᵀ with V the top two principal directions of these n vectors (signed as <see cref="PrincipalComponents"/> signs them).
     /// </summary>
     public static LatentMap Project(Tensor codes, string source, string dataName = "codes")
     {
@@ -63,7 +64,7 @@ internal sealed record LatentMap(double[] X, double[] Y, string Source, int Dime
             return new LatentMap(x, y, source, 2, null);
         }
         using var asData = new Dataset(dataName, codes.to_type(ScalarType.Float32).clone().DetachFromDisposeScope());
-        using var pca = Pca.Pca.FitCovariance(asData, 2);
+        using var pca = PrincipalComponents.FitCovariance(asData, 2);
         var (px, py) = Columns(pca.Encode(codes));
         return new LatentMap(px, py, source, k, pca.ExplainedVarianceRatio);
     }

@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Bottleneck.Persistence;
 using Bottleneck.Training;
@@ -77,7 +78,7 @@ internal static class ProbeStudy
         if (target.Train.SampleSize != source.Train.SampleSize)
             throw new OptionException("transfer_data", $"{target.Name} has samples of {target.Train.SampleSize} values, but {source.Name} has {source.Train.SampleSize}");
         int k = settings.Components ?? (encoder is null ? ProbeSettings.DefaultComponents : checked((int)encoder.CodeShape.Aggregate(1L, (a, b) => a * b)));
-        Pca.Pca.CheckComponents(k, source.Train.Count, source.Train.SampleSize);
+        PrincipalComponents.CheckComponents(k, source.Train.Count, source.Train.SampleSize);
         var labelled = FeatureProbe.LabelledIndices(target.Train, settings.Labels, settings.Selection);
         var trainLabels = FeatureProbe.Labels(target.Train, labelled);
         var testLabels = FeatureProbe.Labels(targetTest);
@@ -94,11 +95,11 @@ internal static class ProbeStudy
             rows.Add(FeatureProbe.Run(name, fittedOn, trainX, trainLabels, testX, testLabels, classes, settings.Neighbours, settings.C));
         }
         Probe("raw pixels", "", FeatureProbe.Pixels);
-        using (var pca = Pca.Pca.FitCovariance(source.Train, k))
+        using (var pca = PrincipalComponents.FitCovariance(source.Train, k))
             Probe($"PCA-{k}", source.Name, (d, i) => FeatureProbe.PcaCodes(pca, d, i));
         if (transfer is not null)
         {
-            using var inDomain = Pca.Pca.FitCovariance(target.Train, k);
+            using var inDomain = PrincipalComponents.FitCovariance(target.Train, k);
             Probe($"PCA-{k}", target.Name, (d, i) => FeatureProbe.PcaCodes(inDomain, d, i));
         }
         if (trained is not null)

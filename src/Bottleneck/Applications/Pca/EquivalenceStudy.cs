@@ -37,13 +37,13 @@ internal static class EquivalenceStudy
     /// </summary>
     /// <exception cref="BadInputException">The data is not finite, k does not fit it, or sigmoid-bce is asked for data outside [0, 1].</exception>
     public static EquivalenceReport Run(Dataset train, Dataset? test, string dataName, int components, IReadOnlyList<EquivalenceVariant> variants,
-        TrainingOptions options, Action<Pca>? pcaFitted = null, Action<EquivalenceVariant, EquivalenceEpoch>? epochDone = null,
+        TrainingOptions options, Action<PrincipalComponents>? pcaFitted = null, Action<EquivalenceVariant, EquivalenceEpoch>? epochDone = null,
         CancellationToken cancel = default)
     {
         if (variants.Count == 0) throw new OptionException("variants", "name at least one variant");
         options.Validate();
         DataFit.CheckValues(train, new ReconstructionLoss(LossKind.Mse));
-        Pca.CheckComponents(components, train.Count, train.SampleSize);
+        PrincipalComponents.CheckComponents(components, train.Count, train.SampleSize);
         if (variants.Any(v => v.SigmoidBce))
         {
             var (min, max) = train.Range();
@@ -51,7 +51,7 @@ internal static class EquivalenceStudy
                 throw new BadInputException($"{train.Name}: values span [{min:G4}, {max:G4}], but the sigmoid-bce variant needs data in [0, 1] (leave it out with `variants`)");
         }
 
-        using var pca = Pca.FitCovariance(train, components);
+        using var pca = PrincipalComponents.FitCovariance(train, components);
         using var mean = pca.Mean;
         using var centredTrain = PcaEquivalence.Centred(train, mean);
         using var centredTest = test is null ? null : PcaEquivalence.Centred(test, mean);

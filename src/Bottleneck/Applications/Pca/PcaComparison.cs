@@ -4,7 +4,6 @@ using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Models.Dense;
 using Bottleneck.Reporting;
-using PrincipalComponents = Bottleneck.Applications.Pca.Pca;
 
 namespace Bottleneck.Applications.Pca;
 

@@ -79,7 +79,7 @@ internal static class PcaEquivalence
     /// <paramref name="centredTest"/> are the same data minus PCA's mean (see <see cref="Centred"/>).
     /// </summary>
     /// <param name="dataSpan">An orthonormal basis [d, r] of the span of the centred training data (<see cref="DataSpan"/>).</param>
-    public static EquivalenceResult Run(EquivalenceVariant variant, Pca pca, Tensor dataSpan, Dataset train, Dataset? test,
+    public static EquivalenceResult Run(EquivalenceVariant variant, PrincipalComponents pca, Tensor dataSpan, Dataset train, Dataset? test,
         Dataset centredTrain, Dataset? centredTest, TrainingOptions options, Action<EquivalenceEpoch>? progress = null,
         CancellationToken cancel = default)
     {
@@ -138,11 +138,11 @@ internal static class PcaEquivalence
     /// variance, so the loss has no gradient there and the encoder keeps whatever its initialisation put in them:
     /// W_e's row space can only match PCA's within this span.
     /// </summary>
-    public static Tensor DataSpan(Dataset train, Pca pca)
+    public static Tensor DataSpan(Dataset train, PrincipalComponents pca)
     {
         double largest = pca.Spectrum[0];
         int rank = Math.Max(pca.ComponentCount, pca.Spectrum.Count(v => v > 1e-10 * largest));
-        using var full = Pca.FitCovariance(train, rank);
+        using var full = PrincipalComponents.FitCovariance(train, rank);
         using var components = full.Components;
         return components.T.contiguous().DetachFromDisposeScope();
     }

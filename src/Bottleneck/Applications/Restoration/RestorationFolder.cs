@@ -109,11 +109,11 @@ internal sealed class RestorationFolder
         }
         else
         {
-            var restoredImages = Restoration.ToImages(restored, layout);
+            var restoredImages = ImageRestorer.ToImages(restored, layout);
             for (int i = 0; i < Restored.Count; i++) ImageFile.WritePng(Restored[i], restoredImages[i]);
             if (Corrupted.Count > 0)
             {
-                var corruptedImages = Restoration.ToImages(result.Input, layout);
+                var corruptedImages = ImageRestorer.ToImages(result.Input, layout);
                 for (int i = 0; i < Corrupted.Count; i++) ImageFile.WritePng(Corrupted[i], corruptedImages[i]);
             }
         }

@@ -28,6 +28,6 @@ internal static class RestorationImages
             if (width != layout.Width || height != layout.Height)
                 throw new BadInputException($"{file}: the image is {width}×{height} pixels, but the model '{modelName}' takes {layout.Width}×{layout.Height} {colours} images");
         }
-        return Restoration.FromImages("images", files.Select(f => ImageFile.Read(f, layout.Channels)).ToList(), layout);
+        return ImageRestorer.FromImages("images", files.Select(f => ImageFile.Read(f, layout.Channels)).ToList(), layout);
     }
 }

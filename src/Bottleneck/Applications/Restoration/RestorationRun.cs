@@ -48,7 +48,7 @@ internal static class RestorationRun
                 input = corruption.CorruptedCopy(source, seed);
                 StageProgress.Advance(progress, CorruptingStage, source.Count, source.Count);
             }
-            restored = Restoration.Restore(model, input, progress: progress);
+            restored = ImageRestorer.Restore(model, input, progress: progress);
             var clean = corruption is null ? null : source;
             return new RestorationResult(clean, input, restored, RestorationReport.Measure(clean, input, restored, layout, progress), corruption);
         }

@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using Bottleneck.Applications.Inspection;
 using Bottleneck.Evaluation;
 using Bottleneck.Data;
@@ -43,7 +44,7 @@ internal sealed class MapClaim : ReportClaim
         MapSeparation codeSeparation, pixelSeparation;
         using (var points = code.Points()) codeSeparation = MapSeparation.Measure(points, labels);
         context.Stage("measuring PCA-2 of the pixels");
-        using var pca = Pca.Pca.FitCovariance(data.Train, 2);
+        using var pca = PrincipalComponents.FitCovariance(data.Train, 2);
         var pixels = LatentMap.OfPixels(pca, test);
         using (var points = pixels.Points()) pixelSeparation = MapSeparation.Measure(points, labels);
         LatentScatterPlot.SavePng(context.FigurePath, $"MNIST test digits in 2-D: viz2d ({settings.Epochs} epochs) and PCA of the pixels",

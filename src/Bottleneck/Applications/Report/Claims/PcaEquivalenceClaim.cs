@@ -39,7 +39,7 @@ internal sealed class PcaEquivalenceClaim : ReportClaim
         var settings = context.Settings;
         using var data = DataSource.Load("mnist");
         context.Stage("fitting PCA-32");
-        using var pca = Pca.Pca.FitCovariance(data.Train, Components);
+        using var pca = PrincipalComponents.FitCovariance(data.Train, Components);
         using var span = PcaEquivalence.DataSpan(data.Train, pca);
         using var mean = pca.Mean;
         using var centredTrain = PcaEquivalence.Centred(data.Train, mean);
