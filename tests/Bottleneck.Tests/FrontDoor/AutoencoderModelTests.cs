@@ -29,6 +29,23 @@ public class AutoencoderModelTests
     }
 
     [Fact]
+    public void Every_listed_preset_creates_a_model_for_a_28_by_28_image()
+    {
+        var presets = AutoencoderModel.Presets;
+        Assert.Subset(presets.Keys.ToHashSet(), new HashSet<string> { "basic", "deep", "vae", "conv", "vq-vae" });
+        Assert.StartsWith("§10.1", presets["basic"]);
+        Assert.Equal(presets["basic"], presets["BASIC"]);   // names are matched as Create matches them, ignoring case
+        foreach (var name in presets.Keys.Where(n => n != "conv-color"))
+        {
+            using var model = AutoencoderModel.Create(name, [1, 28, 28]);
+            Assert.True(model.InputSize == 784 && model.CodeSize > 0, $"{name}: {model.InputSize} inputs, {model.CodeSize} code values");
+        }
+        // The one preset with a shape of its own refuses another rather than ignoring it.
+        var e = Assert.Throws<BadInputException>(() => AutoencoderModel.Create("conv-color", [1, 28, 28]));
+        Assert.Equal("sampleShape: conv-color takes samples of 32×32×3 = 3072 values, got [1, 28, 28]", e.Message);
+    }
+
+    [Fact]
     public void Fit_lowers_the_loss_and_reports_each_epoch()
     {
         using var model = AutoencoderModel.Create("basic", [64]);
