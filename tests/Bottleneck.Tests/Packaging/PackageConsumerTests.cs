@@ -43,6 +43,7 @@ public class PackageConsumerTests
         Run(TestData.RepositoryRoot, "pack", "src/Bottleneck", "-c", "PackageCheck", "-o", feed, $"-p:Version={version}");
         var package = Path.Combine(feed, $"Bottleneck.{version}.nupkg");
         Assert.True(File.Exists(package), $"no {package}");
+        PackageRepository.AssertNamesThisClone(package);
 
         File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -69,6 +70,15 @@ public class PackageConsumerTests
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), Program);
         var output = Run(consumer, "run", "-c", "Release");
         Assert.Contains("threshold True flags 20 codes 10x32", output);
+    }
+
+    [Fact]
+    public void The_tool_package_names_its_repository_and_commit()
+    {
+        // In this class, not beside it: the two packs share the PackageCheck build of the library and must not run at once.
+        using var folder = new TempFolder();
+        Run(TestData.RepositoryRoot, "pack", "src/Bottleneck.Cli", "-c", "PackageCheck", "-o", folder.Path);
+        PackageRepository.AssertNamesThisClone(Directory.GetFiles(folder.Path, "Bottleneck.Cli.*.nupkg").Single());
     }
 
     internal static string Run(string directory, params string[] args)
