@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
+using Bottleneck.Export.Onnx;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;
@@ -164,6 +165,21 @@ public sealed class AnomalyModel : IDisposable
                 [AnomalySettings.Field] = settings.ToJson(),
             });
         }
+    }
+
+    /// <summary>
+    /// Writes the detector as an ONNX file that ONNX Runtime runs without .NET or libtorch (and <c>Bottleneck.Scoring</c>
+    /// loads): raw rows "input" [N, <see cref="InputSize"/>] go through the detector's scaler and the autoencoder, and
+    /// come out as "score" [N] (as <see cref="Score"/>) and "anomaly" [N] (score &gt; <see cref="Threshold"/>, as
+    /// <see cref="Predict"/>), with the threshold, percentile and scaler in the metadata; opset 17, written atomically,
+    /// as <c>bottleneck export --model FOLDER</c> writes a detector's folder.
+    /// </summary>
+    /// <param name="path">The .onnx file to write; replaced if it exists.</param>
+    /// <exception cref="BadInputException">A layer of the model has no ONNX form.</exception>
+    public void ExportOnnx(string path)
+    {
+        lock (gate)
+            OnnxExport.Save(model, path, OnnxGraphKind.Score, scaling: settings.Scaler?.Describe(AnomalySettings.Field + ".scaler") ?? "none", detector: settings);
     }
 
     /// <summary>Frees the model's tensors (native memory); the detector cannot be used afterwards.</summary>
