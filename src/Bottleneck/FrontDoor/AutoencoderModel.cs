@@ -23,6 +23,7 @@ public sealed class AutoencoderModel : IDisposable
 {
     readonly object gate = new();
     TrainedModel trained;   // the model with the scaler and training range its inputs go through
+    RowEncoder? encoder;    // Encode's, made on first use for `trained`
 
     AutoencoderModel(TrainedModel trained) => this.trained = trained;
 
@@ -85,14 +86,29 @@ public sealed class AutoencoderModel : IDisposable
                     return session.Run(observer: progress is null ? null : new FitObserver(progress), cancel: cancel).Training;
                 });
                 trained = new TrainedModel(trained.Model, trained.Scaler, TrainingRange.Of(data), trained.Scaling, trained.Directory);
+                encoder?.Dispose();
+                encoder = null;
                 var best = result.History.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch);
                 return new FitReport(result.EpochsRun, result.BestEpoch, best?.ValLoss, result.StopReason.ToString().ToLowerInvariant(), result.SamplesPerSecond);
             }
         }
     }
 
-    /// <summary>h = f(x) for every row: one code of <see cref="CodeSize"/> values per row.</summary>
-    public float[][] Encode(float[][] rows) => WithRows(rows, data => Rows.FromArray(Codes.Encode(trained.Model, data)));
+    /// <summary>
+    /// h = f(x) for every row: one code of <see cref="CodeSize"/> values per row. Rows go straight from the arrays given
+    /// into the model's input, up to 1,024 a model call, on one libtorch thread.
+    /// </summary>
+    public float[][] Encode(float[][] rows)
+    {
+        lock (gate)
+        {
+            // One encoder for the model's life (until a fit changes the training range): its input tensor is reused.
+            encoder ??= new RowEncoder(trained);
+            float[][] codes = [];
+            IsolatedTorchState.WithThreads(1, () => codes = encoder.Encode(rows, nameof(rows)));
+            return codes;
+        }
+    }
 
     /// <summary>x̂ = g(h) for every code, in the rows' own units (a folder's scaler is undone).</summary>
     public float[][] Decode(float[][] codes)
@@ -131,7 +147,11 @@ public sealed class AutoencoderModel : IDisposable
         }
     }
 
-    public void Dispose() => trained.Model.Dispose();
+    public void Dispose()
+    {
+        encoder?.Dispose();
+        trained.Model.Dispose();
+    }
 
     T WithRows<T>(float[][] rows, Func<Dataset, T> body)
     {
