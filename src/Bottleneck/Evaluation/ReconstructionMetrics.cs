@@ -31,8 +31,7 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
     {
         model.eval();
         using var noGrad = no_grad();
-        var bce = new ReconstructionLoss(LossKind.Bce);
-        double softplusSum = 0, otherBce = 0;
+        double softplusSum = 0;
         var sums = new ReconstructionSums();
         var perSample = new float[data.Count];
         int width = checked((int)data.SampleSize);
@@ -70,8 +69,7 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
             }
             else
             {
-                otherBce += bce.Elementwise(pre, model.Output, clean).sum().to_type(ScalarType.Float64).item<double>();
-                // x̂ overwrites the pre-activation; then one pass as above.
+                // x̂ overwrites the pre-activation; then one pass takes BCE (of x̂ clipped to [ε, 1 − ε]) and the rest.
                 var reconstruction = model.Output.ApplyInPlace(pre).contiguous();
                 sums.Add(Values(reconstruction), Values(clean), count, width, perSample.AsSpan(start, count));
             }
@@ -79,7 +77,7 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         double elements = (double)data.Count * data.SampleSize;
         double mse = sums.Squared / elements;
         bool inUnitRange = data.Count == 0 || (sums.Low >= 0 && sums.High <= 1);
-        return new ReconstructionMetrics((logits ? sums.Linear + softplusSum : otherBce) / elements, mse, sums.Absolute / elements, PsnrFromMse(mse), data.Count, perSample) { InUnitRange = inUnitRange };
+        return new ReconstructionMetrics((logits ? sums.Linear + softplusSum : sums.Bce) / elements, mse, sums.Absolute / elements, PsnrFromMse(mse), data.Count, perSample) { InUnitRange = inUnitRange };
     }
 
     // The values of a contiguous float32 tensor, read where libtorch keeps them.

@@ -20,6 +20,9 @@ internal struct ReconstructionSums
     /// <summary>Σ [max(z, 0) − z·x] over the values added from logits: BCE's linear part (see <see cref="AddLogits"/>).</summary>
     public double Linear;
 
+    /// <summary>Σ BCE over the values added as reconstructions (see <see cref="Add"/>).</summary>
+    public double Bce;
+
     /// <summary>The smallest and largest target value added (+∞ and −∞ before any).</summary>
     public float Low, High;
 
@@ -28,6 +31,10 @@ internal struct ReconstructionSums
     /// <summary>
     /// Adds <paramref name="rows"/> rows of <paramref name="width"/> values each (reconstructions x̂ and targets x, row
     /// after row), and writes each row's mean squared error (1/d) Σ_j (x̂_ij − x_ij)² into <paramref name="rowMse"/>.
+    /// BCE = −[x log p + (1 − x) log(1 − p)] with p = x̂ clipped to [ε, 1 − ε] (Keras's clipping, as
+    /// <see cref="Objectives.ReconstructionLoss.BceFromProbabilities"/>) goes into <see cref="Bce"/>: two logarithms a
+    /// value in the same pass, where libtorch would make eight tensors of the batch's size (which for small rows cost
+    /// more than the model).
     /// </summary>
     // Compiled fully optimised from the first call: tier-0 code of vector arithmetic is many times slower, and a command
     // that evaluates once would spend its first tenth of a second there.
@@ -37,7 +44,8 @@ internal struct ReconstructionSums
         Check(reconstruction, target, rows, width, rowMse);
         for (int i = 0; i < rows; i++)
         {
-            var row = Row(reconstruction.Slice(i * width, width), target.Slice(i * width, width), extremes: true);
+            var row = Row(reconstruction.Slice(i * width, width), target.Slice(i * width, width), full: true);
+            Bce += row.Bce;
             Absolute += row.Absolute;
             Squared += row.Squared;
             Low = MathF.Min(Low, row.Low);
@@ -75,7 +83,7 @@ internal struct ReconstructionSums
     {
         Check(reconstruction, target, rows, width, rowMse);
         for (int i = 0; i < rows; i++)
-            rowMse[i] = (float)(Row(reconstruction.Slice(i * width, width), target.Slice(i * width, width), extremes: false).Squared / width);
+            rowMse[i] = (float)(Row(reconstruction.Slice(i * width, width), target.Slice(i * width, width), full: false).Squared / width);
     }
 
     static void Check(ReadOnlySpan<float> reconstruction, ReadOnlySpan<float> target, int rows, int width, Span<float> rowMse)
@@ -85,49 +93,60 @@ internal struct ReconstructionSums
     }
 
     /// <summary>One row's sums.</summary>
-    record struct RowSums(double Absolute, double Squared, float Low, float High, double Linear = 0);
+    record struct RowSums(double Absolute, double Squared, float Low, float High, double Linear = 0, double Bce = 0);
 
     // Sums in float32 over at most Block vectors a lane, then widened into float64: a long row loses nothing to float32
     // sums, and the widening costs one step in sixteen.
     const int Block = 16;
 
+    // `full`: BCE, |x̂ − x| and the targets' range besides (x̂ − x)².
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static RowSums Row(ReadOnlySpan<float> reconstruction, ReadOnlySpan<float> target, bool extremes)
+    static RowSums Row(ReadOnlySpan<float> reconstruction, ReadOnlySpan<float> target, bool full)
     {
-        var (absolute, squared) = (Vector256<double>.Zero, Vector256<double>.Zero);
+        var (bce, absolute, squared) = (Vector256<double>.Zero, Vector256<double>.Zero, Vector256<double>.Zero);
         var (low, high) = (Vector256.Create(float.PositiveInfinity), Vector256.Create(float.NegativeInfinity));
+        var (epsilon, oneMinusEpsilon) = (Vector256.Create(Epsilon), Vector256.Create(OneMinusEpsilon));
         int j = 0, n = Vector256<float>.Count;
         while (j + n <= reconstruction.Length)
         {
-            var (blockAbsolute, blockSquared) = (Vector256<float>.Zero, Vector256<float>.Zero);
+            var (blockBce, blockAbsolute, blockSquared) = (Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
             for (int k = 0; k < Block && j + n <= reconstruction.Length; k++, j += n)
             {
                 var x = Vector256.Create(target.Slice(j, n));
-                var difference = Vector256.Create(reconstruction.Slice(j, n)) - x;
-                blockAbsolute += Vector256.Abs(difference);
+                var y = Vector256.Create(reconstruction.Slice(j, n));
+                var difference = y - x;
                 blockSquared += difference * difference;
-                if (extremes)
+                if (full)
                 {
+                    var p = Vector256.Min(Vector256.Max(y, epsilon), oneMinusEpsilon);
+                    blockBce -= x * Vector256.Log(p) + (Vector256<float>.One - x) * Vector256.Log(Vector256<float>.One - p);
+                    blockAbsolute += Vector256.Abs(difference);
                     low = Vector256.Min(low, x);
                     high = Vector256.Max(high, x);
                 }
             }
+            bce = AddWidened(bce, blockBce);
             absolute = AddWidened(absolute, blockAbsolute);
             squared = AddWidened(squared, blockSquared);
         }
-        double a = Vector256.Sum(absolute), s = Vector256.Sum(squared);
+        double b = Vector256.Sum(bce), a = Vector256.Sum(absolute), s = Vector256.Sum(squared);
         float l = Min(low), h = Max(high);
         // The row's last values (fewer than eight) one at a time.
         for (; j < reconstruction.Length; j++)
         {
-            float e = reconstruction[j] - target[j];
+            float x = target[j], y = reconstruction[j], e = y - x;
+            float p = Math.Clamp(y, Epsilon, OneMinusEpsilon);
+            b -= x * MathF.Log(p) + (1 - x) * MathF.Log(1 - p);
             a += MathF.Abs(e);
             s += e * e;
-            l = MathF.Min(l, target[j]);
-            h = MathF.Max(h, target[j]);
+            l = MathF.Min(l, x);
+            h = MathF.Max(h, x);
         }
-        return new RowSums(a, s, l, h);
+        return new RowSums(a, s, l, h, Bce: b);
     }
+
+    // BCE's clipping bounds as float32 holds them (1 − 1e-7 rounds to 1 − 2⁻²³), as libtorch's clamp of a float tensor.
+    const float Epsilon = (float)Objectives.ReconstructionLoss.Epsilon, OneMinusEpsilon = (float)(1 - Objectives.ReconstructionLoss.Epsilon);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static RowSums LogitsRow(ReadOnlySpan<float> logits, ReadOnlySpan<float> exponentials, ReadOnlySpan<float> target)
