@@ -90,7 +90,9 @@ static class EvaluateProfile
                 MemoryMarshal.Cast<byte, float>(squared.mean([1]).bytes).CopyTo(perSample.AsSpan(start, count));
                 double before = ThreadClock.Seconds();
                 // What it does now.
-                var e = scratch.narrow(0, 0, count).copy_(pre).abs_().neg_().exp_();
+                var e = scratch.narrow(0, 0, count);
+                ReconstructionSums.NegativeAbsolute(MemoryMarshal.Cast<byte, float>(pre.bytes), MemoryMarshal.Cast<byte, float>(e.bytes));
+                e.exp_();
                 sums.AddLogits(MemoryMarshal.Cast<byte, float>(pre.bytes), MemoryMarshal.Cast<byte, float>(e.bytes), MemoryMarshal.Cast<byte, float>(clean.bytes), count, width, perSample.AsSpan(start, count));
                 softplus += e.log1p_().sum().to_type(ScalarType.Float64).item<double>();
                 double now = ThreadClock.Seconds();

@@ -63,7 +63,9 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
                 // BCE = max(z, 0) − z·x + log(1 + e^−|z|) per value (training's stable form from logits). libtorch
                 // computes e = e^−|z| in the scratch tensor; one pass then takes x̂ = σ(z) from z and e, the linear
                 // part, |x̂ − x|, (x̂ − x)² and each sample's mean of it (§12.6); libtorch's log1p of e gives the rest.
-                var e = scratch!.narrow(0, 0, count).copy_(pre).abs_().neg_().exp_();
+                var e = scratch!.narrow(0, 0, count);
+                ReconstructionSums.NegativeAbsolute(Values(pre), Values(e));
+                e.exp_();
                 sums.AddLogits(Values(pre), Values(e), Values(clean), count, width, perSample.AsSpan(start, count));
                 softplusSum += e.log1p_().sum().to_type(ScalarType.Float64).item<double>();
             }
@@ -80,6 +82,6 @@ public sealed record ReconstructionMetrics(double Bce, double Mse, double Mae, d
         return new ReconstructionMetrics((logits ? sums.Linear + softplusSum : sums.Bce) / elements, mse, sums.Absolute / elements, PsnrFromMse(mse), data.Count, perSample) { InUnitRange = inUnitRange };
     }
 
-    // The values of a contiguous float32 tensor, read where libtorch keeps them.
-    static ReadOnlySpan<float> Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
+    // The values of a contiguous float32 tensor, read and written where libtorch keeps them.
+    static Span<float> Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
 }

@@ -77,6 +77,16 @@ internal struct ReconstructionSums
         }
     }
 
+    /// <summary>−|z| for every value of <paramref name="logits"/>, into <paramref name="into"/>: the exponent of e^−|z|, in one pass instead of libtorch's copy, abs and neg.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void NegativeAbsolute(ReadOnlySpan<float> logits, Span<float> into)
+    {
+        if (into.Length < logits.Length) throw new ArgumentException($"{logits.Length} values but room for {into.Length}");
+        int j = 0, n = Vector256<float>.Count;
+        for (; j + n <= logits.Length; j += n) (-Vector256.Abs(Vector256.Create(logits.Slice(j, n)))).CopyTo(into.Slice(j, n));
+        for (; j < logits.Length; j++) into[j] = -MathF.Abs(logits[j]);
+    }
+
     /// <summary>Each row's mean squared error alone, for scores (§8.4: errors = mean((x − x̂)², axis=1)).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RowMse(ReadOnlySpan<float> reconstruction, ReadOnlySpan<float> target, int rows, int width, Span<float> rowMse)
