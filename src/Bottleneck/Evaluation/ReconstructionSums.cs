@@ -4,13 +4,14 @@ using System.Runtime.Intrinsics;
 namespace Bottleneck.Evaluation;
 
 /// <summary>
-/// Sums of a reconstruction's differences from its targets over everything measured so far, in float64: |x̂ − x| and
-/// (x̂ − x)², and the smallest and largest target value (BCE and PSNR are figures only for targets in [0, 1]).
-/// One pass over x̂ and x, eight values at a time, instead of libtorch's seven (x̂ − x, its absolute value, a sum, its
-/// square, a sum, the per-row mean, min and max of the targets), each a trip through memory the size of the batch and
-/// a tensor of its own; for a sigmoid output, x̂ and BCE's linear part come from the logits in the same pass. The
-/// transcendental work (BCE's exp and log1p) stays with libtorch, whose vectorised exp and log are faster than .NET's
-/// (Vector256.Exp widens to float64). `bench evaluate-profile` measures each phase.
+/// Sums of a reconstruction's errors over everything measured so far, in float64: |x̂ − x|, (x̂ − x)², BCE (or, from
+/// logits, its linear part), and the smallest and largest target value (BCE and PSNR are figures only for targets in
+/// [0, 1]). One pass over x̂ and x, eight values at a time, instead of libtorch's seven (x̂ − x, its absolute value, a
+/// sum, its square, a sum, the per-row mean, min and max of the targets), each a trip through memory the size of the
+/// batch and a tensor of its own. For a sigmoid output, x̂ and BCE's linear part come from the logits in the same pass,
+/// and the exp and log1p stay with libtorch, whose vectorised kernels are faster than .NET's Vector256.Exp and Log
+/// (which widen to float64); for other outputs BCE's two logarithms are taken in the pass, where libtorch would make
+/// eight tensors. `bench evaluate-profile` measures each phase.
 /// </summary>
 internal struct ReconstructionSums
 {

@@ -23,7 +23,7 @@ public sealed class AutoencoderModel : IDisposable
 {
     readonly object gate = new();
     TrainedModel trained;   // the model with the scaler and training range its inputs go through
-    RowEncoder? encoder;    // Encode's, made on first use for `trained`
+    RowEncoder? encoder;    // the encoder of Encode, made on first use for the trained model above
 
     AutoencoderModel(TrainedModel trained) => this.trained = trained;
 
