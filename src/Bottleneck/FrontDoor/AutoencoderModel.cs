@@ -24,6 +24,7 @@ public sealed class AutoencoderModel : IDisposable
 {
     readonly object gate = new();
     TrainedModel trained;   // the model with the scaler and training range its inputs go through
+    RowEncoder? encoder;    // the encoder of Encode, made on first use for the trained model above
 
     AutoencoderModel(TrainedModel trained) => this.trained = trained;
 
@@ -111,16 +112,31 @@ public sealed class AutoencoderModel : IDisposable
                     return session.Run(observer: progress is null ? null : new FitObserver(progress), cancel: cancel).Training;
                 });
                 trained = new TrainedModel(trained.Model, trained.Scaler, TrainingRange.Of(data), trained.Scaling, trained.Directory);
+                encoder?.Dispose();
+                encoder = null;
                 var best = result.History.Epochs.FirstOrDefault(e => e.Epoch == result.BestEpoch);
                 return new FitReport(result.EpochsRun, result.BestEpoch, best?.ValLoss, result.StopReason.ToString().ToLowerInvariant(), result.SamplesPerSecond);
             }
         }
     }
 
-    /// <summary>h = f(x) for every row: one code of <see cref="CodeSize"/> values per row.</summary>
+    /// <summary>
+    /// h = f(x) for every row: one code of <see cref="CodeSize"/> values per row. Rows go straight from the arrays given
+    /// into the model's input, up to 1,024 a model call, on one libtorch thread.
+    /// </summary>
     /// <param name="rows">Rows of <see cref="InputSize"/> finite values each.</param>
     /// <returns>One code per row, in the order given.</returns>
-    public float[][] Encode(float[][] rows) => WithRows(rows, data => Rows.FromArray(Codes.Encode(trained.Model, data)));
+    public float[][] Encode(float[][] rows)
+    {
+        lock (gate)
+        {
+            // One encoder for the model's life (until a fit changes the training range): its input tensor is reused.
+            encoder ??= new RowEncoder(trained);
+            float[][] codes = [];
+            IsolatedTorchState.WithThreads(1, () => codes = encoder.Encode(rows, nameof(rows)));
+            return codes;
+        }
+    }
 
     /// <summary>x̂ = g(h) for every code, in the rows' own units (a folder's scaler is undone).</summary>
     /// <param name="codes">Codes of <see cref="CodeSize"/> finite values each, such as <see cref="Encode"/> returns.</param>
@@ -186,7 +202,11 @@ public sealed class AutoencoderModel : IDisposable
     }
 
     /// <summary>Frees the model's tensors (native memory); the model cannot be used afterwards.</summary>
-    public void Dispose() => trained.Model.Dispose();
+    public void Dispose()
+    {
+        encoder?.Dispose();
+        trained.Model.Dispose();
+    }
 
     T WithRows<T>(float[][] rows, Func<Dataset, T> body)
     {

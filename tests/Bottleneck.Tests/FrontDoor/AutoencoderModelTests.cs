@@ -1,3 +1,4 @@
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -129,6 +130,52 @@ public class AutoencoderModelTests
             Assert.StartsWith("options.InputNoise: the rows span", Assert.Throws<BadInputException>(() => linear.Fit(wide, Quick with { InputNoise = 0.1 })).Message);
         }
         finally { File.Delete(spec); }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(2000)]   // a batch of 1,024 and one of 976
+    public void Codes_of_a_loaded_folder_with_a_scaler_equal_a_float64_reference(int count)
+    {
+        // The tabular detector folder: a standard scaler, then a dense encoder 16 → 32 → 16 → 3.
+        var folder = Tests.Applications.BatchScorerTests.Fixture("tabular-detector");
+        var rows = Tests.Applications.BatchScorerTests.TestRows("tabular-detector")[..count];
+        var given = rows.Select(r => r.ToArray()).ToArray();
+        using var model = AutoencoderModel.Load(folder);
+        var codes = model.Encode(rows);
+        // h = f((x − offset) / scale) with the folder's weights in float64, the scaling in double by hand.
+        var settings = Bottleneck.Applications.Anomaly.AnomalySettings.FromManifest(Bottleneck.Persistence.ModelFolder.ReadManifest(folder), folder).Scaler!;
+        using var model64 = Bottleneck.Persistence.ModelFolder.Load(folder);
+        model64.to(ScalarType.Float64).eval();
+        var scaled = rows.SelectMany(r => r.Select((v, j) => ((double)v - settings.Offset[j]) / settings.Scale[j])).ToArray();
+        double[] expected;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+            expected = model64.Encode(tensor(scaled, [count, 16])).reshape(-1).data<double>().ToArray();
+        Assert.Equal(count, codes.Length);
+        var flat = codes.SelectMany(c => c).ToArray();
+        Assert.Equal(expected.Length, flat.Length);
+        for (int i = 0; i < flat.Length; i++)
+            Assert.True(Math.Abs(flat[i] - expected[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"code value {i}: {flat[i]:R} against float64 {expected[i]:R}");
+        // Again: the reused input tensor carries nothing over; the rows given are left as they were.
+        Assert.Equal(flat, model.Encode(rows).SelectMany(c => c));
+        Assert.Equal(given.SelectMany(r => r), rows.SelectMany(r => r));
+    }
+
+    [Fact]
+    public void Rows_outside_the_training_range_are_refused_as_the_command_line_refuses_them()
+    {
+        var folder = Tests.Applications.BatchScorerTests.Fixture("tabular-detector");
+        var rows = Tests.Applications.BatchScorerTests.TestRows("tabular-detector")[..1500];
+        rows[1200] = rows[1200].Select(v => v * 1e4f).ToArray();   // in the second batch
+        using var model = AutoencoderModel.Load(folder);
+        var message = Assert.Throws<BadInputException>(() => model.Encode(rows)).Message;
+        // The same message as the folder's own check of the same rows as a dataset (what `bottleneck encode` runs).
+        using var trained = Bottleneck.Persistence.TrainedModel.Load(folder);
+        using var data = Bottleneck.Data.DatasetFactory.FromArray("rows", Bottleneck.Data.NumericArray.FromFloats([1500, 16], rows.SelectMany(r => r).ToArray()));
+        Assert.Equal(Assert.Throws<BadInputException>(() => trained.Prepare(data)).Message, message);
+        Assert.StartsWith("rows: values span [", message);
     }
 
     [Fact]
