@@ -35,7 +35,8 @@ public sealed class AutoencoderModel : IDisposable
     /// is left as it was.
     /// </summary>
     /// <param name="presetOrSpecFile">A name from <see cref="Presets"/>, or the path of a spec .json file.</param>
-    /// <param name="sampleShape">The shape of one sample: [values] for rows, [height, width] or [channels, height, width] for images.</param>
+    /// <param name="sampleShape">The shape of one sample: [values] for rows, [height, width] or [channels, height, width] for images
+    /// (a preset with a shape of its own, such as conv-color's 32×32×3, takes that shape or the same image as [3, 32, 32]).</param>
     /// <param name="seed">Seeds the initial weights: the same seed gives the same model.</param>
     /// <returns>The untrained model; dispose of it to free its tensors.</returns>
     /// <exception cref="BadInputException">The preset is unknown, the spec file is missing or invalid, or the shape does not suit the model.</exception>
@@ -43,8 +44,15 @@ public sealed class AutoencoderModel : IDisposable
     {
         if (sampleShape is null || sampleShape.Length == 0 || sampleShape.Any(d => d < 1))
             throw new BadInputException($"sampleShape: expected one or more positive sizes, got [{string.Join(", ", sampleShape ?? [])}]");
-        var spec = ModelSource.Spec(presetOrSpecFile).WithInputShape(sampleShape.Select(d => (long)d).ToArray());
-        // A spec that names its own input shape keeps it (conv-color takes 32×32×3): refuse rather than ignore the caller's.
+        var requested = sampleShape.Select(d => (long)d).ToArray();
+        var spec = ModelSource.Spec(presetOrSpecFile);
+        // A spec that names its own image shape (conv-color: Keras's channels-last 32×32×3) also takes the same image
+        // laid out [C, H, W], as ImageFolder gives it: the layers are the same, only the order of the input's values
+        // differs, and the model reads the order from its input shape.
+        if (spec.InputShape is { } named && SameImage(named.Select(d => (long)d).ToArray(), requested))
+            spec = spec with { InputShape = sampleShape.ToArray() };
+        spec = spec.WithInputShape(requested);
+        // Any other shape than the spec's own would be ignored: refuse it instead.
         if (spec.InputSize != sampleShape.Aggregate(1L, (a, b) => a * b))
             throw new BadInputException($"sampleShape: {presetOrSpecFile} takes samples of {string.Join("×", spec.InputShape!)} = {spec.InputSize} values, got [{string.Join(", ", sampleShape)}]");
         return IsolatedTorchState.Run(get_num_threads(), () =>
@@ -53,6 +61,10 @@ public sealed class AutoencoderModel : IDisposable
             return new AutoencoderModel(new TrainedModel(ModelFactory.Create(spec, presetOrSpecFile), null, null, "none", ""));
         });
     }
+
+    // Two sample shapes of one image (channels, height and width alike), in either layout.
+    static bool SameImage(long[] a, long[] b) =>
+        ImageLayout.Of(a) is { } x && ImageLayout.Of(b) is { } y && (x.Channels, x.Height, x.Width) == (y.Channels, y.Height, y.Width);
 
     /// <summary>Loads a model folder (written by <see cref="Save"/>, <c>bottleneck train</c> or <c>anomaly fit</c>) with its scaler and training range.</summary>
     /// <param name="folder">The folder holding model.json and weights.safetensors.</param>

@@ -47,6 +47,28 @@ public class AutoencoderModelTests
     }
 
     [Fact]
+    public void Conv_color_takes_channels_first_rows_as_an_image_folder_gives_them()
+    {
+        // The same weights (same seed, same layers) fed the same image in the two layouts give the same code: the model
+        // reads [3, 32, 32] rows as channels first and [32, 32, 3] rows as channels last.
+        using var channelsFirst = AutoencoderModel.Create("conv-color", [3, 32, 32], seed: 5);
+        using var channelsLast = AutoencoderModel.Create("conv-color", [32, 32, 3], seed: 5);
+        var random = new Random(3);
+        var chw = Enumerable.Range(0, 3 * 32 * 32).Select(_ => (float)random.NextDouble()).ToArray();
+        var hwc = new float[chw.Length];
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 32; y++)
+                for (int x = 0; x < 32; x++)
+                    hwc[(y * 32 + x) * 3 + c] = chw[(c * 32 + y) * 32 + x];
+        var a = channelsFirst.Encode([chw])[0];
+        var b = channelsLast.Encode([hwc])[0];
+        Assert.Equal(64, a.Length);
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * (1 + Math.Abs(b[i])), $"code[{i}]: {a[i]} vs {b[i]}");
+        // Another image size is still refused.
+        Assert.Throws<BadInputException>(() => AutoencoderModel.Create("conv-color", [3, 28, 28]));
+    }
+
+    [Fact]
     public void Fit_lowers_the_loss_and_reports_each_epoch()
     {
         using var model = AutoencoderModel.Create("basic", [64]);
