@@ -9,7 +9,7 @@ namespace Bottleneck.Cli;
 /// bar per stage with its percentage, elapsed time and ETA; when stderr is redirected (logs, CI, tests) one line per
 /// stage, written when it starts, with its count: a log shows what is being done without a line per item.
 /// </summary>
-public sealed class ConsoleProgress : IProgress<StageProgress>
+internal sealed class ConsoleProgress : IProgress<StageProgress>
 {
     readonly ProgressContext? bars;
     readonly TextWriter log;

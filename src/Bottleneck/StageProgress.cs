@@ -9,7 +9,7 @@ namespace Bottleneck;
 /// <param name="Stage">What is being done, in words a person reads ("scoring the test rows").</param>
 /// <param name="Done">Units finished so far, 0 ≤ Done ≤ Total.</param>
 /// <param name="Total">Units in the stage; 0 when the stage has no count (it is then shown as started and finished).</param>
-public readonly record struct StageProgress(string Stage, long Done, long Total)
+internal readonly record struct StageProgress(string Stage, long Done, long Total)
 {
     /// <summary>Reports that <paramref name="stage"/> starts, with <paramref name="total"/> units to do.</summary>
     public static void Start(IProgress<StageProgress>? progress, string stage, long total) =>
