@@ -33,7 +33,7 @@ public static class ReportRunner
             var run = cache.TryLoad(claim.Id, key) is { } stored
                 ? new RunClaim(stored, FromCache: true)
                 : new RunClaim(Measure(claim, settings, key, cache, progress, prefix, cancel), FromCache: false);
-            progress?.Report(new StageProgress($"{prefix}{(run.FromCache ? "read from the cache" : "done")}: {run.Result.Verdict.Text()}", 0, 0));
+            StageProgress.Finished(progress, $"{prefix}{(run.FromCache ? "read from the cache" : "done")}: {run.Result.Verdict.Text()}");
             results.Add(run);
             finished?.Invoke(run);
         }
@@ -54,10 +54,13 @@ public static class ReportRunner
         };
         context.Stage("starting");
         var clock = Stopwatch.StartNew();
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var outcome = claim.Measure(context);
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var result = Describe(claim, settings, outcome, File.Exists(figure) ? Path.GetFileName(figure) : null) with
         {
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            CpuSeconds = Math.Round(cpu.TotalSeconds, 1),
             CacheKey = key,
         };
         cache.Store(result);
