@@ -31,11 +31,11 @@ public sealed class PcaEquivalenceClaim : ReportClaim
 
     /// <inheritdoc />
     public override ClaimSettings Settings(ReportBudget budget) =>
-        new(budget, "MNIST", budget.Pick<long[]>([42, 43, 44], [42, 43, 44, 45, 46], [42, 43, 44, 45, 46]), Epochs: budget.Pick(6, 10, 10),
+        new(budget, "MNIST", budget.Pick<long[]>([42, 43, 44], [42, 43, 44, 45, 46], [42, 43, 44, 45, 46]), Epochs: 10,
             TrainingSamples: 60_000, TestSamples: 10_000, Extra: "k = 32");
 
     /// <inheritdoc />
-    /// <remarks>2: several seeds, judged on their means (after 6 epochs seed 42 gave overlap 0.978, seeds 43 and 44 0.985 and 0.996).</remarks>
+    /// <remarks>2: several seeds, judged on their means, and 10 epochs at every budget (after 6 epochs seed 42 gave overlap 0.978, seeds 43 and 44 0.985 and 0.996: the verdict flipped with the seed).</remarks>
     public override int Revision => 2;
 
     /// <inheritdoc />
