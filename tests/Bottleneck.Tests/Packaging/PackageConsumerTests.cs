@@ -7,6 +7,7 @@ namespace Bottleneck.Tests.Packaging;
 /// The newcomer's check: the library packed into a local feed, a new console project outside the repository that
 /// references the package (not the source), restored from that feed, built and run. On Debian 12 this fails unless the
 /// libstdc++ fix travels inside the package (buildTransitive/Bottleneck.targets): TorchSharp's shim would not load.
+/// The same project then runs the README's "Use from C#" program exactly as a reader would paste it.
 /// </summary>
 public class PackageConsumerTests
 {
@@ -69,6 +70,30 @@ public class PackageConsumerTests
         File.WriteAllText(Path.Combine(consumer, "Program.cs"), Program);
         var output = Run(consumer, "run", "-c", "Release");
         Assert.Contains("threshold True flags 20 codes 10x32", output);
+
+        // The README's "Use from C#" block, pasted as it stands into the same project, with the data files it names.
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ReadmeProgram());
+        Directory.Delete(Path.Combine(consumer, "detector"), recursive: true);
+        var anomalyData = Path.Combine(consumer, "docs", "anomaly");
+        Directory.CreateDirectory(anomalyData);
+        foreach (var file in new[] { "tabular-normal.csv", "tabular-test.csv", "tabular-spec.json" })
+            File.Copy(Path.Combine(TestData.RepositoryRoot, "docs", "anomaly", file), Path.Combine(anomalyData, file));
+        var pasted = Run(consumer, "run", "-c", "Release");
+        Assert.Matches(@"epoch 1: validation MSE \d\.\d{4}", pasted);
+        Assert.True(File.Exists(Path.Combine(consumer, "detector", "model.json")), "the README's program saved no detector");
+    }
+
+    /// <summary>The first ```csharp block under the README's "## Use from C#" heading, verbatim.</summary>
+    static string ReadmeProgram()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "README.md"));
+        var section = readme.IndexOf("\n## Use from C#", StringComparison.Ordinal);
+        Assert.True(section >= 0, "README.md has no \"## Use from C#\" section");
+        var start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md's \"Use from C#\" has no ```csharp block");
+        start += "```csharp\n".Length;
+        var end = readme.IndexOf("\n```", start, StringComparison.Ordinal);
+        return readme[start..end] + "\n";
     }
 
     internal static string Run(string directory, params string[] args)
