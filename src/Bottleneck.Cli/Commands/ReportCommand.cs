@@ -18,11 +18,11 @@ public static class ReportCommand
         var outDir = new Option<string>("--out", "-o") { Description = "Output folder: report.html, report.json and cache/", DefaultValueFactory = _ => "report" };
         var only = new Option<string?>("--only") { Description = "Measure only these claims (ids separated by commas): " + string.Join(", ", ClaimRegistry.All.Select(c => c.Id)) };
         var command = new Command("report", """
-            The chapter's checkable claims, measured: parameter counts, the BCE example, sparsity, the loss scale, the
-            linear-AE ≡ PCA experiment, the 2-D map, the 1,000-label probe, denoising, anomaly detection against PCA and k-NN,
-            compression ratios, latent-space gaps and the β-VAE. Writes OUT/report.html (one page, figures embedded, readable offline and on
-            a phone) and OUT/report.json (every figure). Each claim is cached in OUT/cache by its settings: a second run
-            is instant, an interrupted one resumes at the next unfinished claim.
+            The chapter's checkable claims, measured: parameter counts, the BCE example, sparsity, denoising, the loss
+            scale, the linear-AE ≡ PCA experiment, the 2-D map, the 1,000-label probe, anomaly detection against PCA and
+            k-NN, compression ratios, latent-space gaps and the β-VAE. Writes OUT/report.html (one page, figures
+            embedded, readable offline and on a phone) and OUT/report.json (every figure). Each claim is cached in
+            OUT/cache by its settings: a second run is instant, an interrupted one resumes at the next unfinished claim.
 
             Example:
               bottleneck report --budget quick                      # a few minutes on two cores
