@@ -11,7 +11,7 @@ namespace Bottleneck.Bench;
 /// The reference the toolkit is measured against: the shortest honest TorchSharp training loop for the same model —
 /// randperm, index_select on the uint8 images, scale, forward, BCE from logits, backward, Adam — with nothing else.
 /// </summary>
-public static class BareLoop
+internal static class BareLoop
 {
     /// <summary>Trains <paramref name="model"/> for <paramref name="epochs"/> epochs and returns samples per second.</summary>
     public static double SamplesPerSecond(Autoencoder model, Tensor images, int epochs, int batchSize, long seed)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Bench;
 
 /// <summary>What this CPU does at best: float32 matrix multiply GFLOP/s with the current thread setting.</summary>
-public static class MachinePeak
+internal static class MachinePeak
 {
     public static double MatmulGflops(int size = 1024, int repeats = 20)
     {

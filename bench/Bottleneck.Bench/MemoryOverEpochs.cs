@@ -8,7 +8,7 @@ namespace Bottleneck.Bench;
 /// Resident memory at the end of every epoch of one long training run through the toolkit: whether memory grows with
 /// the epochs (it must not) and what the run peaks at.
 /// </summary>
-public static class MemoryOverEpochs
+internal static class MemoryOverEpochs
 {
     public static (IReadOnlyList<double> ResidentMegabytes, double PeakMegabytes, double SamplesPerSecond) Measure(
         string preset, Dataset train, int epochs, int workers = 1)

@@ -43,6 +43,8 @@ if (args.Length > 0 && args[0] == "serve-load") return ServeLoadTest.Run(args[1.
 if (args.Length > 0 && args[0] == "scoring") return ScoringComparison.Run(args[1..]);
 // `score-speed`: scoring against encoding for the same model through every door (ScoringSpeed.cs).
 if (args.Length > 0 && args[0] == "score-speed") return ScoringSpeed.Run(args[1..]);
+// `evaluate-profile`: where evaluate's time goes, phase by phase (EvaluateProfile.cs).
+if (args.Length > 0 && args[0] == "evaluate-profile") return EvaluateProfile.Run(args[1..]);
 
 var arguments = Arguments.Parse(args);
 switch (arguments.Child)

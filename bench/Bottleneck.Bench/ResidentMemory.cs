@@ -1,7 +1,7 @@
 namespace Bottleneck.Bench;
 
 /// <summary>Resident memory of this process, from /proc/self/status (Linux).</summary>
-public static class ResidentMemory
+internal static class ResidentMemory
 {
     /// <summary>Peak resident set size so far (VmHWM), in MB.</summary>
     public static double PeakMegabytes() => Read("VmHWM:");

@@ -20,7 +20,7 @@ namespace Bottleneck.Bench;
 ///   dotnet run --project bench/Bottleneck.Bench -c Release -- serve-load [--requests 100000] [--seconds 60]
 ///       [--cli src/Bottleneck.Cli/bin/Release/net10.0/linux-x64/Bottleneck.Cli.dll] [--backend onnx|torch]
 /// </summary>
-public static class ServeLoadTest
+internal static class ServeLoadTest
 {
     const int Width = 16;
 

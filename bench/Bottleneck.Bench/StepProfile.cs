@@ -16,7 +16,7 @@ namespace Bottleneck.Bench;
 /// GEMM at the batch's shapes) and, for models with convolutions, every layer's time forward and backward (GFLOP/s
 /// for the convolutions). The steps run twice: with TorchSharp's Adam.step and with the fused update the trainer uses.
 /// </summary>
-public static class StepProfile
+internal static class StepProfile
 {
     public static JsonObject Measure(string preset, int steps, int batch = 256)
     {

@@ -6,7 +6,7 @@ namespace Bottleneck.Bench;
 /// CPU time of the calling thread (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID)): what a phase cost the core that
 /// ran it, which other processes on a busy machine do not inflate the way they inflate wall time.
 /// </summary>
-public static class ThreadClock
+internal static class ThreadClock
 {
     [StructLayout(LayoutKind.Sequential)]
     struct TimeSpec { public long Seconds, Nanoseconds; }

@@ -14,7 +14,7 @@ namespace Bottleneck.Bench;
 /// loss are left out: they are memory-bound and small beside these. The shapes come from running one sample through
 /// the model's layers, as <see cref="ModelSummary"/> does.
 /// </summary>
-public static class TrainingFlops
+internal static class TrainingFlops
 {
     public static double PerSample(Autoencoder model)
     {

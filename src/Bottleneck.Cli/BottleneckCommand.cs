@@ -5,7 +5,7 @@ using Bottleneck.Cli.Commands;
 namespace Bottleneck.Cli;
 
 /// <summary>The root `bottleneck` command and its subcommands.</summary>
-public static class BottleneckCommand
+internal static class BottleneckCommand
 {
     /// <summary>The name users type; also the name the help's usage lines show.</summary>
     public const string Name = "bottleneck";

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Bottleneck.Cli;
 
 /// <summary>Parses comma-separated integers such as "0,1,2" (class numbers, code sizes) given to an option.</summary>
-public static class ClassList
+internal static class ClassList
 {
     /// <summary>The integers of <paramref name="text"/>, or null when it is null; a malformed list is a usage error naming <paramref name="option"/>.</summary>
     public static int[]? Parse(string? text, string option)

@@ -7,7 +7,7 @@ namespace Bottleneck.Cli;
 /// set from it before anything else runs, and the body behind <see cref="CommandRunner.Guard"/> (exit codes, one-line
 /// errors).
 /// </summary>
-public static class CommandAction
+internal static class CommandAction
 {
     /// <summary>
     /// Adds --threads to <paramref name="command"/> and makes <paramref name="body"/> its action, as `bottleneck

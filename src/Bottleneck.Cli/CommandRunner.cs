@@ -8,7 +8,7 @@ namespace Bottleneck.Cli;
 /// what it had (128 + SIGINT, the shell's convention, so scripts can tell a cut-short run from a finished one).
 /// A bare `bottleneck` prints the help and exits 0.
 /// </summary>
-public static class CommandRunner
+internal static class CommandRunner
 {
     public const int Success = 0, InternalError = 1, BadInput = 2, Interrupted = 130;
 

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli;
 
 /// <summary>Prints a <see cref="CompressionReport"/> for people (a table) or machines (one JSON object).</summary>
-public static class CompressionTable
+internal static class CompressionTable
 {
     public static JsonObject Json(CompressionReport r, bool images) => new()
     {

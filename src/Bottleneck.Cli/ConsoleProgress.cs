@@ -10,7 +10,7 @@ namespace Bottleneck.Cli;
 /// stage, written when it starts, with its count and a trailing "…" (a stage that announces a finished step has none):
 /// a log shows what is being done without a line per item.
 /// </summary>
-public sealed class ConsoleProgress : IProgress<StageProgress>
+internal sealed class ConsoleProgress : IProgress<StageProgress>
 {
     readonly ProgressContext? bars;
     readonly TextWriter log;

@@ -8,7 +8,7 @@ namespace Bottleneck.Cli;
 /// Shows training progress on stderr: on a terminal a Spectre.Console progress bar with the running loss and ETA, and a
 /// Keras-style line per finished epoch; when stderr is redirected (logs, CI) only the epoch lines.
 /// </summary>
-public sealed class ConsoleTrainingObserver : ITrainingObserver
+internal sealed class ConsoleTrainingObserver : ITrainingObserver
 {
     readonly IAnsiConsole console;
     readonly ProgressContext? progress;

@@ -7,7 +7,7 @@ namespace Bottleneck.Cli;
 /// Spectre.Console's default of 80 columns would split cells in two ("Autoenco / der", a path across two lines); there
 /// the layout gets all the room it needs. COLUMNS, when set to a positive number, wins in both cases.
 /// </summary>
-public static class ConsoleWidth
+internal static class ConsoleWidth
 {
     /// <summary>Wide enough that no table of the toolkit's wraps; tables take only their natural width, so none is padded to it.</summary>
     public const int Redirected = 4096;

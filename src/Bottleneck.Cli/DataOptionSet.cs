@@ -7,7 +7,7 @@ namespace Bottleneck.Cli;
 /// How a --data argument is read, as every command that takes one spells it: --fashion-mnist (where Fashion-MNIST is),
 /// --header (whether a CSV has one) and --label-column (which CSV column holds labels).
 /// </summary>
-public sealed class DataOptionSet
+internal sealed class DataOptionSet
 {
     readonly Option<string?> fashion = SharedOptions.FashionMnist();
     readonly Option<bool?> header = SharedOptions.CsvHeader();

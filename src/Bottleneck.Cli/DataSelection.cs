@@ -7,7 +7,7 @@ namespace Bottleneck.Cli;
 /// The --data, --split and --limit options of commands that run a model over a dataset, with the data options that say
 /// how it is read: the test/train choice is made here, the same way for every command.
 /// </summary>
-public sealed class DataSelection
+internal sealed class DataSelection
 {
     readonly Option<string> data;
     readonly DataOptionSet reading = new();

@@ -7,7 +7,7 @@ namespace Bottleneck.Cli;
 /// How many images a command draws into a figure: the --count asked for, within the samples there are and the
 /// <see cref="ImageGrid.MaxWrappedImages"/> a figure holds. A count cut down is said on stderr, never silently.
 /// </summary>
-public static class FigureCount
+internal static class FigureCount
 {
     public static int Capped(string command, int requested, int available)
     {

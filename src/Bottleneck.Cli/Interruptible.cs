@@ -4,7 +4,7 @@ namespace Bottleneck.Cli;
 /// Runs long work so that the first Ctrl-C asks it to stop after the current batch (and save what it has), and a
 /// second Ctrl-C ends the process at once.
 /// </summary>
-public static class Interruptible
+internal static class Interruptible
 {
     /// <summary>True once Ctrl-C has stopped work in this process: the command then ends with exit code 130, not 0.</summary>
     public static bool Interrupted { get; private set; }

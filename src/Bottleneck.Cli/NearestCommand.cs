@@ -1,7 +1,7 @@
 namespace Bottleneck.Cli;
 
 /// <summary>The subcommand a mistyped name most likely meant, by edit distance ("traim" → "train").</summary>
-public static class NearestCommand
+internal static class NearestCommand
 {
     /// <summary>The closest of <paramref name="names"/>, or null when none is within a third of the typed length (at least 1).</summary>
     public static string? To(string typed, IEnumerable<string> names)

@@ -4,7 +4,7 @@ namespace Bottleneck.Cli;
 /// The command line's flag for each option the library names by its field in an error ("batch_size" is --batch-size):
 /// the one table that turns the library's words into the command line's, so its messages read "--batch-size: ...".
 /// </summary>
-public static class OptionFlags
+internal static class OptionFlags
 {
     static readonly Dictionary<string, string> Flags = new()
     {

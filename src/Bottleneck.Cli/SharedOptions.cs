@@ -4,7 +4,7 @@ using Bottleneck.Data;
 namespace Bottleneck.Cli;
 
 /// <summary>Options several commands share, defined once so they read and behave the same everywhere.</summary>
-public static class SharedOptions
+internal static class SharedOptions
 {
     public static Option<string> Data(bool required = true, string description = "Dataset: mnist, fashion-mnist, or a path (IDX folder, .npz, .npy, .csv)") =>
         new("--data", "-d") { Description = description, Required = required };

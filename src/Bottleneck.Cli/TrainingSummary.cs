@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli;
 
 /// <summary>Prints what a training session produced: a table for people, or metrics.json's object with --json.</summary>
-public static class TrainingSummary
+internal static class TrainingSummary
 {
     /// <summary>The unit before the explanation: "nats per image" of "nats per image: BCE summed over pixels ...".</summary>
     static string ShortUnit(string unit) => unit.Split(':')[0];

@@ -7,6 +7,12 @@ namespace Bottleneck;
 /// </summary>
 public class BadInputException : Exception
 {
+    /// <summary>Bad input described by <paramref name="message"/>.</summary>
+    /// <param name="message">One line: the file or option, the field, what was expected and what was found.</param>
     public BadInputException(string message) : base(message) { }
+
+    /// <summary>Bad input described by <paramref name="message"/>, found when <paramref name="inner"/> was thrown.</summary>
+    /// <param name="message">One line: the file or option, the field, what was expected and what was found.</param>
+    /// <param name="inner">The error that revealed the bad input (a parser's, say).</param>
     public BadInputException(string message, Exception inner) : base(message, inner) { }
 }

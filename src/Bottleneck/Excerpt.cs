@@ -8,7 +8,7 @@ namespace Bottleneck;
 /// breaks, terminal escape codes and other control or invisible formatting characters written as escapes, so a
 /// hostile file can neither flood the terminal, break the one line, nor drive the terminal.
 /// </summary>
-public static class Excerpt
+internal static class Excerpt
 {
     /// <summary>How many characters of the original are shown when none is given.</summary>
     public const int DefaultLength = 40;

@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Bottleneck;
 
 /// <summary>Facts about this build of the library, recorded in every saved model.</summary>
-public static class LibraryInfo
+internal static class LibraryInfo
 {
     /// <summary>The library's informational version ("0.1.0").</summary>
     public static string Version { get; } =

@@ -10,9 +10,13 @@ namespace Bottleneck;
 public sealed partial class OptionException : BadInputException
 {
     /// <summary>An error in the option <paramref name="field"/>; <paramref name="problem"/> says what was expected and what was given.</summary>
+    /// <param name="field">The option's field name, as the settings spell it ("batch_size").</param>
+    /// <param name="problem">What was wrong, without the option's name ("expected a positive batch size, got 0").</param>
     public OptionException(string field, string problem) : this([field], problem) { }
 
     /// <summary>An error in a combination of options ("val_split, val_data and no_validation: choose one").</summary>
+    /// <param name="fields">The options involved, by field name; at least one.</param>
+    /// <param name="problem">What was wrong with them, without their names.</param>
     public OptionException(IReadOnlyList<string> fields, string problem) : base(problem)
     {
         if (fields.Count == 0) throw new ArgumentException("name at least one field", nameof(fields));
@@ -39,7 +43,7 @@ public sealed partial class OptionException : BadInputException
     /// The message with each option written as <paramref name="name"/> gives it: the leading ones, and those the problem
     /// mentions in backquotes (`loss`). The library's own message writes the field names.
     /// </summary>
-    public string Describe(Func<string, string> name)
+    internal string Describe(Func<string, string> name)
     {
         var names = Fields.Select(name).ToArray();
         var subject = names.Length == 1 ? names[0] : string.Join(", ", names[..^1]) + " and " + names[^1];
@@ -50,7 +54,7 @@ public sealed partial class OptionException : BadInputException
     /// <paramref name="message"/> with every option it mentions in backquotes (`loss`, `label_column`) written as
     /// <paramref name="name"/> gives it; the backquotes stay round a field <paramref name="name"/> leaves as it is.
     /// </summary>
-    public static string Mentions(string message, Func<string, string> name) =>
+    internal static string Mentions(string message, Func<string, string> name) =>
         MentionPattern().Replace(message, m => name(m.Groups[1].Value) is var written && written != m.Groups[1].Value ? written : m.Value);
 
     [GeneratedRegex("`([a-z][a-z0-9_]*)`")]

@@ -13,7 +13,7 @@ namespace Bottleneck;
 /// A stage whose first report already has all its units done (<see cref="Finished"/>: 1 of 1) announces something that has
 /// finished ("[2/9] sparsity: done: confirmed"): a log writes it as a plain line, where a stage that starts ends in "…".
 /// </remarks>
-public readonly record struct StageProgress(string Stage, long Done, long Total)
+internal readonly record struct StageProgress(string Stage, long Done, long Total)
 {
     /// <summary>Reports that <paramref name="stage"/> starts, with <paramref name="total"/> units to do.</summary>
     public static void Start(IProgress<StageProgress>? progress, string stage, long total) =>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Tests;
 
 /// <summary>Small datasets the tests make themselves, and the repository's own files.</summary>
-public static class TestData
+internal static class TestData
 {
     /// <summary>
     /// <paramref name="count"/> samples of <paramref name="size"/> values in [0, 1] lying near a <paramref name="rank"/>-dimensional

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck anomaly`: the chapter's anomaly detection (§8.4) as three steps, fit, score and evaluate.</summary>
-public static class AnomalyCommand
+internal static class AnomalyCommand
 {
     public static Command Create()
     {

@@ -10,7 +10,7 @@ namespace Bottleneck.Cli.Commands;
 /// `bottleneck anomaly evaluate`: ROC AUC, average precision and precision/recall/F1 at the threshold on labelled data,
 /// with the PCA and k-NN baselines beside the autoencoder, the error histogram and the ROC curves.
 /// </summary>
-public static class AnomalyEvaluateCommand
+internal static class AnomalyEvaluateCommand
 {
     public static Command Create()
     {

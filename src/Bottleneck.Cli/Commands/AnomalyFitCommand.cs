@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck anomaly fit`: trains a detector on normal data and sets its threshold on held-out normal errors.</summary>
-public static class AnomalyFitCommand
+internal static class AnomalyFitCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ using Bottleneck.IO;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck anomaly score`: a score and a 0/1 flag per row, streaming through CSV files of any size.</summary>
-public static class AnomalyScoreCommand
+internal static class AnomalyScoreCommand
 {
     public static Command Create()
     {

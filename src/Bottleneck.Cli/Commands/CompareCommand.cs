@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck compare`: PCA and a trained autoencoder with the same code size, side by side on the test set (§5.3).</summary>
-public static class CompareCommand
+internal static class CompareCommand
 {
     public static Command Create()
     {

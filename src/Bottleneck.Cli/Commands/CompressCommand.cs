@@ -7,7 +7,7 @@ using Bottleneck.Training;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck compress`: a dataset's codes in a small file, with sizes, ratios and the PSNR of what they restore.</summary>
-public static class CompressCommand
+internal static class CompressCommand
 {
     public static Command Create()
     {

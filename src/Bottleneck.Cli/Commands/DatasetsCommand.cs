@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck datasets`: the built-in datasets, where each was found, and its sizes.</summary>
-public static class DatasetsCommand
+internal static class DatasetsCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ using Bottleneck.Reporting;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck decode`: reconstructions from codes, to .npy or .csv, and optionally a picture.</summary>
-public static class DecodeCommand
+internal static class DecodeCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ using Bottleneck.Reporting;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck decompress`: data decoded from a code file, optionally with a picture and the PSNR against the original.</summary>
-public static class DecompressCommand
+internal static class DecompressCommand
 {
     public static Command Create()
     {

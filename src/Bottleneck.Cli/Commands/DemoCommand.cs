@@ -17,7 +17,7 @@ namespace Bottleneck.Cli.Commands;
 /// Adam 1e-3, BCE, batch 256, up to 50 epochs with early stopping (patience 10, best weights restored) and a best-only
 /// checkpoint — on the MNIST shipped with the toolkit, writing everything to outputs/.
 /// </summary>
-public static class DemoCommand
+internal static class DemoCommand
 {
     public static Command Create()
     {

@@ -16,7 +16,7 @@ namespace Bottleneck.Cli.Commands;
 /// `bottleneck denoise`: restores degraded images — a dataset, optionally corrupted first, or image files — with a
 /// trained model, and measures MSE, PSNR and SSIM before and after (§8.3).
 /// </summary>
-public static class DenoiseCommand
+internal static class DenoiseCommand
 {
     public static Command Create()
     {

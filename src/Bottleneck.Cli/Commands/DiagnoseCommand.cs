@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck diagnose`: the chapter's checks for a model that learned to copy its input (§3.2, §7.4).</summary>
-public static class DiagnoseCommand
+internal static class DiagnoseCommand
 {
     public static Command Create()
     {

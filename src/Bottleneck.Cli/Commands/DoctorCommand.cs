@@ -6,7 +6,7 @@ using Bottleneck.Kernels;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck doctor`: this machine's CPU, libtorch and threads, and every convolution path checked against float64.</summary>
-public static class DoctorCommand
+internal static class DoctorCommand
 {
     public static Command Create()
     {

@@ -7,7 +7,7 @@ using Bottleneck.Persistence;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck encode`: the bottleneck codes of a dataset, to .npy or .csv.</summary>
-public static class EncodeCommand
+internal static class EncodeCommand
 {
     public static Command Create()
     {

@@ -12,7 +12,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck errors`: the per-sample reconstruction error histogram and the mean error of each class (§7.3, §10.1).</summary>
-public static class ErrorsCommand
+internal static class ErrorsCommand
 {
     public static Command Create()
     {

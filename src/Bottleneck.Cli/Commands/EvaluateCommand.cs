@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck evaluate`: a trained model's reconstruction BCE, MSE, MAE and PSNR on a dataset.</summary>
-public static class EvaluateCommand
+internal static class EvaluateCommand
 {
     public static Command Create()
     {

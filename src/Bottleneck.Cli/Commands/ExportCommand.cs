@@ -6,7 +6,7 @@ using Bottleneck.Persistence;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck export`: a trained model as an ONNX file, for ONNX Runtime and anything else that runs ONNX.</summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     public static Command Create()
     {

@@ -7,7 +7,7 @@ using Bottleneck.Persistence;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck filters`: the encoder's first-layer filters as image tiles (§3.5's "edge detectors", §3.5).</summary>
-public static class FiltersCommand
+internal static class FiltersCommand
 {
     public static Command Create()
     {

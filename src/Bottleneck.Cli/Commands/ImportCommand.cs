@@ -4,7 +4,7 @@ using Bottleneck.Persistence;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck import`: weights trained in PyTorch (a state_dict saved as safetensors) as a model folder.</summary>
-public static class ImportCommand
+internal static class ImportCommand
 {
     public static Command Create()
     {

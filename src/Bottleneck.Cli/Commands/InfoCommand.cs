@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck info`: a model's layers, output shapes and parameter counts, like Keras's summary().</summary>
-public static class InfoCommand
+internal static class InfoCommand
 {
     public static Command Create()
     {

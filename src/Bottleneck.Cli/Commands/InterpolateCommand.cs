@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck interpolate`: walks between two inputs in each model's latent space, beside the pixel cross-fade, and measures the gaps.</summary>
-public static class InterpolateCommand
+internal static class InterpolateCommand
 {
     public static Command Create()
     {

@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck lr-find`: the learning-rate range test of chapter §7.2, with a plot and a suggested rate.</summary>
-public static class LrFindCommand
+internal static class LrFindCommand
 {
     public static Command Create()
     {

@@ -12,7 +12,7 @@ using Bottleneck.Training;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck manifold`: the decoder over an even grid of two latent dimensions (Kingma and Welling's figure).</summary>
-public static class ManifoldCommand
+internal static class ManifoldCommand
 {
     /// <summary>Training samples whose codes give the quantiles with --data, unless --limit says otherwise.</summary>
     public const int DefaultCodeSamples = 10_000;

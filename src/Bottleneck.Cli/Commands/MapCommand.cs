@@ -13,7 +13,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck map`: the chapter's 2-D latent scatter coloured by class (§8.1), optionally beside PCA's own 2-D map.</summary>
-public static class MapCommand
+internal static class MapCommand
 {
     public static Command Create()
     {
@@ -55,7 +55,7 @@ public static class MapCommand
             if (parsed.GetValue(pca))
             {
                 // Fitted on the training part, as the autoencoder was: both maps then place test samples they never saw.
-                using var pixels = Pca.FitCovariance(loaded.Train, 2);
+                using var pixels = PrincipalComponents.FitCovariance(loaded.Train, 2);
                 maps.Add(LatentMap.OfPixels(pixels, data));
             }
             // Separation needs labels of at least two classes; a map of one class (normal data only, say) is drawn without it.

@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck pca`: fits PCA on the training data, reports its reconstruction error and explained variance, and saves it as a model.</summary>
-public static class PcaCommand
+internal static class PcaCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck pca-equivalence`: the chapter's §5.3 claim that a linear autoencoder learns PCA's subspace, measured, and what breaks it.</summary>
-public static class PcaEquivalenceCommand
+internal static class PcaEquivalenceCommand
 {
     public static Command Create()
     {

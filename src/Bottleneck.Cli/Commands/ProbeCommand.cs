@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck probe`: how useful raw pixels, PCA codes and an encoder's codes are to a classifier with few labels (§8.2).</summary>
-public static class ProbeCommand
+internal static class ProbeCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ using Bottleneck.Reporting;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck reconstruct`: the chapter's originals-above-reconstructions figure for a trained model.</summary>
-public static class ReconstructCommand
+internal static class ReconstructCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ namespace Bottleneck.Cli.Commands;
 /// `bottleneck report`: the chapter's checkable claims, measured at a budget, written as one self-contained HTML page and
 /// report.json; each claim is cached by its settings, so a second run is instant and an interrupted one resumes.
 /// </summary>
-public static class ReportCommand
+internal static class ReportCommand
 {
     /// <summary>The command.</summary>
     public static Command Create()

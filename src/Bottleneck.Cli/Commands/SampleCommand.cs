@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck sample`: new images from a VAE's prior N(0, I), or from a Gaussian fitted to a plain autoencoder's codes.</summary>
-public static class SampleCommand
+internal static class SampleCommand
 {
     public static Command Create()
     {

@@ -6,7 +6,7 @@ using Bottleneck.Persistence;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck serve`: a model or detector as an HTTP scoring service (the logic lives in Serving/).</summary>
-public static class ServeCommand
+internal static class ServeCommand
 {
     public static Command Create()
     {

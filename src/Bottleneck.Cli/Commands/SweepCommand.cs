@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck sweep`: one model per code size, the chapter's compression/quality table measured, and the elbow plot.</summary>
-public static class SweepCommand
+internal static class SweepCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ using Bottleneck.Training;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck train`: trains a model and writes its folder, history, metrics and figures.</summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Create()
     {

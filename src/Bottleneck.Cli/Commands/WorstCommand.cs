@@ -13,7 +13,7 @@ using Spectre.Console;
 namespace Bottleneck.Cli.Commands;
 
 /// <summary>`bottleneck worst`: the samples a model reconstructs worst (and best), as a picture and a CSV (Problem 6, §12.6).</summary>
-public static class WorstCommand
+internal static class WorstCommand
 {
     public static Command Create()
     {

@@ -8,7 +8,7 @@ namespace Bottleneck.Cli.Serving;
 /// Structured logs as one JSON object a line: time, level, category, message and the message's named values
 /// ({"method":"POST","path":"/v1/score","status":200,"rows":3,"ms":1.2}), which a log shipper reads as fields.
 /// </summary>
-public sealed class JsonLineLoggerProvider(TextWriter writer) : ILoggerProvider
+internal sealed class JsonLineLoggerProvider(TextWriter writer) : ILoggerProvider
 {
     readonly object gate = new();
     readonly TextWriter writer = writer;

@@ -9,7 +9,7 @@ namespace Bottleneck.Cli.Serving;
 /// request its slice. Under load a call serves many requests, so throughput grows with concurrency; a request alone
 /// never waits. The queue is bounded, so a flood waits (and times out) instead of growing memory.
 /// </summary>
-public sealed class MicroBatcher : IAsyncDisposable
+internal sealed class MicroBatcher : IAsyncDisposable
 {
     sealed record Job(RowFunction Function, float[] Values, int Rows, TaskCompletionSource<object> Done);
 

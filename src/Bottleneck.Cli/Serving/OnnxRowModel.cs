@@ -6,7 +6,7 @@ using Bottleneck.Scoring;
 namespace Bottleneck.Cli.Serving;
 
 /// <summary>Serving with ONNX Runtime (Bottleneck.Scoring): an exported .onnx file or folder, or a model folder exported in memory.</summary>
-public sealed class OnnxRowModel(OnnxScorer scorer) : IRowModel
+internal sealed class OnnxRowModel(OnnxScorer scorer) : IRowModel
 {
     public string Backend => "onnx";
     public ScoringModelInfo Info => scorer.Info;

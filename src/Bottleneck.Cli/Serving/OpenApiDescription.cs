@@ -7,7 +7,7 @@ namespace Bottleneck.Cli.Serving;
 /// exactly its number of values and a request at most the row limit, so a client generator or a validator in front of
 /// the service knows what the server accepts.
 /// </summary>
-public static class OpenApiDescription
+internal static class OpenApiDescription
 {
     public static JsonObject For(IRowModel model, ServeLimits limits)
     {

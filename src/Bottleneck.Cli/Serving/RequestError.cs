@@ -4,7 +4,7 @@ namespace Bottleneck.Cli.Serving;
 /// A request the server refuses, answered as <see cref="Status"/> with the JSON body
 /// {"error": message, "field": field, "expected": what}: the client learns which part of its request to fix.
 /// </summary>
-public sealed class RequestError(int status, string field, string expected, string message) : Exception(message)
+internal sealed class RequestError(int status, string field, string expected, string message) : Exception(message)
 {
     public int Status { get; } = status;
     public string Field { get; } = field;

@@ -3,16 +3,16 @@ using Bottleneck.Scoring;
 namespace Bottleneck.Cli.Serving;
 
 /// <summary>The functions `bottleneck serve` offers, each over a batch of row-major rows in the data's own units.</summary>
-public enum RowFunction { Encode, Reconstruct, Score }
+internal enum RowFunction { Encode, Reconstruct, Score }
 
 /// <summary>Each row's score and, for an anomaly detector, its flag (score &gt; threshold).</summary>
-public sealed record ScoredRows(float[] Scores, bool[]? Anomalies);
+internal sealed record ScoredRows(float[] Scores, bool[]? Anomalies);
 
 /// <summary>
 /// A model the server scores with, whatever runs it (ONNX Runtime or TorchSharp): raw rows in, codes, reconstructions
 /// or scores out. Calls come from the micro-batcher's one worker, one batch at a time.
 /// </summary>
-public interface IRowModel : IDisposable
+internal interface IRowModel : IDisposable
 {
     /// <summary>"onnx" or "torch".</summary>
     string Backend { get; }

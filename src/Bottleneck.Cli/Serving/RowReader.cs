@@ -9,7 +9,7 @@ namespace Bottleneck.Cli.Serving;
 /// JSON {"rows": [[...], ...]} or text/csv (one row a line, an optional header that must match the training columns).
 /// A bad value is named by its place ("rows[3][5]", "line 4, column 2"); more rows than allowed is a 413.
 /// </summary>
-public sealed class RowReader(int width, int maxRows, string[]? featureNames)
+internal sealed class RowReader(int width, int maxRows, string[]? featureNames)
 {
     /// <summary>The rows of a body of <paramref name="contentType"/>; returns the values and the number of rows.</summary>
     public (float[] Values, int Rows) Read(ReadOnlyMemory<byte> body, string? contentType)

@@ -20,7 +20,7 @@ namespace Bottleneck.Cli.Serving;
 /// /v1/reconstruct take rows as JSON or CSV and answer JSON; GET /healthz, /v1/model and /openapi.json. Requests are micro-batched,
 /// bounded in size, rows and time; bad input gets a 400 naming the field; every request is logged as one JSON line.
 /// </summary>
-public sealed class ScoringServer : IAsyncDisposable
+internal sealed class ScoringServer : IAsyncDisposable
 {
     readonly WebApplication app;
     readonly MicroBatcher batcher;

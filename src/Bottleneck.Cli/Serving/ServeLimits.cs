@@ -4,7 +4,7 @@ namespace Bottleneck.Cli.Serving;
 /// What one client may ask of the server, so that nothing a client sends can exhaust it: at most
 /// <see cref="MaxConnections"/> × <see cref="MaxBodyBytes"/> of request bodies are held at once.
 /// </summary>
-public sealed record ServeLimits
+internal sealed record ServeLimits
 {
     /// <summary>Largest request body; a larger one is answered 413.</summary>
     public long MaxBodyBytes { get; init; } = 1 << 20;

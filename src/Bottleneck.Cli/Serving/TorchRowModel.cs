@@ -12,7 +12,7 @@ namespace Bottleneck.Cli.Serving;
 /// Serving with the full library (TorchSharp): for a model family with no ONNX form, or to compare. A detector's scaler
 /// is applied to raw rows and undone on reconstructions, as the ONNX path does.
 /// </summary>
-public sealed class TorchRowModel : IRowModel
+internal sealed class TorchRowModel : IRowModel
 {
     readonly Autoencoder model;
     readonly FeatureScaler? scaler;

@@ -5,7 +5,7 @@ using Bottleneck.IO;
 namespace Bottleneck.Data;
 
 /// <summary>Reads and writes arrays of samples as .npy or .csv, chosen by the file's extension.</summary>
-public static class ArrayFiles
+internal static class ArrayFiles
 {
     /// <summary>Writes [N, ...] samples to .npy (exact float32) or .csv (one row a sample; an optional label column last).</summary>
     public static void Write(string path, NumericArray array, int[]? labels = null, string columnPrefix = "x")

@@ -4,7 +4,7 @@ namespace Bottleneck.Data;
 /// The one batch loop: the ranges [Start, Start + Count) that cover <c>total</c> items in order, <c>size</c> at a time,
 /// the last range shorter when <c>size</c> does not divide <c>total</c>. Callers open a dispose scope per range.
 /// </summary>
-public static class Batches
+internal static class Batches
 {
     /// <summary>The ranges over <paramref name="total"/> items (none when it is 0), at most <paramref name="size"/> each.</summary>
     public static IEnumerable<(int Start, int Count)> Of(int total, int size)

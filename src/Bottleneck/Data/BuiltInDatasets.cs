@@ -1,14 +1,14 @@
 namespace Bottleneck.Data;
 
 /// <summary>A dataset the toolkit knows by name, and where it looks for it.</summary>
-public sealed record BuiltInDataset(string Name, string Description, IReadOnlyList<string> ClassNames, string Licence, string HowToGet);
+internal sealed record BuiltInDataset(string Name, string Description, IReadOnlyList<string> ClassNames, string Licence, string HowToGet);
 
 /// <summary>
 /// The built-in datasets: <c>mnist</c>, shipped with the toolkit (the original IDX files, CC BY-SA 3.0), and
 /// <c>fashion-mnist</c> (MIT), which is found on the machine: an explicit folder, else $BOTTLENECK_FASHION_MNIST, else
 /// /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist package). A location given is the only one tried.
 /// </summary>
-public static class BuiltInDatasets
+internal static class BuiltInDatasets
 {
     public const string FashionMnistVariable = "BOTTLENECK_FASHION_MNIST";
     public const string MnistVariable = "BOTTLENECK_MNIST";

@@ -6,7 +6,7 @@ namespace Bottleneck.Data;
 /// How a sample's class is written under a picture or in a table, the same everywhere: by its name where the classes
 /// have names (Fashion-MNIST's "Sneaker"), by its number otherwise.
 /// </summary>
-public static class ClassCaption
+internal static class ClassCaption
 {
     /// <summary>The name <paramref name="names"/> gives <paramref name="label"/>, or the label's number where it gives none.</summary>
     public static string Name(int label, IReadOnlyList<string>? names) =>

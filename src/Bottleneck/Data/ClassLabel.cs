@@ -8,7 +8,7 @@ namespace Bottleneck.Data;
 /// of 10^9 in a small file cost 4 GB and minutes, and −1 or 2^31 − 1 crashed. 10,000 classes is beyond every dataset
 /// this toolkit is for (MNIST's 10, CIFAR-100's 100, ImageNet-1k's 1,000) and keeps every such array small.
 /// </remarks>
-public static class ClassLabel
+internal static class ClassLabel
 {
     /// <summary>Labels are below this.</summary>
     public const int MaxClasses = 10_000;

@@ -9,7 +9,7 @@ namespace Bottleneck.Data;
 /// model sees x̃ and is trained to give back x. Samples are assumed scaled to [0, 1], as images are, and corrupted
 /// samples stay in [0, 1]. Random corruptions draw from the generator they are given, or from torch's global one.
 /// </summary>
-public abstract class Corruption
+internal abstract class Corruption
 {
     /// <summary>The corruption as --noise writes it: "gaussian:0.5", "mask:0.3", "salt-pepper:0.1", "jpeg:10".</summary>
     public abstract string Name { get; }

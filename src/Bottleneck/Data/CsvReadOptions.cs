@@ -1,7 +1,7 @@
 namespace Bottleneck.Data;
 
 /// <summary>How <see cref="CsvTable.Read"/> interprets a CSV file.</summary>
-public sealed record CsvReadOptions
+internal sealed record CsvReadOptions
 {
     /// <summary>Whether the first row names the columns; null detects it: the first row is a header when any of its cells is not a number.</summary>
     public bool? HasHeader { get; init; }

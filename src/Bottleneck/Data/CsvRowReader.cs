@@ -8,7 +8,7 @@ namespace Bottleneck.Data;
 /// <param name="Labels">One label per row, or null when no label column was requested.</param>
 /// <param name="Rows">Number of rows in this chunk.</param>
 /// <param name="FirstRow">0-based index, among the file's data rows, of this chunk's first row.</param>
-public sealed record CsvChunk(float[] Features, int[]? Labels, int Rows, long FirstRow);
+internal sealed record CsvChunk(float[] Features, int[]? Labels, int Rows, long FirstRow);
 
 /// <summary>
 /// Reads a numeric CSV file a chunk of rows at a time, so that files larger than memory can be processed: the header
@@ -17,7 +17,7 @@ public sealed record CsvChunk(float[] Features, int[]? Labels, int Rows, long Fi
 /// may be quoted ("..." with "" for a quote, on one line) and are parsed in the invariant culture; blank lines are
 /// skipped; messages give 1-based line numbers as "row N".
 /// </summary>
-public sealed class CsvRowReader : IDisposable
+internal sealed class CsvRowReader : IDisposable
 {
     const int ReservedValues = 1 << 20;
 

@@ -4,7 +4,7 @@ namespace Bottleneck.Data;
 /// A numeric CSV file: a matrix of float features (rows × columns) and, optionally, one column of integer labels.
 /// Cells are trimmed, may be quoted ("..." with "" for a quote, on one line) and are parsed in the invariant culture.
 /// </summary>
-public sealed class CsvTable
+internal sealed class CsvTable
 {
     private CsvTable(NumericArray features, int[]? labels, string[] featureNames, string? labelName)
     {

@@ -1,7 +1,7 @@
 namespace Bottleneck.Data;
 
 /// <summary>How to read a dataset: where Fashion-MNIST lives, and how to read a CSV file.</summary>
-public sealed record DataOptions
+internal sealed record DataOptions
 {
     /// <summary>A folder with Fashion-MNIST's four IDX files; null searches the usual places (see <see cref="BuiltInDatasets"/>).</summary>
     public string? FashionMnistPath { get; init; }

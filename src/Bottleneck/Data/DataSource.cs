@@ -4,7 +4,7 @@ namespace Bottleneck.Data;
 /// Loads what a <c>--data</c> argument names: a built-in dataset (mnist, fashion-mnist) or a path — a folder of IDX
 /// files, an .npz in Keras's layout (x_train, y_train, x_test, y_test), an .npy array, a numeric .csv, or one IDX file.
 /// </summary>
-public static class DataSource
+internal static class DataSource
 {
     /// <summary>Loads <paramref name="nameOrPath"/>; every problem is a <see cref="BadInputException"/> naming the file.</summary>
     public static LoadedData Load(string nameOrPath, DataOptions? options = null)

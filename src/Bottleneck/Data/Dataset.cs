@@ -7,7 +7,7 @@ namespace Bottleneck.Data;
 /// Samples held in one tensor, [N, ...sample shape], with optional integer labels. Images stay uint8 (one byte a
 /// pixel, a quarter of float32's memory) and are gathered and scaled to [0, 1] one batch at a time, in one operation.
 /// </summary>
-public sealed class Dataset : IDisposable
+internal sealed class Dataset : IDisposable
 {
     readonly Tensor storage;          // uint8 or float32, [N, ...]
     readonly bool ownsStorage;

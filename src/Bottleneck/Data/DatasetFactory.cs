@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Data;
 
 /// <summary>Turns arrays read from files into <see cref="Dataset"/>s: uint8 stays uint8, everything else becomes float32.</summary>
-public static class DatasetFactory
+internal static class DatasetFactory
 {
     /// <summary>A dataset over <paramref name="array"/> ([N, ...]); <paramref name="labels"/> must have N entries.</summary>
     public static Dataset FromArray(string name, NumericArray array, int[]? labels = null, IReadOnlyList<string>? classNames = null)

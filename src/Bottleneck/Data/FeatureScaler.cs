@@ -9,7 +9,7 @@ namespace Bottleneck.Data;
 
 /// <summary>How the columns of tabular data are put on one scale before an autoencoder sees them.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<ScalerKind>))]
-public enum ScalerKind
+internal enum ScalerKind
 {
     /// <summary>x' = (x − mean) / std per column (scikit-learn's StandardScaler): every feature in units of its own spread.</summary>
     [JsonStringEnumMemberName("standard")] Standard,
@@ -23,7 +23,7 @@ public enum ScalerKind
 /// scoring applies exactly the transformation the model was trained on. A constant column gets scale 1, as in
 /// scikit-learn, instead of a division by zero.
 /// </summary>
-public sealed record FeatureScaler(ScalerKind Kind, float[] Offset, float[] Scale)
+internal sealed record FeatureScaler(ScalerKind Kind, float[] Offset, float[] Scale)
 {
     /// <summary>Parses "standard" or "minmax" (the command line's spelling).</summary>
     public static ScalerKind ParseKind(string text, string field) => text.Trim().ToLowerInvariant() switch

@@ -7,7 +7,7 @@ namespace Bottleneck.Data;
 /// Additive Gaussian noise, x̃ = clip(x + σ·ε, 0, 1) with ε ~ N(0, 1) (§3.5; the chapter's add_noise with
 /// noise_factor = σ clips to [0, 1], §10.4). σ = 0.5 is §10.4's setting; 0.1-0.3 the recommended range (§3.5).
 /// </summary>
-public sealed class GaussianCorruption : Corruption
+internal sealed class GaussianCorruption : Corruption
 {
     /// <summary>Noise with standard deviation <paramref name="sigma"/> before clipping.</summary>
     public GaussianCorruption(double sigma)

@@ -9,7 +9,7 @@ namespace Bottleneck.Data;
 /// the dimension sizes as big-endian 32-bit integers, then the elements in big-endian C order. Gzip-compressed
 /// files (such as train-images-idx3-ubyte.gz) are recognised by their content.
 /// </summary>
-public static class IdxFile
+internal static class IdxFile
 {
     private const byte UnsignedByte = 0x08;
     private const byte Float32 = 0x0D;

@@ -1,7 +1,7 @@
 namespace Bottleneck.Data;
 
 /// <summary>The four files of an MNIST-style IDX folder, under their standard names (raw or .gz).</summary>
-public sealed record IdxFolder(string TrainImages, string TrainLabels, string? TestImages, string? TestLabels)
+internal sealed record IdxFolder(string TrainImages, string TrainLabels, string? TestImages, string? TestLabels)
 {
     /// <summary>The IDX files in <paramref name="folder"/>, or null when it has no training images and labels.</summary>
     public static IdxFolder? Find(string folder)

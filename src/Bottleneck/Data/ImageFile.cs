@@ -4,14 +4,14 @@ using SkiaSharp;
 namespace Bottleneck.Data;
 
 /// <summary>One picture read from an image file: its size and its pixels in [0, 1], row-major, channels last.</summary>
-public sealed record ImagePixels(int Width, int Height, int Channels, float[] Values);
+internal sealed record ImagePixels(int Width, int Height, int Channels, float[] Values);
 
 /// <summary>
 /// Reads and writes single image files with SkiaSharp (PNG, JPEG, BMP, GIF, WebP): pixels in [0, 1], channels last,
 /// converted to the number of channels a model takes — colour to grey with ITU-R BT.601 luma (0.299 R + 0.587 G +
 /// 0.114 B, PIL's convert('L')), grey to colour by repeating the value. Alpha is ignored.
 /// </summary>
-public static class ImageFile
+internal static class ImageFile
 {
     /// <summary>File name endings taken as images when a folder is given.</summary>
     public static readonly IReadOnlyList<string> Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp"];

@@ -8,7 +8,7 @@ namespace Bottleneck.Data;
 /// (Keras's channels-last, the chapter's (28, 28, 1) and (32, 32, 3)), [C, H, W], or a flat vector whose length is a
 /// square (784 → 1×28×28).
 /// </summary>
-public sealed class ImageLayout
+internal sealed class ImageLayout
 {
     /// <summary>Reads <paramref name="sampleShape"/>; <paramref name="field"/> names it in the <see cref="BadInputException"/>.</summary>
     public ImageLayout(IReadOnlyList<int> sampleShape, string field)

@@ -4,7 +4,7 @@ namespace Bottleneck.Data;
 /// How a sample is drawn as a picture: width, height and channels (1 = grey, 3 = colour). Image writers take pixels
 /// channels last; <see cref="ChannelsFirst"/> marks [3, H, W] samples, whose values <see cref="Interleave"/> reorders.
 /// </summary>
-public readonly record struct ImageShape(int Width, int Height, int Channels)
+internal readonly record struct ImageShape(int Width, int Height, int Channels)
 {
     /// <summary>True for [3, H, W] samples (PyTorch's layout): each colour is a plane of its own, not interleaved per pixel.</summary>
     public bool ChannelsFirst { get; init; }

@@ -9,7 +9,7 @@ namespace Bottleneck.Data;
 /// at the given quality with SkiaSharp's encoder (libjpeg-turbo, as PIL uses), decoded, and scaled back to [0, 1].
 /// The chapter's experiment uses quality 10. Deterministic: the same image always gives the same artefacts.
 /// </summary>
-public sealed class JpegCorruption : Corruption
+internal sealed class JpegCorruption : Corruption
 {
     /// <summary>JPEG at <paramref name="quality"/>, 1 (worst) to 100 (best).</summary>
     public JpegCorruption(int quality)

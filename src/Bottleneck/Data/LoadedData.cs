@@ -1,7 +1,7 @@
 namespace Bottleneck.Data;
 
 /// <summary>A dataset as loaded from a name or path: its training part and, when the source has one, its test part.</summary>
-public sealed class LoadedData : IDisposable
+internal sealed class LoadedData : IDisposable
 {
     public LoadedData(string name, string origin, Dataset train, Dataset? test)
     {

@@ -7,7 +7,7 @@ namespace Bottleneck.Data;
 /// Masking noise: each value is set to 0 with probability q and kept otherwise, P(x̃ = 0 | x) = q, P(x̃ = x | x) = 1 − q
 /// (§3.5; the chapter's code keeps a value where binomial(1, 1 − q) = 1, default q = 0.3, §3.5).
 /// </summary>
-public sealed class MaskingCorruption : Corruption
+internal sealed class MaskingCorruption : Corruption
 {
     /// <summary>Masking with drop probability <paramref name="q"/> in [0, 1].</summary>
     public MaskingCorruption(double q)

@@ -9,7 +9,7 @@ namespace Bottleneck.Data;
 /// Reads and writes numpy's .npy format: the magic string \x93NUMPY, a version, a Python-dict header giving dtype,
 /// memory order and shape, then the raw elements. uint8 data stays bytes; every other numeric dtype becomes float32.
 /// </summary>
-public static class NpyFile
+internal static class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 

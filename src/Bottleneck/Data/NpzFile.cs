@@ -12,7 +12,7 @@ namespace Bottleneck.Data;
 /// and with the shape the caller expects: a small file cannot make the reader inflate gigabytes it will throw away.
 /// A damaged archive, whatever the damage, is a <see cref="BadInputException"/>.
 /// </remarks>
-public sealed class NpzFile : IDisposable
+internal sealed class NpzFile : IDisposable
 {
     private readonly string _path;
     private readonly ZipArchive _archive;

@@ -4,7 +4,7 @@ namespace Bottleneck.Data;
 /// An n-dimensional array as read from a data file, in C (row-major) order. It holds bytes when the source was
 /// uint8 (images stay one byte per pixel in memory) and float32 for every other numeric type.
 /// </summary>
-public sealed class NumericArray
+internal sealed class NumericArray
 {
     private NumericArray(int[] shape, byte[]? bytes, float[]? floats)
     {

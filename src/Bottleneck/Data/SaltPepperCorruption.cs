@@ -8,7 +8,7 @@ namespace Bottleneck.Data;
 /// kept otherwise. The chapter only mentions "pixels flipped" (§3.5, §12.4) without defining it; this is the usual
 /// image-processing definition, an extension.
 /// </summary>
-public sealed class SaltPepperCorruption : Corruption
+internal sealed class SaltPepperCorruption : Corruption
 {
     /// <summary>Salt-and-pepper noise replacing a fraction <paramref name="p"/> in [0, 1] of the values.</summary>
     public SaltPepperCorruption(double p)

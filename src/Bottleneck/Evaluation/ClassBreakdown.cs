@@ -3,10 +3,10 @@ using Bottleneck.Data;
 namespace Bottleneck.Evaluation;
 
 /// <summary>The errors of one class: its label, its name, and the summary of its samples' errors.</summary>
-public sealed record ClassErrors(int Label, string Name, ErrorSummary Summary);
+internal sealed record ClassErrors(int Label, string Name, ErrorSummary Summary);
 
 /// <summary>Per-class breakdown of per-sample errors: which classes a model reconstructs worst.</summary>
-public static class ClassBreakdown
+internal static class ClassBreakdown
 {
     /// <summary>
     /// One row per label present in <paramref name="labels"/>, in label order, named from <paramref name="classNames"/>

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using TorchSharp;
@@ -6,7 +7,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Evaluation;
 
 /// <summary>Runs a model's encoder or decoder over many samples in batches: codes for a dataset, reconstructions for codes.</summary>
-public static class Codes
+internal static class Codes
 {
     /// <summary>h = f(x) for every sample of <paramref name="data"/>, as an array [N, ...code shape].</summary>
     public static NumericArray Encode(Autoencoder model, Dataset data, int batchSize = 1000)
@@ -15,10 +16,14 @@ public static class Codes
         using var noGrad = no_grad();
         long codeSize = model.CodeShape.Aggregate(1L, (a, b) => a * b);
         var values = new float[data.Count * codeSize];
+        // One tensor holds every batch, filled in place (Dataset.CopyBatch), rather than a new one a batch.
+        using var batch = empty([Math.Max(1, Math.Min(batchSize, data.Count)), .. data.SampleShape], ScalarType.Float32);
         foreach (var (start, n) in Batches.Of(data.Count, batchSize))
         {
             using var scope = NewDisposeScope();
-            model.Encode(data.Batch(start, n)).contiguous().data<float>().CopyTo(values, (int)(start * codeSize));
+            var x = batch.narrow(0, 0, n);
+            data.CopyBatch(start, n, x);
+            MemoryMarshal.Cast<byte, float>(model.Encode(x).contiguous().bytes).CopyTo(values.AsSpan((int)(start * codeSize), (int)(n * codeSize)));
         }
         return NumericArray.FromFloats([data.Count, .. model.CodeShape.Select(d => (int)d)], values);
     }

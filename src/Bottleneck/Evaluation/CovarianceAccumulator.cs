@@ -7,7 +7,7 @@ namespace Bottleneck.Evaluation;
 /// The mean and covariance of samples seen one batch at a time, in float64, so PCA can be fitted in one streaming pass
 /// over data larger than memory: only the d-vector mean and the d×d scatter matrix are kept (784×784 for MNIST).
 /// </summary>
-public sealed class CovarianceAccumulator : IDisposable
+internal sealed class CovarianceAccumulator : IDisposable
 {
     Tensor mean, scatter;   // running mean [d] and centred scatter Σ (x − x̄)(x − x̄)ᵀ [d, d]
 

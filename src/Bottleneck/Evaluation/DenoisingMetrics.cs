@@ -10,7 +10,7 @@ namespace Bottleneck.Evaluation;
 /// MSE of the model's output from that noisy input against the clean data, the improvement between them, and both as
 /// PSNR. MSEs are means per element (per pixel); PSNR is in dB for data in [0, 1].
 /// </summary>
-public sealed record DenoisingMetrics(double MseNoisy, double MseDenoised, int Samples)
+internal sealed record DenoisingMetrics(double MseNoisy, double MseDenoised, int Samples)
 {
     /// <summary>improvement % = 100·(mse_noisy − mse_denoised)/mse_noisy (§10.4); negative when the model makes it worse.</summary>
     public double ImprovementPercent => 100 * (MseNoisy - MseDenoised) / MseNoisy;
@@ -58,7 +58,7 @@ public sealed record DenoisingMetrics(double MseNoisy, double MseDenoised, int S
 }
 
 /// <summary>metrics.json's "denoising" object: <see cref="DenoisingMetrics"/> with the corruption and how it was applied.</summary>
-public sealed record DenoisingSummary
+internal sealed record DenoisingSummary
 {
     /// <summary>The corruption that made the noisy input ("gaussian:0.5").</summary>
     public required string Corruption { get; init; }

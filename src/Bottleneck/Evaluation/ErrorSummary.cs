@@ -5,7 +5,7 @@ namespace Bottleneck.Evaluation;
 /// Summary of a group of per-sample errors: count, mean, standard deviation (ddof = 0, as numpy's std), median, 95th
 /// percentile (numpy's linear interpolation), smallest and largest.
 /// </summary>
-public sealed record ErrorSummary(int Count, double Mean, double Std, double Median, double P95, double Min, double Max)
+internal sealed record ErrorSummary(int Count, double Mean, double Std, double Median, double P95, double Min, double Max)
 {
     /// <summary>The summary of <paramref name="errors"/>; at least one value is needed.</summary>
     public static ErrorSummary Of(IReadOnlyCollection<double> errors)

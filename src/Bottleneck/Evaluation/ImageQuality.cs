@@ -10,7 +10,7 @@ namespace Bottleneck.Evaluation;
 /// from that MSE (as <see cref="ReconstructionMetrics"/> and <see cref="DenoisingMetrics"/> report it), and the mean
 /// <see cref="StructuralSimilarity"/> over images; plus each image's own MSE and SSIM, for captions and per-file reports.
 /// </summary>
-public sealed record ImageQuality(double Mse, double Psnr, double Ssim, float[] PerImageMse, float[] PerImageSsim)
+internal sealed record ImageQuality(double Mse, double Psnr, double Ssim, float[] PerImageMse, float[] PerImageSsim)
 {
     /// <summary>Number of images measured.</summary>
     public int Images => PerImageMse.Length;

@@ -11,7 +11,7 @@ namespace Bottleneck.Evaluation;
 /// or a Gaussian fitted to a plain autoencoder's codes of its training data, the classic way to make a model without
 /// a prior generate (§8.6 says plain autoencoders "cannot sample random new images"; this measures how badly).
 /// </summary>
-public sealed class LatentGaussian : IDisposable
+internal sealed class LatentGaussian : IDisposable
 {
     readonly Tensor mean, factor;   // m [k] and the lower Cholesky factor L of Σ = LLᵀ [k, k], float64
 

@@ -8,7 +8,7 @@ namespace Bottleneck.Evaluation;
 /// What `bottleneck evaluate --json` prints: how well a model reconstructs a dataset, the model family's own figures,
 /// and, for corrupted input, how much the model cleans it. The keys are those of every earlier version.
 /// </summary>
-public sealed record ModelEvaluation
+internal sealed record ModelEvaluation
 {
     /// <summary>BCE, mean per element; null unless the data lies in [0, 1].</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? Bce { get; init; }

@@ -4,7 +4,7 @@ namespace Bottleneck.Evaluation;
 /// Percentiles exactly as numpy.percentile computes them with its default method, 'linear' (Hyndman and Fan's type 7):
 /// the chapter sets the anomaly threshold with np.percentile(errors, 95) (§8.4).
 /// </summary>
-public static class Percentile
+internal static class Percentile
 {
     /// <summary>
     /// The <paramref name="q"/>-th percentile (0 ≤ q ≤ 100) of <paramref name="values"/>: with the values sorted,

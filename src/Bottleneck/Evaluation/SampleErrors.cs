@@ -10,7 +10,7 @@ namespace Bottleneck.Evaluation;
 /// Each sample's own reconstruction error, as a mean per element (per pixel) of MSE, BCE or MAE: the numbers behind the
 /// chapter's worst-reconstructions listing (Problem 6, §12.6) and its error histogram (§7.3).
 /// </summary>
-public static class SampleErrors
+internal static class SampleErrors
 {
     /// <summary>The losses a per-sample error can be measured in.</summary>
     public static readonly IReadOnlyList<LossKind> Kinds = [LossKind.Mse, LossKind.Bce, LossKind.Mae];

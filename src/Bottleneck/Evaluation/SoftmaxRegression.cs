@@ -12,7 +12,7 @@ namespace Bottleneck.Evaluation;
 /// float64 by L-BFGS (TorchSharp's), to sklearn's own tolerance, max |gradient| ≤ 1e-4. sklearn also stops after 100
 /// iterations (max_iter), often before that tolerance on raw pixels; this does not stop early.
 /// </summary>
-public sealed class SoftmaxRegression : IDisposable
+internal sealed class SoftmaxRegression : IDisposable
 {
     readonly Tensor weight, bias;   // W [features, classes], b [classes], float64
 

@@ -17,7 +17,7 @@ namespace Bottleneck.Evaluation;
 /// over the valid positions only (skimage crops the 5-pixel border its padded filter produced). Wang's MATLAB code
 /// also downsamples images larger than 256 pixels by round(min(H, W)/256) first; this class does not.
 /// </remarks>
-public static class StructuralSimilarity
+internal static class StructuralSimilarity
 {
     /// <summary>Wang et al.'s stabilising constants: C1 = (K1·L)², C2 = (K2·L)².</summary>
     public const double K1 = 0.01, K2 = 0.03;

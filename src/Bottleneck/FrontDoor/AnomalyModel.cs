@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Bottleneck.Applications.Anomaly;
 using Bottleneck.Data;
+using Bottleneck.Export.Onnx;
 using Bottleneck.Models;
 using Bottleneck.Objectives;
 using Bottleneck.Persistence;
@@ -55,6 +56,13 @@ public sealed class AnomalyModel : IDisposable
     /// for a preset; then sets the threshold at <see cref="AnomalyOptions.Percentile"/> of the errors of the held-out
     /// last <see cref="AnomalyOptions.Holdout"/> of the rows.
     /// </summary>
+    /// <param name="normalRows">Normal rows only, all of one width and finite; the last <see cref="AnomalyOptions.Holdout"/> of them set the threshold.</param>
+    /// <param name="presetOrSpecFile">A dense preset from <see cref="AutoencoderModel.Presets"/> (such as <c>basic</c>), or the path of a spec .json file.</param>
+    /// <param name="options">Training, threshold and scaling; null for the defaults of <see cref="AnomalyOptions"/>.</param>
+    /// <param name="progress">Told of every finished training epoch; null to hear nothing.</param>
+    /// <param name="cancel">Stops training after the current batch; the threshold is then set on what was trained.</param>
+    /// <returns>The fitted detector; dispose of it to free its tensors.</returns>
+    /// <exception cref="BadInputException">A row is null, of another width or not finite, or an option is out of range.</exception>
     public static AnomalyModel Fit(float[][] normalRows, string presetOrSpecFile, AnomalyOptions? options = null,
         IProgress<FitProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -109,6 +117,9 @@ public sealed class AnomalyModel : IDisposable
     }
 
     /// <summary>Loads a folder written by <see cref="Save"/> or <c>bottleneck anomaly fit</c>.</summary>
+    /// <param name="folder">The detector's folder (model.json with its threshold and scaler, weights.safetensors).</param>
+    /// <returns>The detector as it was saved.</returns>
+    /// <exception cref="BadInputException">The folder is missing, is not a detector's, or one of its files is malformed.</exception>
     public static AnomalyModel Load(string folder)
     {
         var detector = AnomalyDetector.Load(folder);
@@ -117,9 +128,10 @@ public sealed class AnomalyModel : IDisposable
 
     /// <summary>
     /// Each row's anomaly score: its mean squared reconstruction error after the scaler (PyOD's decision_function).
-    /// Rows go straight from the arrays given into the model's input, up to <see cref="BatchScorer.DefaultBatchRows"/> a
-    /// model call, on one libtorch thread.
+    /// Rows go straight from the arrays given into the model's input, up to 1,024 a model call, on one libtorch thread.
     /// </summary>
+    /// <param name="rows">Rows of <see cref="InputSize"/> finite values each, in the units the detector was fitted on.</param>
+    /// <returns>One score per row, in the order given; above <see cref="Threshold"/> is an anomaly.</returns>
     public double[] Score(float[][] rows)
     {
         var scores = new double[Rows.Count(rows, nameof(rows))];
@@ -134,9 +146,12 @@ public sealed class AnomalyModel : IDisposable
     }
 
     /// <summary>One flag per row: true when its score is above <see cref="Threshold"/>.</summary>
+    /// <param name="rows">Rows of <see cref="InputSize"/> finite values each.</param>
+    /// <returns>One flag per row, in the order given: true for an anomaly.</returns>
     public bool[] Predict(float[][] rows) => Score(rows).Select(s => s > Threshold).ToArray();
 
     /// <summary>Writes the model folder with its threshold and scaler; <c>bottleneck anomaly score --model FOLDER</c> reads it.</summary>
+    /// <param name="folder">The folder to write; created if missing.</param>
     public void Save(string folder)
     {
         lock (gate)
@@ -152,6 +167,22 @@ public sealed class AnomalyModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Writes the detector as an ONNX file that ONNX Runtime runs without .NET or libtorch (and <c>Bottleneck.Scoring</c>
+    /// loads): raw rows "input" [N, <see cref="InputSize"/>] go through the detector's scaler and the autoencoder, and
+    /// come out as "score" [N] (as <see cref="Score"/>) and "anomaly" [N] (score &gt; <see cref="Threshold"/>, as
+    /// <see cref="Predict"/>), with the threshold, percentile and scaler in the metadata; opset 17, written atomically,
+    /// as <c>bottleneck export --model FOLDER</c> writes a detector's folder.
+    /// </summary>
+    /// <param name="path">The .onnx file to write; replaced if it exists.</param>
+    /// <exception cref="BadInputException">A layer of the model has no ONNX form.</exception>
+    public void ExportOnnx(string path)
+    {
+        lock (gate)
+            OnnxExport.Save(model, path, OnnxGraphKind.Score, scaling: settings.Scaler?.Describe(AnomalySettings.Field + ".scaler") ?? "none", detector: settings);
+    }
+
+    /// <summary>Frees the model's tensors (native memory); the detector cannot be used afterwards.</summary>
     public void Dispose()
     {
         scorer?.Dispose();

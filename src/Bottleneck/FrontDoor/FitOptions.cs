@@ -68,7 +68,19 @@ public sealed record FitOptions
 }
 
 /// <summary>One finished epoch, as reported to an <see cref="IProgress{T}"/>.</summary>
+/// <param name="Epoch">The epoch just finished, from 1.</param>
+/// <param name="Epochs">The most epochs the fit will run (<see cref="FitOptions.Epochs"/>); early stopping may end it sooner.</param>
+/// <param name="Loss">The mean training loss over the epoch's batches.</param>
+/// <param name="ValidationLoss">The loss on the held-out validation rows; null when none were held out.</param>
 public sealed record FitProgress(int Epoch, int Epochs, double Loss, double? ValidationLoss);
 
 /// <summary>What a fit did: epochs run, the best epoch and its validation loss (restored), why it stopped.</summary>
+/// <param name="EpochsRun">Epochs trained.</param>
+/// <param name="BestEpoch">The epoch of the lowest validation loss, whose weights the model keeps with early stopping.</param>
+/// <param name="BestValidationLoss">That epoch's validation loss; null without validation.</param>
+/// <param name="StopReason">
+/// Why training stopped: "completed" (every epoch ran), "earlystopped" (no improvement for <see cref="FitOptions.Patience"/>
+/// epochs), "interrupted" (cancelled) or "diverged" (the loss became NaN or infinite).
+/// </param>
+/// <param name="SamplesPerSecond">Training speed: rows per second over the whole fit.</param>
 public sealed record FitReport(int EpochsRun, int BestEpoch, double? BestValidationLoss, string StopReason, double SamplesPerSecond);

@@ -19,6 +19,9 @@ public sealed record ImageFolder(string[] Files, float[][] Rows, int Channels, i
     public int[] SampleShape => [Channels, Height, Width];
 
     /// <summary>Reads every image in <paramref name="folder"/> with <paramref name="channels"/> channels (1 = grey, 3 = colour).</summary>
+    /// <param name="folder">A folder of image files (subfolders are not read).</param>
+    /// <param name="channels">1 to read every image as grey, 3 as colour.</param>
+    /// <returns>The images' rows and their shape, the files sorted by name.</returns>
     /// <exception cref="BadInputException">The folder is missing or holds no images, an image cannot be decoded, or two images differ in size.</exception>
     public static ImageFolder Read(string folder, int channels = 1)
     {
@@ -42,6 +45,9 @@ public sealed record ImageFolder(string[] Files, float[][] Rows, int Channels, i
     /// Writes <paramref name="row"/> (a row of this folder's shape, such as a reconstruction) as an 8-bit PNG to
     /// <paramref name="path"/>, each value clipped to [0, 1]; the file appears whole or not at all.
     /// </summary>
+    /// <param name="path">The .png file to write; replaced if it exists.</param>
+    /// <param name="row">Channels × Height × Width values in [C, H, W] order, as <see cref="Rows"/> holds them.</param>
+    /// <exception cref="BadInputException">The row is null or has the wrong number of values.</exception>
     public void WritePng(string path, float[] row)
     {
         int pixels = Height * Width;

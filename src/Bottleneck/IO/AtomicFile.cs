@@ -7,7 +7,7 @@ namespace Bottleneck.IO;
 /// Writes a file so that readers only ever see the old content or the complete new content: the bytes go to a
 /// temporary file beside the target, are flushed to disk, and the temporary file is renamed over the target.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>
     /// Test hook for crash safety: with this environment variable set to N, the process kills itself (SIGKILL, as a

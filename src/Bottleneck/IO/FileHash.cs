@@ -6,7 +6,7 @@ namespace Bottleneck.IO;
 /// The SHA-256 of a file's bytes, as lower-case hex (what `sha256sum` prints): model folders record their weights'
 /// hash, resume state its optimizer file's, so that a file changed or truncated after it was written is noticed.
 /// </summary>
-public static class FileHash
+internal static class FileHash
 {
     /// <summary>SHA-256 of the file at <paramref name="path"/>, 64 lower-case hex digits; read as a stream, so any size works.</summary>
     public static string Sha256(string path)

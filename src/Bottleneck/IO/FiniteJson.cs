@@ -8,7 +8,7 @@ namespace Bottleneck.IO;
 /// or ∞, so each such number is written as null and reported through <see cref="Warning"/>, instead of the serializer
 /// throwing after half of a run's files are written.
 /// </summary>
-public static class FiniteJson
+internal static class FiniteJson
 {
     /// <summary>Receives one line per number written as null; the command-line tool prints them on stderr.</summary>
     public static Action<string>? Warning { get; set; }

@@ -6,7 +6,7 @@ namespace Bottleneck.IO;
 /// run that was killed never leaves the folder locked. The file itself stays; deleting it would let two runs lock
 /// two different files.
 /// </summary>
-public sealed class OutputLock : IDisposable
+internal sealed class OutputLock : IDisposable
 {
     public const string FileName = ".bottleneck.lock";
 

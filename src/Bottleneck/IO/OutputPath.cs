@@ -6,7 +6,7 @@ namespace Bottleneck.IO;
 /// nearest folder that exists takes a new file. Writing a probe file is the one check that sees every reason a write
 /// can fail (permissions, a read-only file system, ACLs), so that is what it does.
 /// </summary>
-public static class OutputPath
+internal static class OutputPath
 {
     /// <summary>Checks that the file <paramref name="path"/>, given as the option <paramref name="field"/>, can be written.</summary>
     public static void CheckFile(string? path, string field = "output")

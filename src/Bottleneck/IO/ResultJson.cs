@@ -11,7 +11,7 @@ namespace Bottleneck.IO;
 /// warning (<see cref="FiniteJson"/>) and read back as NaN. A property left null is left out unless the record says
 /// otherwise.
 /// </summary>
-public static class ResultJson
+internal static class ResultJson
 {
     static readonly JsonSerializerOptions Options = new()
     {

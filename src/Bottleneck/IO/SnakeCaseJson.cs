@@ -8,7 +8,7 @@ namespace Bottleneck.IO;
 /// the command line spells them, comments and trailing commas allowed, unknown fields refused, nulls left out.
 /// It lives at the bottom so that every layer (a data scaler as much as a model spec) writes the same JSON.
 /// </summary>
-public static class SnakeCaseJson
+internal static class SnakeCaseJson
 {
     /// <summary>The shared serializer options; copy them (<c>new(SnakeCaseJson.Options) { ... }</c>) to vary one setting.</summary>
     public static readonly JsonSerializerOptions Options = new()

@@ -13,7 +13,7 @@ namespace Bottleneck.Kernels;
 /// Values, names and saved weights are unchanged: only strides differ, and the model folder writes every tensor
 /// contiguous.
 /// </summary>
-public static class ChannelsLast
+internal static class ChannelsLast
 {
     /// <summary>Re-lays every convolution weight of <paramref name="model"/> channels last; other layers are untouched.</summary>
     public static void Apply(nn.Module model)

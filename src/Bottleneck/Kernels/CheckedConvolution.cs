@@ -11,7 +11,7 @@ namespace Bottleneck.Kernels;
 /// weight's layout: channels last when <see cref="ChannelsLast.Apply"/> laid it out so, PyTorch's default otherwise.
 /// Float64 inputs (references in tests) run libtorch's float64 kernels directly.
 /// </summary>
-public sealed class CheckedConvolution : Convolution
+internal sealed class CheckedConvolution : Convolution
 {
     // The last decision, replaced whole (one reference write), so concurrent calls never pair one shape with another's path.
     sealed record Cached((long H, long W, int Threads, int Generation, bool ChannelsLastWeight) Key, ConvolutionShape Shape, ConvolutionPath Path);

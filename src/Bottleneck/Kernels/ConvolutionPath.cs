@@ -4,7 +4,7 @@ namespace Bottleneck.Kernels;
 /// The ways a float32 convolution can be computed. They are the same function; they run different libtorch kernels,
 /// and on some CPUs some of those kernels give wrong numbers (<see cref="KernelGuard"/> picks one that is right).
 /// </summary>
-public enum ConvolutionPath
+internal enum ConvolutionPath
 {
     /// <summary>Weights (and so activations) in NHWC memory order: oneDNN's channels-last kernels. The fastest here.</summary>
     ChannelsLast,
@@ -24,7 +24,7 @@ public enum ConvolutionPath
 }
 
 /// <summary>Names of <see cref="ConvolutionPath"/> as they appear in reports and in <c>BOTTLENECK_SIMULATE_WRONG_KERNELS</c>.</summary>
-public static class ConvolutionPathNames
+internal static class ConvolutionPathNames
 {
     /// <summary>channels_last, standard, zero_stuffed or float64.</summary>
     public static string Name(this ConvolutionPath path) => path switch

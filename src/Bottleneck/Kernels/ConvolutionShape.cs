@@ -5,7 +5,7 @@ namespace Bottleneck.Kernels;
 /// columns), output padding, the input's height and width, and the intra-op thread count. libtorch picks its kernel
 /// from these, so a check made for one shape holds for every call with the same shape (the batch size aside).
 /// </summary>
-public sealed record ConvolutionShape(bool Transposed, long InChannels, long OutChannels, long Kernel, long Stride,
+internal sealed record ConvolutionShape(bool Transposed, long InChannels, long OutChannels, long Kernel, long Stride,
     (long Rows, long Columns) Padding, long OutputPadding, long Height, long Width, int Threads)
 {
     /// <summary>conv2d or conv_transpose2d, as PyTorch names the functions.</summary>

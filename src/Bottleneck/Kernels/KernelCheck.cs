@@ -8,7 +8,7 @@ namespace Bottleneck.Kernels;
 /// difference divided by the largest absolute float64 value, for the output and for the input and weight gradients.
 /// NaN or ∞ counts as an infinite error.
 /// </summary>
-public sealed record KernelError(ConvolutionPath Path, double Forward, double InputGradient, double WeightGradient)
+internal sealed record KernelError(ConvolutionPath Path, double Forward, double InputGradient, double WeightGradient)
 {
     /// <summary>
     /// Right kernels measured 1e-7 to 7e-7 here and on the AMD EPYC where libtorch 2.10's were wrong (and the wrong ones

@@ -7,7 +7,7 @@ namespace Bottleneck.Kernels;
 /// The path chosen for one convolution shape, and what every path tried before it measured. <see cref="Preferred"/>
 /// is the path the layer would use on a machine whose kernels are all right.
 /// </summary>
-public sealed record KernelDecision(ConvolutionShape Shape, ConvolutionPath Preferred, ConvolutionPath Chosen, IReadOnlyList<KernelError> Tried)
+internal sealed record KernelDecision(ConvolutionShape Shape, ConvolutionPath Preferred, ConvolutionPath Chosen, IReadOnlyList<KernelError> Tried)
 {
     /// <summary>True when the preferred path was wrong here and another one is used.</summary>
     public bool IsFallback => Chosen != Preferred;
@@ -25,7 +25,7 @@ public sealed record KernelDecision(ConvolutionShape Shape, ConvolutionPath Pref
 /// No path computes a convolution right on this CPU: every float32 path, and float64, disagree with the float64
 /// reference. Training or scoring on such results would be silently wrong, so the work is refused.
 /// </summary>
-public sealed class KernelCheckException(KernelDecision failed) : BadInputException(
+internal sealed class KernelCheckException(KernelDecision failed) : BadInputException(
     $"{failed.Shape}: no kernel computes this convolution right on this CPU (" +
     string.Join("; ", failed.Tried.Select(t => $"{t.Path.Name()}: max relative error {KernelDecision.Describe(t.Max)} in the {t.WorstPart}")) +
     $"; tolerance {KernelError.Tolerance:0e+0}); run 'bottleneck doctor' and report its output")
@@ -41,7 +41,7 @@ public sealed class KernelCheckException(KernelDecision failed) : BadInputExcept
 /// then float64. The check takes milliseconds and runs once per process and shape (<see cref="ConvolutionShape"/>);
 /// decisions are cached. Thread-safe.
 /// </summary>
-public static class KernelGuard
+internal static class KernelGuard
 {
     static readonly ConcurrentDictionary<(ConvolutionShape, ConvolutionPath), Lazy<KernelDecision>> decisions = new();
     static int generation;

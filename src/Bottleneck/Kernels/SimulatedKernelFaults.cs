@@ -2,7 +2,7 @@ namespace Bottleneck.Kernels;
 
 /// <summary>Which results of a kernel are wrong: its output, the gradient it sends to its input, or its weight gradient.</summary>
 [Flags]
-public enum KernelParts
+internal enum KernelParts
 {
     None = 0,
     Forward = 1,
@@ -19,7 +19,7 @@ public enum KernelParts
 /// conv_transpose2d or *, path is channels_last, standard, zero_stuffed, float64 or *, and part is forward,
 /// input_grad or weight_grad (all three when left out). Example: <c>conv_transpose2d/channels_last/forward,conv2d/*/weight_grad</c>.
 /// </summary>
-public sealed class SimulatedKernelFaults
+internal sealed class SimulatedKernelFaults
 {
     public const string Variable = "BOTTLENECK_SIMULATE_WRONG_KERNELS";
 

@@ -9,13 +9,13 @@ namespace Bottleneck.Models;
 /// The training objective of one batch: the total that is minimised and, for logging, its named parts
 /// (reconstruction, penalties). Every family returns one, so the trainer needs to know nothing about families.
 /// </summary>
-public sealed record LossTerms(Tensor Total, IReadOnlyDictionary<string, Tensor> Parts);
+internal sealed record LossTerms(Tensor Total, IReadOnlyDictionary<string, Tensor> Parts);
 
 /// <summary>
 /// An autoencoder: an encoder f that maps an input x to a code h = f(x) at the layer named "bottleneck", and a decoder g
 /// that maps the code back, x̂ = g(h) (chapter §2.2). Every family can encode, decode, reconstruct, and state its loss.
 /// </summary>
-public abstract class Autoencoder : nn.Module<Tensor, Tensor>
+internal abstract class Autoencoder : nn.Module<Tensor, Tensor>
 {
     protected Autoencoder(string name, ModelSpec spec) : base(name)
     {

@@ -11,7 +11,7 @@ namespace Bottleneck.Models;
 /// its mirror in the decoder, h_{k−1} → h_k → ĥ_{k−1}. It is built with the deep layers' own structure and initial
 /// weights, trained on its own, and then copied back into the deep model with <see cref="CopyInto"/>.
 /// </summary>
-public sealed class LayerPair : Autoencoder
+internal sealed class LayerPair : Autoencoder
 {
     readonly Sequential encoder, decoder;
     readonly int inputSize, codeSize;

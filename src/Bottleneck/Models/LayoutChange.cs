@@ -7,7 +7,7 @@ namespace Bottleneck.Models;
 /// A parameter-free layer that moves a batch between the data's layout and channels-first (<see cref="Data.ImageLayout"/>),
 /// so that <c>bottleneck info</c> shows the step and its shapes like any other layer.
 /// </summary>
-public sealed class LayoutChange : nn.Module<Tensor, Tensor>
+internal sealed class LayoutChange : nn.Module<Tensor, Tensor>
 {
     readonly Func<Tensor, Tensor> change;
 

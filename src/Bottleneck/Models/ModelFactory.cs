@@ -6,7 +6,7 @@ using Bottleneck.Models.Vq;
 namespace Bottleneck.Models;
 
 /// <summary>Builds a model from a spec, by family.</summary>
-public static class ModelFactory
+internal static class ModelFactory
 {
     /// <summary>Every family, with the constructor that builds it from a spec (one line per family file).</summary>
     static readonly Dictionary<string, Func<ModelSpec, Autoencoder>> Builders = new()

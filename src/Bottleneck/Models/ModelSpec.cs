@@ -12,7 +12,7 @@ namespace Bottleneck.Models;
 /// What a model is, as plain data: a family and its layer widths, activations and options. It is what a spec JSON
 /// file holds, what a preset expands to, and what <c>model.json</c> stores so a saved model can be rebuilt exactly.
 /// </summary>
-public sealed record ModelSpec
+internal sealed record ModelSpec
 {
     /// <summary>Model family (see <see cref="ModelFactory.Families"/>); "dense" is the fully connected autoencoder of chapter §2-§4.</summary>
     public string Family { get; init; } = "dense";

@@ -7,7 +7,7 @@ using Bottleneck.Objectives;
 namespace Bottleneck.Models;
 
 /// <summary>One row of a model summary: a layer, its output shape for one sample, and its parameter counts.</summary>
-public sealed record LayerSummary(string Name, string Type, long[] OutputShape, long TrainableParams, long NonTrainableParams, bool IsBottleneck)
+internal sealed record LayerSummary(string Name, string Type, long[] OutputShape, long TrainableParams, long NonTrainableParams, bool IsBottleneck)
 {
     /// <summary>All the layer's parameters, trainable and not, as Keras's "Param #": the rows sum to the model's total.</summary>
     public long Params => TrainableParams + NonTrainableParams;
@@ -17,7 +17,7 @@ public sealed record LayerSummary(string Name, string Type, long[] OutputShape, 
 /// A layer table like Keras's <c>model.summary()</c>: each layer's output shape (found by running one sample through)
 /// and its parameters, trainable and not (BatchNorm's moving mean and variance count as non-trainable, as in Keras).
 /// </summary>
-public static class ModelSummary
+internal static class ModelSummary
 {
     public static IReadOnlyList<LayerSummary> Of(Autoencoder model)
     {

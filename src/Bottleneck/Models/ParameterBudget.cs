@@ -9,7 +9,7 @@ namespace Bottleneck.Models;
 /// Adam's two moments, 4 GiB in all). A spec is measured against it from its numbers alone, before a single tensor is
 /// allocated, so a typo such as 10^9 units is one line instead of a multi-terabyte allocation.
 /// </summary>
-public static class ParameterBudget
+internal static class ParameterBudget
 {
     public const long MaxParameters = 1L << 28;
 

@@ -11,7 +11,7 @@ namespace Bottleneck.Models;
 /// loss: L2 on kernels, L1 on the code, KL sparsity and the contractive penalty. Each penalty is a named part of the loss,
 /// so history.csv shows what it costs epoch by epoch.
 /// </summary>
-public sealed class PenalisedObjective
+internal sealed class PenalisedObjective
 {
     readonly PenaltySpec penalties;
     readonly IReadOnlyList<(string Name, Linear Layer, double Lambda)> kernels;

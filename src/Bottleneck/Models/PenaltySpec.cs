@@ -6,7 +6,7 @@ namespace Bottleneck.Models;
 /// The regularisation penalties of chapter §3.3 that a fully connected model (dense or tied) adds to its reconstruction
 /// loss. Every field is off by default, so a spec without <c>penalties</c> trains the plain objective.
 /// </summary>
-public sealed record PenaltySpec
+internal sealed record PenaltySpec
 {
     /// <summary>λ of an L2 penalty λ·ΣW² on every Dense kernel (not biases), as Keras's kernel_regularizer=l2(λ) (§3.3.2).</summary>
     [JsonPropertyName("l2")] public double L2 { get; init; }
@@ -54,7 +54,7 @@ public sealed record PenaltySpec
 }
 
 /// <summary>Target mean activation ρ and weight β of the KL sparsity penalty (§3.3.4).</summary>
-public sealed record KlSparsitySpec
+internal sealed record KlSparsitySpec
 {
     /// <summary>Target mean activation ρ of each code unit; the chapter's example is 0.05.</summary>
     [JsonPropertyName("rho")] public double Rho { get; init; } = 0.05;

@@ -7,7 +7,7 @@ using Layer = Bottleneck.Models.Conv.ConvLayerSpec;
 namespace Bottleneck.Models;
 
 /// <summary>The chapter's exact architectures, by name (the sections are in each preset's description).</summary>
-public static class Presets
+internal static class Presets
 {
     static readonly Dictionary<string, (ModelSpec Spec, string Description)> All = new(StringComparer.OrdinalIgnoreCase)
     {

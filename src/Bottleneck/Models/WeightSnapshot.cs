@@ -7,7 +7,7 @@ namespace Bottleneck.Models;
 /// A copy of a model's weights and buffers (its state_dict), to put back later: the best epoch's weights during
 /// training, the weights a learning-rate sweep started from. The copies live outside any dispose scope until disposed.
 /// </summary>
-public sealed class WeightSnapshot : IDisposable
+internal sealed class WeightSnapshot : IDisposable
 {
     readonly Dictionary<string, Tensor> weights;
 

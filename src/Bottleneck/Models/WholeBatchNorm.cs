@@ -12,7 +12,7 @@ namespace Bottleneck.Models;
 /// step it is libtorch's batch_norm, exactly as <c>nn.BatchNorm1d</c>. Same parameters, buffers and names as
 /// BatchNorm1d: weight, bias, running_mean, running_var, num_batches_tracked.
 /// </summary>
-public sealed class WholeBatchNorm : BatchNorm
+internal sealed class WholeBatchNorm : BatchNorm
 {
     /// <summary>BatchNorm over <paramref name="features"/> features with ε = <paramref name="eps"/> and torch's momentum convention.</summary>
     public WholeBatchNorm(long features, double eps = 1e-5, double momentum = 0.1)

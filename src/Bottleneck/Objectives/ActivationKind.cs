@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 namespace Bottleneck.Objectives;
 
 /// <summary>The activations the chapter uses (§2, §7.3): ReLU, Leaky ReLU, ELU, tanh, sigmoid and linear.</summary>
-public enum ActivationKind { Relu, LeakyRelu, Elu, Tanh, Sigmoid, Linear }
+internal enum ActivationKind { Relu, LeakyRelu, Elu, Tanh, Sigmoid, Linear }
 
 /// <summary>Parsing, naming and construction of <see cref="ActivationKind"/> values.</summary>
-public static class Activations
+internal static class Activations
 {
     static readonly Dictionary<string, ActivationKind> ByName = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -6,7 +6,7 @@ namespace Bottleneck.Objectives;
 /// The L1 sparsity penalty of chapter §3.3.4: λ·Σ_j|h_j| summed over the code units of a sample and averaged over
 /// the batch, as Keras 1's <c>activity_l1</c> did (the regulariser of the Keras blog's sparse autoencoder).
 /// </summary>
-public static class ActivityL1Penalty
+internal static class ActivityL1Penalty
 {
     /// <summary>λ · mean over the batch of Σ_j |h_j|, for a code batch [B, ...].</summary>
     public static Tensor Of(Tensor code, double lambda) =>

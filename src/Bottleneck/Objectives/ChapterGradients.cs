@@ -4,16 +4,16 @@ using static TorchSharp.torch;
 namespace Bottleneck.Objectives;
 
 /// <summary>Weights of the chapter's single-hidden-layer autoencoder (§6.1): W (k×n), b (k), W* (n×k), c (n).</summary>
-public sealed record SigmoidAutoencoderWeights(Tensor W, Tensor B, Tensor WStar, Tensor C);
+internal sealed record SigmoidAutoencoderWeights(Tensor W, Tensor B, Tensor WStar, Tensor C);
 
 /// <summary>The forward pass of §6.1 for one example: a1 = Wx + b, h = σ(a1), a2 = W*h + c, x̂ = σ(a2).</summary>
-public sealed record SigmoidForwardPass(Tensor A1, Tensor H, Tensor A2, Tensor XHat);
+internal sealed record SigmoidForwardPass(Tensor A1, Tensor H, Tensor A2, Tensor XHat);
 
 /// <summary>
 /// Gradients of one example's loss by the chapter's formulas: the output gradient ∂L/∂x̂, the deltas δ2 = ∂L/∂a2 and
 /// δ1 = ∂L/∂a1, and the gradients of W, b, W*, c.
 /// </summary>
-public sealed record SingleLayerGradients(Tensor OutputGradient, Tensor Delta2, Tensor Delta1, Tensor W, Tensor B, Tensor WStar, Tensor C);
+internal sealed record SingleLayerGradients(Tensor OutputGradient, Tensor Delta2, Tensor Delta1, Tensor W, Tensor B, Tensor WStar, Tensor C);
 
 /// <summary>
 /// The backward passes of chapter §6 written out by hand, one formula a line, for one example as a column vector:
@@ -22,7 +22,7 @@ public sealed record SingleLayerGradients(Tensor OutputGradient, Tensor Delta2, 
 /// against TorchSharp's autograd and against central finite differences. Losses are the chapter's sum forms, not the
 /// per-element means training reports (divide by the number of elements to compare with those).
 /// </summary>
-public static class ChapterGradients
+internal static class ChapterGradients
 {
     /// <summary>σ'(a) = σ(a)(1 − σ(a)) (§6.2).</summary>
     public static Tensor SigmoidDerivative(Tensor a)

@@ -8,7 +8,7 @@ namespace Bottleneck.Objectives;
 /// batch. Computed in closed form when the encoder is one Dense layer with an element-wise activation, where
 /// J = diag(σ'(a))·W (Rifai et al. 2011), and by automatic differentiation for any other encoder.
 /// </summary>
-public static class ContractivePenalty
+internal static class ContractivePenalty
 {
     /// <summary>
     /// ‖J_f(x)‖²_F for each sample of a batch, for h = σ(Wx + b) with W [k, d]: Σ_i σ'(a_i)²·Σ_j W_ij². Sigmoid gives the

@@ -6,7 +6,7 @@ namespace Bottleneck.Objectives;
 /// The VAE's regulariser: KL(q(z|x) ‖ p(z)) between a diagonal Gaussian posterior N(μ, σ²I) and the standard normal
 /// prior, in closed form (chapter §13.1), in nats.
 /// </summary>
-public static class GaussianKl
+internal static class GaussianKl
 {
     /// <summary>KL per sample, [B], from μ and log σ² of shape [B, k]: summed over the k latent dimensions.</summary>
     public static Tensor PerSample(Tensor mu, Tensor logVar)

@@ -6,7 +6,7 @@ namespace Bottleneck.Objectives;
 /// The KL sparsity penalty of chapter §3.3.4: β·Σ_j KL(ρ‖ρ̂_j), where ρ̂_j is unit j's mean activation over the batch
 /// and ρ the target (0.05 in the chapter). It is smallest (zero) when every unit is active a fraction ρ of the time.
 /// </summary>
-public static class KlSparsityPenalty
+internal static class KlSparsityPenalty
 {
     /// <summary>ρ̂ is clamped this far inside (0, 1) so a saturated unit gives a large but finite penalty.</summary>
     public const double Clamp = 1e-6;

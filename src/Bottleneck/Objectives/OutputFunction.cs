@@ -7,7 +7,7 @@ namespace Bottleneck.Objectives;
 /// The activation of a model's output layer, kept apart from the layers so a loss can use the pre-activation
 /// directly (BCE from logits for a sigmoid output).
 /// </summary>
-public readonly record struct OutputFunction(ActivationKind Kind, double LeakySlope = 0.01)
+internal readonly record struct OutputFunction(ActivationKind Kind, double LeakySlope = 0.01)
 {
     /// <summary>Applies the activation to the output layer's pre-activation.</summary>
     public Tensor Apply(Tensor preActivation) => Kind switch

@@ -5,14 +5,14 @@ using F = TorchSharp.torch.nn.functional;
 namespace Bottleneck.Objectives;
 
 /// <summary>The reconstruction losses of chapter §2.4: binary cross-entropy, mean squared error, MAE and Huber.</summary>
-public enum LossKind { Bce, Mse, Mae, Huber }
+internal enum LossKind { Bce, Mse, Mae, Huber }
 
 /// <summary>
 /// A reconstruction loss L(x, x̂), reported as a mean per element (per pixel) as Keras reports it.
 /// With a sigmoid output and BCE it works from the output layer's pre-activation (logits): the same loss, computed
 /// stably and about 2.7 times faster than sigmoid followed by a clamped log (Keras folds it the same way).
 /// </summary>
-public sealed class ReconstructionLoss
+internal sealed class ReconstructionLoss
 {
     /// <summary>Keras clips probabilities to [ε, 1 − ε] with ε = 1e-7 before taking logs.</summary>
     public const double Epsilon = 1e-7;

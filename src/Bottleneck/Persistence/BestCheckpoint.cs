@@ -9,7 +9,7 @@ namespace Bottleneck.Persistence;
 /// epoch that improves the monitored loss overwrites it. <paramref name="manifest"/> gives model.json's extra fields for
 /// a model saved after a given number of epochs.
 /// </summary>
-public sealed class BestCheckpoint(string directory, Func<int, IReadOnlyDictionary<string, JsonNode?>> manifest) : ITrainingCallback
+internal sealed class BestCheckpoint(string directory, Func<int, IReadOnlyDictionary<string, JsonNode?>> manifest) : ITrainingCallback
 {
     /// <summary>The model folder the best epoch's model is saved in.</summary>
     public string Directory => directory;

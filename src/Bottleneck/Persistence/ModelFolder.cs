@@ -13,7 +13,7 @@ namespace Bottleneck.Persistence;
 /// written atomically, weights first, and model.json records the weights' SHA-256, so a folder caught half-overwritten
 /// is detected on load instead of loading a mismatched pair. Loading runs nothing from either file.
 /// </summary>
-public static class ModelFolder
+internal static class ModelFolder
 {
     public const string ModelFile = "model.json";
     public const string WeightsFile = "weights.safetensors";

@@ -9,7 +9,7 @@ namespace Bottleneck.Persistence;
 /// So what <c>--model basic</c> builds never depends on the folder the command runs in. Where only a trained model
 /// makes sense (<see cref="Trained"/>), presets have no weights and the argument is always a folder.
 /// </summary>
-public static class ModelSource
+internal static class ModelSource
 {
     /// <summary>The spec a --model argument names (a folder's spec for a trained model).</summary>
     public static ModelSpec Spec(string argument)

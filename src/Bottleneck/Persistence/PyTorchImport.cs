@@ -11,7 +11,7 @@ namespace Bottleneck.Persistence;
 /// dtype by dtype and shape by shape against the model the spec builds, then saved like a trained model. Pickled
 /// checkpoints (<c>torch.save</c>'s .pt/.pth) are refused, because unpickling runs code the file chooses.
 /// </summary>
-public static class PyTorchImport
+internal static class PyTorchImport
 {
     /// <summary>Extensions of files that <c>torch.save</c> or <c>pickle</c> write.</summary>
     static readonly string[] PickleExtensions = [".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".tar"];

@@ -11,7 +11,7 @@ namespace Bottleneck.Persistence;
 /// run can be resumed from its folder alone; <paramref name="bestDirectory"/>, when given, is the
 /// <see cref="BestCheckpoint"/> folder whose model is kept with each state as the best epoch's.
 /// </summary>
-public sealed class ResumeCheckpoint(string directory, TrainingRecipe? recipe, Func<int, IReadOnlyDictionary<string, JsonNode?>> manifest,
+internal sealed class ResumeCheckpoint(string directory, TrainingRecipe? recipe, Func<int, IReadOnlyDictionary<string, JsonNode?>> manifest,
     string? bestDirectory) : ITrainingCallback
 {
     /// <inheritdoc/>

@@ -15,7 +15,7 @@ namespace Bottleneck.Persistence;
 /// epoch's folder deleted. resume/recipe.json, written before training starts, lets a run killed before its first
 /// epoch ended start again from its folder.
 /// </summary>
-public static class ResumeState
+internal static class ResumeState
 {
     /// <summary>Folder, inside a run's output folder, that holds the state of the last completed epoch.</summary>
     public const string Folder = "resume";

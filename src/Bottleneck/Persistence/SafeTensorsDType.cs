@@ -5,7 +5,7 @@ namespace Bottleneck.Persistence;
 /// <summary>
 /// The element types a safetensors file may declare, by the names the format uses in its JSON header.
 /// </summary>
-public static class SafeTensorsDType
+internal static class SafeTensorsDType
 {
     public const string Bool = "BOOL";
     public const string UInt8 = "U8";

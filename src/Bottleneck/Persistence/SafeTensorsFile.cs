@@ -12,7 +12,7 @@ namespace Bottleneck.Persistence;
 /// Reads and writes the Hugging Face safetensors format: an 8-byte little-endian header length, a JSON header giving
 /// each tensor's dtype, shape and byte range, then the tensors' bytes back to back with no gaps.
 /// </summary>
-public static class SafeTensorsFile
+internal static class SafeTensorsFile
 {
     /// <summary>The header key that holds free-form string metadata instead of a tensor.</summary>
     public const string MetadataKey = "__metadata__";

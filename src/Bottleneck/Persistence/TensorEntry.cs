@@ -6,7 +6,7 @@ namespace Bottleneck.Persistence;
 /// One named tensor of a safetensors file: its dtype name, its shape, and its elements as raw little-endian bytes in
 /// C (row-major) order. The arrays are held as given, not copied.
 /// </summary>
-public sealed class TensorEntry
+internal sealed class TensorEntry
 {
     /// <summary>Creates an entry, checking that the dtype is supported and that the data holds exactly the shape's elements.</summary>
     /// <exception cref="ArgumentException">The dtype is unknown, a dimension is negative, or the data length does not match the shape.</exception>

@@ -11,7 +11,7 @@ namespace Bottleneck.Persistence;
 /// tabular data and the range the scaled training data spanned. Every command that feeds data to a saved model goes
 /// through <see cref="Prepare"/>, so new data reaches the model exactly as the training data did.
 /// </summary>
-public sealed class TrainedModel : IDisposable
+internal sealed class TrainedModel : IDisposable
 {
     internal TrainedModel(Autoencoder model, FeatureScaler? scaler, TrainingRange? range, string scaling, string directory)
     {
@@ -74,8 +74,7 @@ public sealed class TrainedModel : IDisposable
         var prepared = Scaler?.Transform(data, data.Name) ?? data.Slice(0, data.Count);
         try
         {
-            var stage = Scaler is { } s ? $"after the folder's {s.Kind.ToString().ToLowerInvariant()} scaler" : data.IsBytes ? "as read (bytes as x / 255)" : "as read";
-            Range?.Check(prepared, Directory, stage, Scaling);
+            Range?.Check(prepared, Directory, Stage(data.IsBytes), Scaling);
             return prepared;
         }
         catch
@@ -84,6 +83,15 @@ public sealed class TrainedModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// What <see cref="Prepare"/> refuses, for float rows named <paramref name="name"/> scaled elsewhere (a batch at a
+    /// time) whose values span [<paramref name="min"/>, <paramref name="max"/>] after the scaler: the same message.
+    /// </summary>
+    internal void CheckRange(double min, double max, string name) => Range?.Check(min, max, name, Directory, Stage(bytes: false), Scaling);
+
+    // Where the range was measured, for the message.
+    string Stage(bool bytes) => Scaler is { } s ? $"after the folder's {s.Kind.ToString().ToLowerInvariant()} scaler" : bytes ? "as read (bytes as x / 255)" : "as read";
 
     /// <summary>Model outputs (reconstructions) back in the data's own units: the scaler undone, or unchanged without one.</summary>
     public NumericArray Unscale(NumericArray outputs)

@@ -12,7 +12,7 @@ namespace Bottleneck.Persistence;
 /// refused. A whole span of slack either side lets genuine anomalies through: standardised sensor rows with faults
 /// reach twice the normal rows' largest value, where a scale error misses by a factor of hundreds.
 /// </summary>
-public sealed record TrainingRange(double Min, double Max)
+internal sealed record TrainingRange(double Min, double Max)
 {
     /// <summary>Name of the field, inside model.json's "data" object, that holds [min, max].</summary>
     public const string Field = "range";
@@ -60,9 +60,15 @@ public sealed record TrainingRange(double Min, double Max)
     public void Check(Dataset data, string model, string stage, string scaling)
     {
         var (min, max) = data.Range();
+        Check(min, max, data.Name, model, stage, scaling);
+    }
+
+    /// <summary>Refuses data named <paramref name="name"/> whose values (already scaled) span [<paramref name="min"/>, <paramref name="max"/>] when that leaves the accepted range.</summary>
+    internal void Check(double min, double max, string name, string model, string stage, string scaling)
+    {
         if (min >= Low && max <= High) return;
         throw new BadInputException(
-            $"{data.Name}: values span [{G(min)}, {G(max)}] {stage}, but the model in {model} was trained on [{G(Min)}, {G(Max)}] " +
+            $"{name}: values span [{G(min)}, {G(max)}] {stage}, but the model in {model} was trained on [{G(Min)}, {G(Max)}] " +
             $"and accepts [{G(Low)}, {G(High)}]; the data is on another scale (training data scaling: {scaling})");
     }
 

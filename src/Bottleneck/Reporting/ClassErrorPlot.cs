@@ -9,7 +9,7 @@ namespace Bottleneck.Reporting;
 /// Mean reconstruction error per class as bars, each labelled with its value, the classes named on the axis, and the
 /// mean over all samples as a dashed line: which classes a model finds hard at a glance.
 /// </summary>
-public static class ClassErrorPlot
+internal static class ClassErrorPlot
 {
     /// <summary>Draws the bars and writes the PNG to <paramref name="path"/> atomically.</summary>
     /// <exception cref="ArgumentException">No classes.</exception>

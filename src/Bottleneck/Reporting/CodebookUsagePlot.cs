@@ -8,7 +8,7 @@ namespace Bottleneck.Reporting;
 /// A VQ-VAE's codebook usage as a bar chart: each code's share of all choices, most used first, against the share
 /// 1/K that a perfectly even codebook would give each code.
 /// </summary>
-public static class CodebookUsagePlot
+internal static class CodebookUsagePlot
 {
     /// <summary>Draws the chart for <paramref name="statistics"/> and writes the PNG to <paramref name="path"/> atomically.</summary>
     public static void SavePng(string path, CodebookStatistics statistics, string title, int width = 900, int height = 600)

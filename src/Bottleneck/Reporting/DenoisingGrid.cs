@@ -12,7 +12,7 @@ namespace Bottleneck.Reporting;
 /// the model's output from the noisy ones, in three rows; each noisy and denoised image is captioned with its MSE
 /// against the clean one.
 /// </summary>
-public static class DenoisingGrid
+internal static class DenoisingGrid
 {
     /// <summary>
     /// Draws the first <paramref name="count"/> samples of <paramref name="pairs"/> (clean data paired with noisy inputs)

@@ -7,7 +7,7 @@ namespace Bottleneck.Reporting;
 /// The DejaVu Sans typefaces compiled into this assembly, and the switch that makes ScottPlot draw with them.
 /// Every figure uses these instead of system fonts because the machines we run on may have no fonts at all.
 /// </summary>
-public static class EmbeddedFonts
+internal static class EmbeddedFonts
 {
     /// <summary>The family name under which ScottPlot resolves the embedded typefaces.</summary>
     public const string FamilyName = "DejaVu Sans";

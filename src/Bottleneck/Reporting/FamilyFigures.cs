@@ -10,7 +10,7 @@ namespace Bottleneck.Reporting;
 /// files: a VAE's samples.png (decodes of z ~ N(0, I)) and, for a 2-D latent space, latent-manifold.png; a VQ-VAE's
 /// codebook-usage.png. Other families add none.
 /// </summary>
-public static class FamilyFigures
+internal static class FamilyFigures
 {
     /// <summary>Draws <paramref name="model"/>'s figures from <paramref name="data"/> into <paramref name="directory"/>; returns the file names written.</summary>
     public static IReadOnlyList<string> Save(Autoencoder model, string directory, Dataset data) => model switch

@@ -7,7 +7,7 @@ namespace Bottleneck.Reporting;
 /// Overlaid histograms of several groups of values on shared bins, with an optional threshold line: the picture
 /// for per-sample reconstruction errors of normal and anomalous data and the cut-off between them.
 /// </summary>
-public static class HistogramPlot
+internal static class HistogramPlot
 {
     /// <summary>
     /// Draws one semi-transparent histogram per group, all on the same <paramref name="bins"/> bins, and a red dashed

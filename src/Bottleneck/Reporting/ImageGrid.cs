@@ -8,13 +8,13 @@ namespace Bottleneck.Reporting;
 /// <param name="Title">Text at the left of the row, such as "Original" or "Reconstructed"; empty for none.</param>
 /// <param name="Images">Pixel values in [0, 1], row-major, channels last; one array per image.</param>
 /// <param name="Captions">One caption per image (empty strings for none), or null for a row without captions.</param>
-public sealed record GridRow(string Title, IReadOnlyList<float[]> Images, IReadOnlyList<string>? Captions = null);
+internal sealed record GridRow(string Title, IReadOnlyList<float[]> Images, IReadOnlyList<string>? Captions = null);
 
 /// <summary>
 /// Draws rows of small images as one PNG figure, like the matplotlib grids that compare originals with
 /// reconstructions: a title on top, a title at the left of each row, and an optional caption above each image.
 /// </summary>
-public static class ImageGrid
+internal static class ImageGrid
 {
     // The layout is in whole pixels and fixed sizes, so a figure's dimensions follow from its contents alone
     // (tests compute them the same way).

@@ -12,7 +12,7 @@ namespace Bottleneck.Reporting;
 /// N(0, I) (the chapter's "sample z ~ N(0, I), decode → new image", §13.1), and, for a 2-D latent space, the decoder
 /// over an even grid of the prior's quantiles (Kingma and Welling's manifold figure).
 /// </summary>
-public static class LatentGrid
+internal static class LatentGrid
 {
     /// <summary>Decodes rows × columns draws z ~ N(0, I) from a generator seeded with <paramref name="seed"/> and saves the grid as PNG.</summary>
     public static void SavePriorSamples(string path, Autoencoder model, int latentSize, ImageShape shape, string title,

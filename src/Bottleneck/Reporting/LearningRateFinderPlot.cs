@@ -7,7 +7,7 @@ namespace Bottleneck.Reporting;
 /// The learning-rate range test's picture (chapter §7.2, "plot loss vs learning rate, log x-axis"): the loss of each
 /// batch, its smoothed curve, the lowest point of that curve and the suggested rate (where the curve falls steepest).
 /// </summary>
-public static class LearningRateFinderPlot
+internal static class LearningRateFinderPlot
 {
     private static readonly Color rawColor = new("#9aa5b1");
     private static readonly Color smoothColor = new("#1f77b4");

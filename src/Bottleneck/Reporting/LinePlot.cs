@@ -1,7 +1,7 @@
 namespace Bottleneck.Reporting;
 
 /// <summary>A general line chart: named series of (x, y) points, optionally on logarithmic axes, saved as PNG.</summary>
-public static class LinePlot
+internal static class LinePlot
 {
     /// <summary>
     /// Draws each series as a line with a legend entry and writes the PNG to <paramref name="path"/> atomically.

@@ -17,7 +17,7 @@ namespace Bottleneck.Reporting;
 /// <param name="SecondValues">Its n values, bottom to top.</param>
 /// <param name="Base">The whole code, [k]: the value of every dimension that is not walked.</param>
 /// <param name="Source">What the quantiles are of: "the prior N(0, I)" or "the codes of mnist/train".</param>
-public sealed record ManifoldAxes(int First, int Second, double[] FirstValues, double[] SecondValues, float[] Base, string Source)
+internal sealed record ManifoldAxes(int First, int Second, double[] FirstValues, double[] SecondValues, float[] Base, string Source)
 {
     /// <summary>The quantile levels u_i, evenly spaced in [0.05, 0.95]: the tails beyond are left out.</summary>
     public static double[] Levels(int n)

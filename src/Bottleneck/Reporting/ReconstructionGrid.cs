@@ -10,7 +10,7 @@ namespace Bottleneck.Reporting;
 /// The chapter's reconstruction figure (§10.5): the first n samples above their reconstructions, each
 /// original captioned with its label and each reconstruction with its own MSE.
 /// </summary>
-public static class ReconstructionGrid
+internal static class ReconstructionGrid
 {
     /// <summary>Reconstructs the first <paramref name="count"/> samples of <paramref name="data"/> and saves the grid as PNG.</summary>
     public static void Save(string path, Autoencoder model, Dataset data, ImageShape shape, int count, string title) =>

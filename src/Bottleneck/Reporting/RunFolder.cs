@@ -15,7 +15,7 @@ namespace Bottleneck.Reporting;
 /// checkpoint/ (the best epoch's model) and resume/ (the last completed epoch, kept by <see cref="ResumeState"/>). The
 /// folder is created and locked against other runs by the first call that touches it, and unlocked on dispose.
 /// </summary>
-public sealed class RunFolder(string directory, TrainingSession session) : IDisposable
+internal sealed class RunFolder(string directory, TrainingSession session) : IDisposable
 {
     /// <summary>Folder, inside the run folder, that holds the best epoch's model.</summary>
     public const string CheckpointFolder = "checkpoint";

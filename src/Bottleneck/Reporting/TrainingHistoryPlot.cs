@@ -10,7 +10,7 @@ namespace Bottleneck.Reporting;
 /// The learning curves of one training run: training and validation loss per epoch with the best validation epoch
 /// marked and, when the learning rate was scheduled, the rate beside them on a log scale.
 /// </summary>
-public static class TrainingHistoryPlot
+internal static class TrainingHistoryPlot
 {
     internal const int Width = 1200;
     internal const int Height = 500;

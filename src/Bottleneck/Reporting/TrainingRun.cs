@@ -9,7 +9,7 @@ namespace Bottleneck.Reporting;
 /// Carries out a <see cref="TrainingRecipe"/>: loads its data, splits off validation, scales tabular data, trains a
 /// <see cref="TrainingSession"/> with the checkpoints the recipe asks for, and saves it in its <see cref="RunFolder"/>.
 /// </summary>
-public static class TrainingRun
+internal static class TrainingRun
 {
     /// <summary>Runs <paramref name="recipe"/>; with <paramref name="resume"/> it continues the run saved in its output folder.</summary>
     public static SessionResult Execute(TrainingRecipe recipe, bool resume, ITrainingObserver? observer = null, CancellationToken cancel = default)

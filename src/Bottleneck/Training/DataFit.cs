@@ -5,7 +5,7 @@ using Bottleneck.Objectives;
 namespace Bottleneck.Training;
 
 /// <summary>Checks that a dataset's samples fit a model's input and a loss before any work starts.</summary>
-public static class DataFit
+internal static class DataFit
 {
     /// <summary>Throws <see cref="BadInputException"/> when a sample of <paramref name="data"/> does not have the model's input size.</summary>
     public static void Check(Autoencoder model, Dataset data)

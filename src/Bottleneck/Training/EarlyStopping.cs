@@ -4,7 +4,7 @@ namespace Bottleneck.Training;
 /// Stops training when the monitored loss has not improved by more than <see cref="MinDelta"/> for
 /// <see cref="Patience"/> epochs, as Keras's EarlyStopping(monitor='val_loss', patience=10) in chapter §7.10.
 /// </summary>
-public sealed class EarlyStopping
+internal sealed class EarlyStopping
 {
     public EarlyStopping(int patience, double minDelta = 0, bool restoreBestWeights = true)
     {

@@ -1,7 +1,7 @@
 namespace Bottleneck.Training;
 
 /// <summary>One epoch of training as Keras's History records it: loss, val_loss and lr, plus the wall time.</summary>
-public sealed record EpochRecord(int Epoch, double Loss, double? ValLoss, double LearningRate, double Seconds)
+internal sealed record EpochRecord(int Epoch, double Loss, double? ValLoss, double LearningRate, double Seconds)
 {
     /// <summary>Named parts of the training loss (reconstruction, penalties), epoch means.</summary>
     public IReadOnlyDictionary<string, double> Parts { get; init; } = new Dictionary<string, double>();

@@ -8,7 +8,7 @@ namespace Bottleneck.Training;
 /// measuring something. The trainer calls it as Keras calls its callbacks. Create one for each fit: whatever state it
 /// keeps then belongs to that fit alone, which a callback shared by several fits could not promise.
 /// </summary>
-public interface ITrainingCallback
+internal interface ITrainingCallback
 {
     /// <summary>The monitored loss of <paramref name="record"/>'s epoch is the best so far; <paramref name="model"/> holds that epoch's weights.</summary>
     void Improved(Autoencoder model, EpochRecord record) { }

@@ -1,7 +1,7 @@
 namespace Bottleneck.Training;
 
 /// <summary>Receives progress from the trainer: the command line draws a progress bar from it, tests record it.</summary>
-public interface ITrainingObserver
+internal interface ITrainingObserver
 {
     /// <summary>An epoch begins; <paramref name="batches"/> batches will follow.</summary>
     void EpochStarted(int epoch, int epochs, int batches);

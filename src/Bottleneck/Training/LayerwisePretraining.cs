@@ -15,11 +15,11 @@ namespace Bottleneck.Training;
 /// <param name="Stage">1 for the pair next to the data.</param>
 /// <param name="Layers">The pair's widths, "784-128-784".</param>
 /// <param name="Loss">The loss it was trained with (the run's for stage 1, mse on the codes above it).</param>
-public sealed record PretrainingStage(int Stage, string Layers, string Loss, TrainingResult Training);
+internal sealed record PretrainingStage(int Stage, string Layers, string Loss, TrainingResult Training);
 
 /// <summary>What layer-wise pretraining did, stage by stage; written as pretraining.csv and into metrics.json.</summary>
 /// <param name="StackedValLoss">The deep model's validation loss (the run's loss) with the pretrained pairs stacked, before any fine-tuning.</param>
-public sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, int EpochsPerStage, double? StackedValLoss)
+internal sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, int EpochsPerStage, double? StackedValLoss)
 {
     /// <summary>True when Ctrl-C stopped pretraining before its last stage finished.</summary>
     public bool Interrupted => Stages.Any(s => s.Training.StopReason == StopReason.Interrupted);
@@ -57,7 +57,7 @@ public sealed record PretrainingResult(IReadOnlyList<PretrainingStage> Stages, i
 }
 
 /// <summary>metrics.json's "pretraining" object: what layer-wise pretraining did, stage by stage.</summary>
-public sealed record PretrainingSummary
+internal sealed record PretrainingSummary
 {
     /// <summary>Always "layerwise".</summary>
     public string Method { get; init; } = "layerwise";
@@ -76,7 +76,7 @@ public sealed record PretrainingSummary
 }
 
 /// <summary>One stage of <see cref="PretrainingSummary"/>: the pair, its loss, its epochs and final losses.</summary>
-public sealed record PretrainingStageSummary
+internal sealed record PretrainingStageSummary
 {
     /// <summary>1 for the pair next to the data.</summary>
     public required int Stage { get; init; }
@@ -103,7 +103,7 @@ public sealed record PretrainingStageSummary
 /// each pair's encoder and decoder weights go into the deep model's matching layers (the decoder side mirrored).
 /// Fine-tuning the whole network end to end is then ordinary training.
 /// </summary>
-public sealed class LayerwisePretraining
+internal sealed class LayerwisePretraining
 {
     /// <summary>Epochs per pair when none are given.</summary>
     public const int DefaultEpochs = 5;

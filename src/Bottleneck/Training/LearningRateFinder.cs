@@ -16,7 +16,7 @@ namespace Bottleneck.Training;
 /// <param name="MinimumIndex">The step with the lowest smoothed loss.</param>
 /// <param name="SteepestIndex">The step, before the minimum, where the smoothed loss falls fastest per decade of rate.</param>
 /// <param name="Diverged">True when the sweep stopped because the loss exploded before reaching the maximum rate.</param>
-public sealed record LearningRateFinderResult(IReadOnlyList<double> LearningRates, IReadOnlyList<double> Losses,
+internal sealed record LearningRateFinderResult(IReadOnlyList<double> LearningRates, IReadOnlyList<double> Losses,
     IReadOnlyList<double> SmoothedLosses, int MinimumIndex, int SteepestIndex, bool Diverged)
 {
     /// <summary>The suggested learning rate: where the smoothed loss falls steepest.</summary>
@@ -69,7 +69,7 @@ public sealed record LearningRateFinderResult(IReadOnlyList<double> LearningRate
 /// fastest. The chapter raises the rate once per epoch (1e-4·10^(epoch/20) over 100 epochs); one step per batch draws
 /// the same curve in seconds. The model's weights and buffers are put back afterwards.
 /// </summary>
-public sealed class LearningRateFinder
+internal sealed class LearningRateFinder
 {
     /// <summary>First learning rate of the sweep (fastai's default 1e-7).</summary>
     public double MinLearningRate { get; init; } = 1e-7;

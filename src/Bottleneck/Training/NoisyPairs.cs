@@ -8,7 +8,7 @@ namespace Bottleneck.Training;
 /// figures repeat. Training data is corrupted once too with <see cref="TrainingOptions.FixedNoise"/> (the chapter's
 /// Keras code) or when the corruption has no randomness (JPEG); otherwise the trainer corrupts each batch afresh.
 /// </summary>
-public sealed class NoisyPairs : IDisposable
+internal sealed class NoisyPairs : IDisposable
 {
     readonly List<Dataset> owned = [];
 

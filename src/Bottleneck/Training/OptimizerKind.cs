@@ -4,10 +4,10 @@ using TorchSharp.Modules;
 namespace Bottleneck.Training;
 
 /// <summary>The optimisers of chapter §7.4: Adam, SGD (optionally with momentum) and RMSprop.</summary>
-public enum OptimizerKind { Adam, Sgd, RmsProp }
+internal enum OptimizerKind { Adam, Sgd, RmsProp }
 
 /// <summary>Parsing and construction of optimisers with Keras's defaults, which the chapter's code relies on.</summary>
-public static class Optimizers
+internal static class Optimizers
 {
     /// <summary>Parses adam, sgd or rmsprop.</summary>
     public static OptimizerKind Parse(string name) => name.Trim().ToLowerInvariant() switch

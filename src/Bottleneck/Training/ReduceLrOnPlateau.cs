@@ -5,7 +5,7 @@ namespace Bottleneck.Training;
 /// <see cref="Patience"/> epochs, never below <see cref="MinLearningRate"/>: Keras's ReduceLROnPlateau(factor=0.5,
 /// patience=5, min_lr=1e-7) of chapter §7.4 and §10.2.
 /// </summary>
-public sealed class ReduceLrOnPlateau
+internal sealed class ReduceLrOnPlateau
 {
     /// <summary>Keras's default threshold for what counts as an improvement.</summary>
     public const double DefaultMinDelta = 1e-4;

@@ -10,7 +10,7 @@ namespace Bottleneck.Training;
 /// metrics.json of a training run: what was trained on what, how training went, and what the model measured after it.
 /// The keys and number formats are those of every earlier version, so files users already have read into this record.
 /// </summary>
-public sealed record RunMetrics
+internal sealed record RunMetrics
 {
     /// <summary>The model spec's name.</summary>
     public required string Model { get; init; }
@@ -141,7 +141,7 @@ public sealed record RunMetrics
 }
 
 /// <summary>The units of metrics.json's figures, as the file states them.</summary>
-public sealed record MetricUnits
+internal sealed record MetricUnits
 {
     /// <summary>The training loss's unit, which the model family decides (a mean per element; nats per image for a VAE).</summary>
     public required string Loss { get; init; }
@@ -163,7 +163,7 @@ public sealed record MetricUnits
 }
 
 /// <summary>How well the trained model reconstructs the evaluated data: metrics.json's "test" or "validation" object.</summary>
-public sealed record ReconstructionFigures
+internal sealed record ReconstructionFigures
 {
     /// <summary>BCE, mean per element; null unless the data lies in [0, 1] (a cross-entropy only of such data).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public double? Bce { get; init; }

@@ -7,7 +7,7 @@ namespace Bottleneck.Training;
 /// How a run puts tabular data on the model's scale, shared by train and anomaly fit: which per-column scaler to fit
 /// on the training rows, and a linear output where a preset's sigmoid could not reach standardised values (§2.6).
 /// </summary>
-public static class TabularScaling
+internal static class TabularScaling
 {
     /// <summary>True when <paramref name="data"/> names a CSV or TSV file: a table whose columns have units of their own.</summary>
     public static bool IsTable(string data) =>

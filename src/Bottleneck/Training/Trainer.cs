@@ -11,7 +11,7 @@ namespace Bottleneck.Training;
 /// θ ← θ − α∇θL; then validation, early stopping, learning-rate schedule and the best-only checkpoint, as the
 /// chapter's Keras callbacks do. It asks the model for its loss and knows nothing about model families.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     /// <summary>Batch size used for validation passes (no gradients, so larger batches are cheap).</summary>
     public const int EvaluationBatchSize = 1000;

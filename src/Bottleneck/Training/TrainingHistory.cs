@@ -5,7 +5,7 @@ using Bottleneck.IO;
 namespace Bottleneck.Training;
 
 /// <summary>The per-epoch records of a training run, with a CSV form (epoch, loss, val_loss, lr, seconds, parts...).</summary>
-public sealed class TrainingHistory
+internal sealed class TrainingHistory
 {
     readonly List<EpochRecord> epochs = [];
 

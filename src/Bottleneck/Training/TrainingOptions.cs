@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Training;
 
 /// <summary>How to train: the chapter's defaults are Adam 1e-3, batch 256, 50 epochs, BCE, reshuffled every epoch (§10).</summary>
-public sealed record TrainingOptions
+internal sealed record TrainingOptions
 {
     public int Epochs { get; init; } = 50;
     public int BatchSize { get; init; } = 256;

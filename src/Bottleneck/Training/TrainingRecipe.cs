@@ -10,7 +10,7 @@ namespace Bottleneck.Training;
 /// Everything a training run was asked to do, as plain data: the data, the model, the options. It is saved beside
 /// a run (resume/recipe.json, and state.json with each epoch) so that an interrupted run can be resumed from its folder alone.
 /// </summary>
-public sealed record TrainingRecipe
+internal sealed record TrainingRecipe
 {
     /// <summary>The --data argument: a built-in name or a path.</summary>
     public required string Data { get; init; }

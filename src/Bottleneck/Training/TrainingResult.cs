@@ -1,10 +1,10 @@
 namespace Bottleneck.Training;
 
 /// <summary>How a training run ended.</summary>
-public enum StopReason { Completed, EarlyStopped, Interrupted, Diverged }
+internal enum StopReason { Completed, EarlyStopped, Interrupted, Diverged }
 
 /// <summary>What a training run did: its history, where it stopped, and how fast it went.</summary>
-public sealed record TrainingResult(TrainingHistory History, StopReason StopReason, int BestEpoch, bool RestoredBestWeights,
+internal sealed record TrainingResult(TrainingHistory History, StopReason StopReason, int BestEpoch, bool RestoredBestWeights,
     double TrainSeconds, double SamplesPerSecond)
 {
     /// <summary>Workers that shared each batch (<see cref="TrainingOptions.Workers"/>, or 1 when the model needs one).</summary>

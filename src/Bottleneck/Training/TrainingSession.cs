@@ -12,7 +12,7 @@ namespace Bottleneck.Training;
 /// <param name="Pretraining">What layer-wise pretraining did before it, when the session pretrained.</param>
 /// <param name="Evaluation">The trained model measured on the test data, else the validation data; null without either.</param>
 /// <param name="Metrics">metrics.json's record of all of it.</param>
-public sealed record SessionResult(Autoencoder Model, TrainingResult Training, PretrainingResult? Pretraining, ReconstructionMetrics? Evaluation,
+internal sealed record SessionResult(Autoencoder Model, TrainingResult Training, PretrainingResult? Pretraining, ReconstructionMetrics? Evaluation,
     RunMetrics Metrics);
 
 /// <summary>
@@ -22,7 +22,7 @@ public sealed record SessionResult(Autoencoder Model, TrainingResult Training, P
 /// writes nothing: the caller passes whatever checkpoint callbacks it wants, and a run-folder writer saves the result.
 /// Disposing it frees the noisy copies a denoising session made of its data.
 /// </summary>
-public sealed class TrainingSession : IDisposable
+internal sealed class TrainingSession : IDisposable
 {
     /// <summary>The model to build; a spec without an input shape takes the training data's.</summary>
     public required ModelSpec Spec { get; init; }

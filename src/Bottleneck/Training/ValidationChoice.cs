@@ -7,7 +7,7 @@ namespace Bottleneck.Training;
 /// default, 0.1, as in the chapter's complete template), another dataset's test part (the chapter's
 /// validation_data=(x_test, x_test)), or none.
 /// </summary>
-public sealed record ValidationChoice(double? Split, string? Data, bool None)
+internal sealed record ValidationChoice(double? Split, string? Data, bool None)
 {
     public const double DefaultSplit = 0.1;
 

@@ -38,7 +38,7 @@ public class CsvPcaTests
         var fit = CsvPca.Fit(path, new CsvReadOptions(), components: 3, chunkRows: chunkRows);
         using var streamed = fit.Pca;
         using var data = new Dataset("rows", tensor(values, [300, 6]));
-        using var exact = Pca.FitSvd(data, 3);
+        using var exact = PrincipalComponents.FitSvd(data, 3);
 
         Assert.Equal(300, streamed.Samples);
         Assert.Equal(new[] { "a", "b", "c", "d", "e", "f" }, fit.FeatureNames);
@@ -58,7 +58,7 @@ public class CsvPcaTests
         var fit = CsvPca.Fit(path, new CsvReadOptions(), components: 2, limit: 50, chunkRows: 16);
         using var streamed = fit.Pca;
         using var data = new Dataset("rows", tensor(values[..(50 * 6)], [50, 6]));
-        using var exact = Pca.FitSvd(data, 2);
+        using var exact = PrincipalComponents.FitSvd(data, 2);
         Assert.Equal(50, streamed.Samples);
         Assert.Equal(exact.Spectrum[0], streamed.Spectrum[0], 4);
     }

@@ -44,7 +44,7 @@ public class FeatureProbeTests
         var storage = (offsets * tensor(new float[] { 0.6f, 0.8f, 0 }) + 0.3f * randn([40, 3], generator: generator)).contiguous();
         storage.DetachFromDisposeScope();
         using var data = new Dataset("two-blobs", storage, Enumerable.Range(0, 40).Select(i => i % 2).ToArray());
-        using var pca = Pca.FitCovariance(data, 1);
+        using var pca = PrincipalComponents.FitCovariance(data, 1);
         using var codes = FeatureProbe.PcaCodes(pca, data);
         Assert.Equal([40L, 1L], codes.shape);
         var labels = FeatureProbe.Labels(data);

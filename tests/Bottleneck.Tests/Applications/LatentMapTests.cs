@@ -78,7 +78,7 @@ public class LatentMapTests
     public void Pixels_are_mapped_by_the_fitted_pca()
     {
         using var data = TestData.LowRank(count: 50, size: 16);
-        using var pca = Pca.FitSvd(data, 2);
+        using var pca = PrincipalComponents.FitSvd(data, 2);
         var map = LatentMap.OfPixels(pca, data);
         using var expected = pca.Encode(data.Batch(0, data.Count)).to_type(ScalarType.Float64);
         for (int i = 0; i < data.Count; i++)

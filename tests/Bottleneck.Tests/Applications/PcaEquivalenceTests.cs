@@ -24,7 +24,7 @@ public class PcaEquivalenceTests
         return new Dataset("gaussian", storage);
     }
 
-    static EquivalenceResult Run(string variant, Dataset data, Pca pca, int epochs = 40)
+    static EquivalenceResult Run(string variant, Dataset data, PrincipalComponents pca, int epochs = 40)
     {
         using var mean = pca.Mean;
         using var centred = PcaEquivalence.Centred(data, mean);
@@ -37,7 +37,7 @@ public class PcaEquivalenceTests
     public void Centring_subtracts_the_training_mean()
     {
         using var data = Gaussian();
-        using var pca = Pca.FitCovariance(data, 3);
+        using var pca = PrincipalComponents.FitCovariance(data, 3);
         using var mean = pca.Mean;
         using var centred = PcaEquivalence.Centred(data, mean);
         using var batch = centred.Batch(0, centred.Count);
@@ -49,7 +49,7 @@ public class PcaEquivalenceTests
     public void A_linear_autoencoder_on_centred_data_learns_pcas_subspace_and_error()
     {
         using var data = Gaussian();
-        using var pca = Pca.FitCovariance(data, 3);
+        using var pca = PrincipalComponents.FitCovariance(data, 3);
         var result = Run("linear", data, pca);
         Assert.True(result.Decoder.Overlap > 0.999, $"decoder overlap {result.Decoder.Overlap}");
         Assert.True(result.EncoderOnSupport.Overlap > 0.99, $"encoder overlap {result.EncoderOnSupport.Overlap}");
@@ -62,7 +62,7 @@ public class PcaEquivalenceTests
     public void Without_biases_uncentred_data_pulls_a_direction_towards_the_mean()
     {
         using var data = Gaussian();
-        using var pca = Pca.FitCovariance(data, 3);
+        using var pca = PrincipalComponents.FitCovariance(data, 3);
         var biased = Run("uncentred", data, pca);
         var biasFree = Run("no-bias", data, pca);
         // A free decoder bias absorbs the mean (GUIDE §4.1); without one, the model spends part of its subspace on it.

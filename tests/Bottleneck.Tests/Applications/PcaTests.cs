@@ -29,12 +29,14 @@ public class PcaTests
     static double[] Row(Tensor t, int i) => t[i].data<double>().ToArray();
 
     [Theory]
-    [InlineData(PcaMethod.Svd)]
-    [InlineData(PcaMethod.Covariance)]
-    public void A_hand_made_plane_gives_its_known_axes_and_variances(PcaMethod method)
+    [InlineData(nameof(PcaMethod.Svd))]
+    [InlineData(nameof(PcaMethod.Covariance))]
+    public void A_hand_made_plane_gives_its_known_axes_and_variances(string methodName)
     {
+        // The enum is internal: a public theory takes its name.
+        var method = Enum.Parse<PcaMethod>(methodName);
         using var data = Plane();
-        using var pca = Pca.Fit(data, 2, method);
+        using var pca = PrincipalComponents.Fit(data, 2, method);
         using var components = pca.Components;
         using var mean = pca.Mean;
         // Signs as sklearn's svd_flip: the largest |entry| of each row is positive.
@@ -50,7 +52,7 @@ public class PcaTests
     public void With_one_component_the_error_is_the_discarded_variance()
     {
         using var data = Plane();
-        using var pca = Pca.FitSvd(data, 1);
+        using var pca = PrincipalComponents.FitSvd(data, 1);
         // Each point is off the u axis by s = ±1, so the squared error is 1 a point, 1/2 per element.
         Assert.Equal(0.5, pca.TrainingMse, 6);
         Assert.Equal(0.5, pca.Mse(data), 6);
@@ -75,7 +77,7 @@ public class PcaTests
         var storage = tensor(points.ToArray(), [8, 3]);
         storage.DetachFromDisposeScope();
         using var data = new Dataset("box", storage);
-        using var pca = Pca.FitCovariance(data, 3);
+        using var pca = PrincipalComponents.FitCovariance(data, 3);
         using var components = pca.Components;
         AssertClose([cos, sin, 0], Row(components, 0), 1e-6);
         AssertClose([-sin, cos, 0], Row(components, 1), 1e-6);   // R's column, its largest entry (cos) already positive
@@ -88,8 +90,8 @@ public class PcaTests
     public void Svd_and_the_streaming_covariance_pass_agree_to_1e_6()
     {
         using var data = TestData.LowRank(count: 300, size: 40, rank: 6);
-        using var exact = Pca.FitSvd(data, 5);
-        using var streamed = Pca.FitCovariance(data, 5, batchSize: 37);   // uneven batches exercise the merge
+        using var exact = PrincipalComponents.FitSvd(data, 5);
+        using var streamed = PrincipalComponents.FitCovariance(data, 5, batchSize: 37);   // uneven batches exercise the merge
         using (var a = exact.Components) using (var b = streamed.Components)
             Assert.True((a - b).abs().max().item<double>() < 1e-6, "components differ");
         using (var a = exact.Mean) using (var b = streamed.Mean)
@@ -103,7 +105,7 @@ public class PcaTests
     public void The_training_error_formula_matches_the_measured_error_and_components_are_orthonormal()
     {
         using var data = TestData.LowRank(count: 200, size: 30, rank: 8);
-        using var pca = Pca.FitCovariance(data, 3);
+        using var pca = PrincipalComponents.FitCovariance(data, 3);
         Assert.Equal(pca.Mse(data), pca.TrainingMse, 9);
         using var v = pca.Components;
         using var gram = v.matmul(v.T);
@@ -114,7 +116,7 @@ public class PcaTests
     public void As_an_autoencoder_and_after_saving_it_reconstructs_the_same()
     {
         using var data = TestData.LowRank(count: 100, size: 20, rank: 5);
-        using var pca = Pca.FitCovariance(data, 4);
+        using var pca = PrincipalComponents.FitCovariance(data, 4);
         using var batch = data.Batch(0, 10);
         using var direct = pca.Reconstruct(batch);
         using var model = pca.ToAutoencoder();
@@ -146,7 +148,7 @@ public class PcaTests
     public void Components_outside_one_to_d_are_refused(int k)
     {
         using var data = TestData.LowRank(count: 100, size: 20, rank: 5);
-        var e = Assert.Throws<OptionException>(() => Pca.FitCovariance(data, k));
+        var e = Assert.Throws<OptionException>(() => PrincipalComponents.FitCovariance(data, k));
         Assert.Contains("components: expected 1 to 20", e.Message);
     }
 

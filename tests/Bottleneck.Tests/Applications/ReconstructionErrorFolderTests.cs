@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Bottleneck.Evaluation;
@@ -28,7 +29,7 @@ public class ReconstructionErrorFolderTests : IDisposable
     {
         // PCA-1 of points on the line y = x keeps that line; its autoencoder reconstructs a point by its foot on the line.
         using var train = Rows([[0, 0], [1, 1], [2, 2], [3, 3]]);
-        using var pca = Bottleneck.Applications.Pca.Pca.FitSvd(train, 1);
+        using var pca = PrincipalComponents.FitSvd(train, 1);
         using var model = pca.ToAutoencoder("line");
         // (1, 3) is √2 off the line (foot (2, 2)): squared distance 2, over 2 values = 1. (2, 2) is on it. (0, 2): 2 / 2 = 1.
         // (4, 0): distance 2√2, squared 8, over 2 values = 4.

@@ -84,7 +84,7 @@ public class RestorationTests
         Assert.Equal(channels, layout.Channels);
         var pictures = Enumerable.Range(0, 2).Select(n => new ImagePixels(layout.Width, layout.Height, channels,
             Enumerable.Range(0, layout.Width * layout.Height * channels).Select(i => (n * 1000 + i) / 2000f).ToArray())).ToList();
-        using var data = Restoration.FromImages("pictures", pictures, layout);
+        using var data = ImageRestorer.FromImages("pictures", pictures, layout);
         Assert.Equal(sampleShape.Select(d => (long)d), data.SampleShape);
         // Pixel (row 1, column 2), channel c of picture 1 sits where the layout says.
         int c = channels - 1;
@@ -98,7 +98,7 @@ public class RestorationTests
             _ => sample[c, 1, 2].item<float>(),
         };
         Assert.Equal(expected, held);
-        var back = Restoration.ToImages(data, layout);
+        var back = ImageRestorer.ToImages(data, layout);
         for (int n = 0; n < 2; n++) Assert.Equal(pictures[n].Values, back[n].Values);
     }
 
@@ -110,7 +110,7 @@ public class RestorationTests
         using (no_grad())
             foreach (var p in model.parameters()) p.mul_(20);
         using var inputs = Images(7, [8, 8], 4, "inputs");
-        using var restored = Restoration.Restore(model, inputs, batchSize: 3);
+        using var restored = ImageRestorer.Restore(model, inputs, batchSize: 3);
         Assert.Equal([7L, 8, 8], [restored.Count, .. restored.SampleShape]);
         var values = restored.Batch(0, 7).data<float>().ToArray();
         Assert.All(values, v => Assert.InRange(v, 0f, 1f));

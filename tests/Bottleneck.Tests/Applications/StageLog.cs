@@ -1,7 +1,7 @@
 namespace Bottleneck.Tests.Applications;
 
 /// <summary>Collects a library's progress reports synchronously (Progress&lt;T&gt; would post them to another thread).</summary>
-public sealed class StageLog : IProgress<StageProgress>
+internal sealed class StageLog : IProgress<StageProgress>
 {
     public List<StageProgress> Reports { get; } = [];
 

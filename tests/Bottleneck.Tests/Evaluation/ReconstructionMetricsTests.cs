@@ -10,8 +10,9 @@ namespace Bottleneck.Tests.Evaluation;
 
 /// <summary>
 /// `bottleneck evaluate`'s figures (BCE, MSE, MAE as means per value, and each sample's MSE) against float64: the same
-/// weights in float64, the losses summed in double by hand. Batches of 1, 64 and 1,000 over 130 samples (two batches
-/// of 64 and one of 2), images as bytes and rows as floats, with and without a corrupted input.
+/// weights in float64, the losses summed in double by hand. Batches of 1, 64, 1,000 and 1,024 over 130 and 1,100 samples
+/// (the last batch shorter), rows of 13, 16 and 25 values (the one-pass sums take eight at a time, so 13 and 25 leave a
+/// tail), images as bytes and rows as floats, with and without a corrupted input, and with paired inputs.
 /// </summary>
 public class ReconstructionMetricsTests
 {
@@ -58,32 +59,54 @@ public class ReconstructionMetricsTests
         Assert.True(Math.Abs(actual - expected) <= 1e-5 * Math.Abs(expected), $"{what}: {actual:R} against float64 {expected:R}");
 
     [Theory]
-    [InlineData(1, "sigmoid", false)]
-    [InlineData(64, "sigmoid", false)]
-    [InlineData(1000, "sigmoid", false)]
-    [InlineData(64, "sigmoid", true)]
-    [InlineData(1, "linear", false)]
-    [InlineData(64, "linear", true)]
-    public void Figures_equal_a_float64_computation_at_every_batch_size(int batchSize, string output, bool bytes)
+    [InlineData(1, "sigmoid", false, 130, 16)]
+    [InlineData(64, "sigmoid", false, 130, 13)]     // two batches of 64 and one of 2; rows of 13 values (8 + a tail of 5)
+    [InlineData(1000, "sigmoid", false, 130, 16)]
+    [InlineData(1024, "sigmoid", false, 1100, 13)]  // a batch of 1,024 and one of 76
+    [InlineData(64, "sigmoid", true, 130, 5)]       // 5×5 images: 25 values a row
+    [InlineData(1024, "sigmoid", true, 1100, 4)]
+    [InlineData(1, "linear", false, 130, 16)]
+    [InlineData(64, "linear", true, 130, 4)]
+    [InlineData(1024, "linear", false, 1100, 13)]
+    public void Figures_equal_a_float64_computation_at_every_batch_size(int batchSize, string output, bool bytes, int count, int size)
     {
-        using var data = bytes ? TestData.Bytes(count: 130, side: 4) : TestData.LowRank(count: 130, size: 16);
-        using var model = Model(bytes ? [4, 4] : [16], output);
+        Dataset Data() => bytes ? TestData.Bytes(count: count, side: size) : TestData.LowRank(count: count, size: size);
+        using var data = Data();
+        using var model = Model(bytes ? [size, size] : [size], output);
         foreach (var factor in new[] { 1.0, 0.5 })
         {
             // factor 0.5: the model sees a corrupted copy (x / 2) and is scored against the clean samples.
             var metrics = ReconstructionMetrics.Evaluate(model, data, factor == 1.0 ? null : x => x * 0.5f, batchSize);
             var (bce, mse, mae, perSample) = ByHand(model, data, factor);
-            string what = $"batches of {batchSize}, {output}, {(bytes ? "bytes" : "floats")}, input × {factor}";
+            string what = $"batches of {batchSize}, {output}, {(bytes ? "bytes" : "floats")} of {data.SampleSize} values, input × {factor}";
             AssertClose(bce, metrics.Bce, $"{what}: BCE");
             AssertClose(mse, metrics.Mse, $"{what}: MSE");
             AssertClose(mae, metrics.Mae, $"{what}: MAE");
-            Assert.Equal(130, metrics.Samples);
+            Assert.Equal(count, metrics.Samples);
             for (int i = 0; i < perSample.Length; i++) AssertClose(perSample[i], metrics.PerSampleMse[i], $"{what}: sample {i}'s MSE");
             Assert.True(metrics.InUnitRange);
         }
         // The dataset is read, never written: its first batch is what it was.
-        using var again = bytes ? TestData.Bytes(count: 130, side: 4) : TestData.LowRank(count: 130, size: 16);
-        Assert.True(data.Batch(0, 130).eq(again.Batch(0, 130)).all().item<bool>());
+        using var again = Data();
+        Assert.True(data.Batch(0, count).eq(again.Batch(0, count)).all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(1024)]
+    public void Inputs_paired_with_the_data_are_what_the_model_sees(int batchSize)
+    {
+        // A denoising evaluation: the model reads the paired inputs (here x / 2, made once), the figures are against x.
+        using var data = TestData.LowRank(count: 1100, size: 13);
+        using var halves = new Dataset("halves", (data.Batch(0, data.Count) * 0.5f).DetachFromDisposeScope());
+        using var paired = data.WithInputs(halves);
+        using var model = Model([13], "sigmoid");
+        var metrics = ReconstructionMetrics.Evaluate(model, paired, batchSize: batchSize);
+        var (bce, mse, mae, perSample) = ByHand(model, data, 0.5);
+        AssertClose(bce, metrics.Bce, "BCE");
+        AssertClose(mse, metrics.Mse, "MSE");
+        AssertClose(mae, metrics.Mae, "MAE");
+        for (int i = 0; i < perSample.Length; i++) AssertClose(perSample[i], metrics.PerSampleMse[i], $"sample {i}'s MSE");
     }
 
     [Fact]

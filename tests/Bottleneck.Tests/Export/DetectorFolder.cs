@@ -13,7 +13,7 @@ namespace Bottleneck.Tests.Export;
 /// scaler for rows around 100 ± 10 (so a graph that forgot the scaler would be far off), and the threshold at the
 /// median score of <see cref="Rows"/>(200), so that half of them are flagged and a wrong comparison shows.
 /// </summary>
-public static class DetectorFolder
+internal static class DetectorFolder
 {
     public const int Width = 12;
     public static readonly string[] FeatureNames = Enumerable.Range(0, Width).Select(j => $"sensor{j:00}").ToArray();

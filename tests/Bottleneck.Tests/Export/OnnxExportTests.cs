@@ -122,7 +122,7 @@ public sealed class OnnxExportTests
         using var scope = NewDisposeScope();
         using var folder = new TempFolder();
         var data = TestData.LowRank(count: 300, size: 64, rank: 4);
-        using var pca = Pca.Fit(data, 6, PcaMethod.Svd);
+        using var pca = PrincipalComponents.Fit(data, 6, PcaMethod.Svd);
         PcaFolder.Save(pca, folder.Path);
         using var model = ModelFolder.Load(folder.Path);
         var input = data.Batch(0, Samples);

@@ -21,6 +21,48 @@ public class AnomalyModelTests
     static readonly AnomalyOptions Options = new() { Training = new FitOptions { Epochs = 40, BatchSize = 32, LearningRate = 3e-3 } };
 
     [Fact]
+    public void The_exported_detector_scores_and_flags_raw_rows_in_onnx_runtime_as_the_model_does()
+    {
+        using var folder = new TempFolder();
+        var spec = folder["plane.json"];
+        File.WriteAllText(spec, """{ "name": "plane", "encoder": [16], "bottleneck": 2, "bottleneck_activation": "linear", "output_activation": "linear" }""");
+        using var detector = AnomalyModel.Fit(Normal(600, 1), spec, Options with { Training = Options.Training with { Epochs = 10 } });
+        // Half fresh normal rows, half pushed off the plane: both sides of the threshold.
+        var rows = Normal(40, 2).Select((r, i) => i % 2 == 0 ? r : r.Select((v, j) => j == 3 ? v + 15 : v).ToArray()).ToArray();
+        detector.ExportOnnx(folder["detector.onnx"]);
+        detector.Save(folder["detector"]);
+
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(folder["detector.onnx"]);
+        using var input = Microsoft.ML.OnnxRuntime.OrtValue.CreateTensorValueFromMemory(rows.SelectMany(r => r).ToArray(), [rows.Length, 8]);
+        using var runOptions = new Microsoft.ML.OnnxRuntime.RunOptions();
+        using var outputs = session.Run(runOptions, ["input"], [input], ["score", "anomaly"]);
+        var scores = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        var flags = outputs[1].GetTensorDataAsSpan<bool>().ToArray();
+
+        // The independent reference: the saved weights and scaler in float64, x' = (x − offset) / scale, mean((x' − x̂')²).
+        var settings = Bottleneck.Applications.Anomaly.AnomalyDetector.Load(folder["detector"]).Settings;
+        using var model64 = Bottleneck.Persistence.ModelFolder.Load(folder["detector"]);
+        TorchSharp.ModuleExtensionMethods.to(model64, TorchSharp.torch.ScalarType.Float64).eval();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var raw = TorchSharp.torch.tensor(rows.SelectMany(r => r).Select(v => (double)v).ToArray(), [rows.Length, 8]);
+        var x = (raw - TorchSharp.torch.tensor(settings.Scaler!.Offset).to_type(TorchSharp.torch.ScalarType.Float64))
+                / TorchSharp.torch.tensor(settings.Scaler.Scale).to_type(TorchSharp.torch.ScalarType.Float64);
+        var reference = (model64.Reconstruct(x) - x).square().mean([1]).data<double>().ToArray();
+
+        var front = detector.Score(rows);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            // float32 against float64: 1e-4 relative on a mean of squares is float32 rounding through the scaler and net.
+            Assert.True(Math.Abs(scores[i] - reference[i]) <= 1e-4 * reference[i], $"row {i}: ONNX {scores[i]:R}, float64 {reference[i]:R}");
+            Assert.True(Math.Abs(front[i] - reference[i]) <= 1e-4 * reference[i], $"row {i}: Score {front[i]:R}, float64 {reference[i]:R}");
+        }
+        Assert.Equal(detector.Predict(rows), flags);
+        Assert.Contains(true, flags);
+        Assert.Contains(false, flags);
+    }
+
+    [Fact]
     public void The_threshold_is_the_95th_percentile_of_the_held_out_normal_scores_and_outliers_are_flagged()
     {
         // A code of 2 for data on a plane: the model cannot copy what lies off it (basic's code of 32 > 8 could).

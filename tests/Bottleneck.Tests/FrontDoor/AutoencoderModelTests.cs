@@ -1,3 +1,4 @@
+using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -26,6 +27,45 @@ public class AutoencoderModelTests
         var options = new FitOptions();
         Assert.Equal((50, 256, 1e-3, 10, 0.1, 42L, 1), (options.Epochs, options.BatchSize, options.LearningRate, options.Patience, options.ValidationSplit, options.Seed, options.Threads));
         Assert.Equal(95, new AnomalyOptions().Percentile);
+    }
+
+    [Fact]
+    public void Every_listed_preset_creates_a_model_for_a_28_by_28_image()
+    {
+        var presets = AutoencoderModel.Presets;
+        Assert.Subset(presets.Keys.ToHashSet(), new HashSet<string> { "basic", "deep", "vae", "conv", "vq-vae" });
+        Assert.StartsWith("§10.1", presets["basic"]);
+        Assert.Equal(presets["basic"], presets["BASIC"]);   // names are matched as Create matches them, ignoring case
+        foreach (var name in presets.Keys.Where(n => n != "conv-color"))
+        {
+            using var model = AutoencoderModel.Create(name, [1, 28, 28]);
+            Assert.True(model.InputSize == 784 && model.CodeSize > 0, $"{name}: {model.InputSize} inputs, {model.CodeSize} code values");
+        }
+        // The one preset with a shape of its own refuses another rather than ignoring it.
+        var e = Assert.Throws<BadInputException>(() => AutoencoderModel.Create("conv-color", [1, 28, 28]));
+        Assert.Equal("sampleShape: conv-color takes samples of 32×32×3 = 3072 values, got [1, 28, 28]", e.Message);
+    }
+
+    [Fact]
+    public void Conv_color_takes_channels_first_rows_as_an_image_folder_gives_them()
+    {
+        // The same weights (same seed, same layers) fed the same image in the two layouts give the same code: the model
+        // reads [3, 32, 32] rows as channels first and [32, 32, 3] rows as channels last.
+        using var channelsFirst = AutoencoderModel.Create("conv-color", [3, 32, 32], seed: 5);
+        using var channelsLast = AutoencoderModel.Create("conv-color", [32, 32, 3], seed: 5);
+        var random = new Random(3);
+        var chw = Enumerable.Range(0, 3 * 32 * 32).Select(_ => (float)random.NextDouble()).ToArray();
+        var hwc = new float[chw.Length];
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 32; y++)
+                for (int x = 0; x < 32; x++)
+                    hwc[(y * 32 + x) * 3 + c] = chw[(c * 32 + y) * 32 + x];
+        var a = channelsFirst.Encode([chw])[0];
+        var b = channelsLast.Encode([hwc])[0];
+        Assert.Equal(64, a.Length);
+        for (int i = 0; i < a.Length; i++) Assert.True(Math.Abs(a[i] - b[i]) <= 1e-5 * (1 + Math.Abs(b[i])), $"code[{i}]: {a[i]} vs {b[i]}");
+        // Another image size is still refused.
+        Assert.Throws<BadInputException>(() => AutoencoderModel.Create("conv-color", [3, 28, 28]));
     }
 
     [Fact]
@@ -112,6 +152,52 @@ public class AutoencoderModelTests
             Assert.StartsWith("options.InputNoise: the rows span", Assert.Throws<BadInputException>(() => linear.Fit(wide, Quick with { InputNoise = 0.1 })).Message);
         }
         finally { File.Delete(spec); }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(2000)]   // a batch of 1,024 and one of 976
+    public void Codes_of_a_loaded_folder_with_a_scaler_equal_a_float64_reference(int count)
+    {
+        // The tabular detector folder: a standard scaler, then a dense encoder 16 → 32 → 16 → 3.
+        var folder = Tests.Applications.BatchScorerTests.Fixture("tabular-detector");
+        var rows = Tests.Applications.BatchScorerTests.TestRows("tabular-detector")[..count];
+        var given = rows.Select(r => r.ToArray()).ToArray();
+        using var model = AutoencoderModel.Load(folder);
+        var codes = model.Encode(rows);
+        // h = f((x − offset) / scale) with the folder's weights in float64, the scaling in double by hand.
+        var settings = Bottleneck.Applications.Anomaly.AnomalySettings.FromManifest(Bottleneck.Persistence.ModelFolder.ReadManifest(folder), folder).Scaler!;
+        using var model64 = Bottleneck.Persistence.ModelFolder.Load(folder);
+        model64.to(ScalarType.Float64).eval();
+        var scaled = rows.SelectMany(r => r.Select((v, j) => ((double)v - settings.Offset[j]) / settings.Scale[j])).ToArray();
+        double[] expected;
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+            expected = model64.Encode(tensor(scaled, [count, 16])).reshape(-1).data<double>().ToArray();
+        Assert.Equal(count, codes.Length);
+        var flat = codes.SelectMany(c => c).ToArray();
+        Assert.Equal(expected.Length, flat.Length);
+        for (int i = 0; i < flat.Length; i++)
+            Assert.True(Math.Abs(flat[i] - expected[i]) <= 1e-5 * Math.Max(1, Math.Abs(expected[i])), $"code value {i}: {flat[i]:R} against float64 {expected[i]:R}");
+        // Again: the reused input tensor carries nothing over; the rows given are left as they were.
+        Assert.Equal(flat, model.Encode(rows).SelectMany(c => c));
+        Assert.Equal(given.SelectMany(r => r), rows.SelectMany(r => r));
+    }
+
+    [Fact]
+    public void Rows_outside_the_training_range_are_refused_as_the_command_line_refuses_them()
+    {
+        var folder = Tests.Applications.BatchScorerTests.Fixture("tabular-detector");
+        var rows = Tests.Applications.BatchScorerTests.TestRows("tabular-detector")[..1500];
+        rows[1200] = rows[1200].Select(v => v * 1e4f).ToArray();   // in the second batch
+        using var model = AutoencoderModel.Load(folder);
+        var message = Assert.Throws<BadInputException>(() => model.Encode(rows)).Message;
+        // The same message as the folder's own check of the same rows as a dataset (what `bottleneck encode` runs).
+        using var trained = Bottleneck.Persistence.TrainedModel.Load(folder);
+        using var data = Bottleneck.Data.DatasetFactory.FromArray("rows", Bottleneck.Data.NumericArray.FromFloats([1500, 16], rows.SelectMany(r => r).ToArray()));
+        Assert.Equal(Assert.Throws<BadInputException>(() => trained.Prepare(data)).Message, message);
+        Assert.StartsWith("rows: values span [", message);
     }
 
     [Fact]

@@ -44,6 +44,7 @@ public class PackageConsumerTests
         Run(TestData.RepositoryRoot, "pack", "src/Bottleneck", "-c", "PackageCheck", "-o", feed, $"-p:Version={version}");
         var package = Path.Combine(feed, $"Bottleneck.{version}.nupkg");
         Assert.True(File.Exists(package), $"no {package}");
+        PackageRepository.AssertNamesThisClone(package);
 
         File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -94,6 +95,15 @@ public class PackageConsumerTests
         start += "```csharp\n".Length;
         var end = readme.IndexOf("\n```", start, StringComparison.Ordinal);
         return readme[start..end] + "\n";
+    }
+
+    [Fact]
+    public void The_tool_package_names_its_repository_and_commit()
+    {
+        // In this class, not beside it: the two packs share the PackageCheck build of the library and must not run at once.
+        using var folder = new TempFolder();
+        Run(TestData.RepositoryRoot, "pack", "src/Bottleneck.Cli", "-c", "PackageCheck", "-o", folder.Path);
+        PackageRepository.AssertNamesThisClone(Directory.GetFiles(folder.Path, "Bottleneck.Cli.*.nupkg").Single());
     }
 
     internal static string Run(string directory, params string[] args)

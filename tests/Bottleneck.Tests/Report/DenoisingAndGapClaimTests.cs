@@ -45,12 +45,12 @@ public class DenoisingAndGapClaimTests
 
     [Theory]
     // docs/convolutional-and-denoising.md's figures: noisy 9.37 dB, denoise 15.24 dB, deep-bn 13.10 dB.
-    [InlineData(9.37, 15.24, 13.10, ReportBudget.Full, Verdict.Confirmed)]
-    [InlineData(9.37, 15.24, 14.50, ReportBudget.Full, Verdict.Refuted)]   // only 0.74 dB ahead of the plain network
-    [InlineData(9.37, 10.20, 8.00, ReportBudget.Full, Verdict.Refuted)]    // 0.83 dB ahead of the noisy input
-    [InlineData(9.37, 15.24, 14.50, ReportBudget.Quick, Verdict.NotReproducibleAtBudget)]
-    public void DenoisingVerdictNeedsOneDecibelOverBoth(double noisy, double denoiser, double plain, ReportBudget budget, Verdict expected) =>
-        Assert.Equal(expected, DenoisingClaim.Judge(noisy, denoiser, plain, budget));
+    [InlineData(9.37, 15.24, 13.10, "full", "confirmed")]
+    [InlineData(9.37, 15.24, 14.50, "full", "refuted")]   // only 0.74 dB ahead of the plain network
+    [InlineData(9.37, 10.20, 8.00, "full", "refuted")]    // 0.83 dB ahead of the noisy input
+    [InlineData(9.37, 15.24, 14.50, "quick", "not-reproducible-at-budget")]
+    public void DenoisingVerdictNeedsOneDecibelOverBoth(double noisy, double denoiser, double plain, string budget, string expected) =>
+        Assert.Equal(expected, DenoisingClaim.Judge(noisy, denoiser, plain, ReportBudgets.Parse(budget)).Key());
 
     [Fact]
     public void GapSummaryIsMeanAndTheLargerOfStandardErrorAndSpreadOverSeeds()
@@ -67,12 +67,12 @@ public class DenoisingAndGapClaimTests
 
     [Theory]
     // docs/generation.md: vae − ae-256-32 = +0.026 ± 0.002, ae-256-32 − cross-fade = +0.021 ± 0.003: gaps, but not garbage.
-    [InlineData(0.026, 0.002, 0.021, 0.003, ReportBudget.Full, Verdict.Corrected)]
-    [InlineData(0.026, 0.002, 0.004, 0.003, ReportBudget.Full, Verdict.Confirmed)]
-    [InlineData(0.003, 0.002, 0.021, 0.003, ReportBudget.Full, Verdict.Refuted)]
-    [InlineData(0.003, 0.002, 0.021, 0.003, ReportBudget.Quick, Verdict.NotReproducibleAtBudget)]
-    public void GapVerdictFollowsItsRule(double vaeOverPlain, double se1, double plainOverFade, double se2, ReportBudget budget, Verdict expected) =>
-        Assert.Equal(expected, LatentGapClaim.Judge([(vaeOverPlain, se1)], [(plainOverFade, se2)], budget).Verdict);
+    [InlineData(0.026, 0.002, 0.021, 0.003, "full", "corrected")]
+    [InlineData(0.026, 0.002, 0.004, 0.003, "full", "confirmed")]
+    [InlineData(0.003, 0.002, 0.021, 0.003, "full", "refuted")]
+    [InlineData(0.003, 0.002, 0.021, 0.003, "quick", "not-reproducible-at-budget")]
+    public void GapVerdictFollowsItsRule(double vaeOverPlain, double se1, double plainOverFade, double se2, string budget, string expected) =>
+        Assert.Equal(expected, LatentGapClaim.Judge([(vaeOverPlain, se1)], [(plainOverFade, se2)], ReportBudgets.Parse(budget)).Verdict.Key());
 
     [Fact]
     public void GapMeasurementsAreTheProfilesRatiosAndPairedDifferences()

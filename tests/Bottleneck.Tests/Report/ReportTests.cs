@@ -13,7 +13,7 @@ public class ReportTests
     public static byte[] TinyPng() => Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==");
 
     /// <summary>A made-up claim result with one measurement and a figure.</summary>
-    public static ClaimResult Result(string id, double value, int digits, double? sd = null) => new()
+    internal static ClaimResult Result(string id, double value, int digits, double? sd = null) => new()
     {
         Id = id, Section = "§0.0", Statement = "A statement.", ChapterFigure = "a figure", Rule = "a rule",
         Settings = new ClaimSettings(ReportBudget.Quick, "test data", [1, 2, 3], Epochs: 2),
@@ -23,7 +23,7 @@ public class ReportTests
     };
 
     /// <summary>A made-up report of <paramref name="claims"/>.</summary>
-    public static ReportDocument Document(IReadOnlyList<ClaimResult> claims) => new()
+    internal static ReportDocument Document(IReadOnlyList<ClaimResult> claims) => new()
     {
         Title = "Test report", Budget = ReportBudget.Quick, GeneratedUtc = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
         Machine = "test machine", Claims = claims,

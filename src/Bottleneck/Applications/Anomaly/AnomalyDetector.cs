@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// A trained autoencoder with its threshold and scaler (§8.4): it scores a sample by its reconstruction error and
 /// flags it when the error exceeds the threshold set on held-out normal data.
 /// </summary>
-public sealed class AnomalyDetector : IDisposable
+internal sealed class AnomalyDetector : IDisposable
 {
     AnomalyDetector(Autoencoder model, AnomalySettings settings, string directory)
     {

@@ -10,18 +10,18 @@ namespace Bottleneck.Applications.Anomaly;
 /// <param name="ScoreUnit">What a score is, for axis labels and reports.</param>
 /// <param name="Scores">One score per evaluated sample; larger is more anomalous.</param>
 /// <param name="Threshold">The method's threshold: the same percentile of its own held-out normal scores.</param>
-public sealed record MethodResult(string Key, string Name, string ScoreUnit, double[] Scores, double Threshold, double RocAuc, double AveragePrecision,
+internal sealed record MethodResult(string Key, string Name, string ScoreUnit, double[] Scores, double Threshold, double RocAuc, double AveragePrecision,
     DetectionCounts AtThreshold, RocCurve Curve);
 
 /// <summary>A baseline's ROC AUC against the autoencoder's on the same samples, with DeLong's test of the difference.</summary>
-public sealed record Comparison(string Baseline, DeLongTest.Result Test)
+internal sealed record Comparison(string Baseline, DeLongTest.Result Test)
 {
     /// <summary>The baseline ranks anomalies better than the autoencoder, beyond sampling noise (DeLong p &lt; <see cref="AnomalyEvaluation.SignificanceLevel"/>).</summary>
     public bool BaselineWins => Test.PValue < AnomalyEvaluation.SignificanceLevel && Test.Difference > 0;
 }
 
 /// <summary>An evaluation: the autoencoder first, then each baseline, and what the comparison says.</summary>
-public sealed record AnomalyEvaluationResult(IReadOnlyList<MethodResult> Methods, bool[] IsAnomaly, IReadOnlyList<Comparison> Comparisons,
+internal sealed record AnomalyEvaluationResult(IReadOnlyList<MethodResult> Methods, bool[] IsAnomaly, IReadOnlyList<Comparison> Comparisons,
     IReadOnlyList<string> Verdicts, IReadOnlyList<string> Notes)
 {
     public int Anomalies => IsAnomaly.Count(a => a);
@@ -29,7 +29,7 @@ public sealed record AnomalyEvaluationResult(IReadOnlyList<MethodResult> Methods
 }
 
 /// <summary>Which baselines to compute beside the autoencoder, and how.</summary>
-public sealed record BaselineOptions
+internal sealed record BaselineOptions
 {
     /// <summary>Neighbours of the k-NN baseline.</summary>
     public int KnnK { get; init; } = KnnBaseline.DefaultK;
@@ -47,7 +47,7 @@ public sealed record BaselineOptions
 /// both fitted on the very same normal training samples. The verdicts say plainly which method ranks anomalies best,
 /// and whether the difference is more than the test set's sampling noise (DeLong's test).
 /// </summary>
-public static class AnomalyEvaluation
+internal static class AnomalyEvaluation
 {
     /// <summary>
     /// Which samples are anomalies: label = <paramref name="anomalyClass"/>; else a label outside

@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// figures of every method, DeLong's comparisons, the verdicts), scores.csv (every sample's score by every method),
 /// error-histogram.png (the autoencoder's errors, normal against anomalous) and roc.png (one curve per method).
 /// </summary>
-public static class AnomalyEvaluationFolder
+internal static class AnomalyEvaluationFolder
 {
     /// <summary>The report's file name.</summary>
     public const string ReportFile = "evaluation.json";

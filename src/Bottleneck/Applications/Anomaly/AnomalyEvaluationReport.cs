@@ -8,7 +8,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// threshold, DeLong's comparison of each baseline with the autoencoder, and the verdicts. The keys are those of every
 /// earlier version.
 /// </summary>
-public sealed record AnomalyEvaluationReport
+internal sealed record AnomalyEvaluationReport
 {
     /// <summary>The data argument's name.</summary>
     public required string Data { get; init; }
@@ -76,7 +76,7 @@ public sealed record AnomalyEvaluationReport
 }
 
 /// <summary>One method's figures in evaluation.json.</summary>
-public sealed record AnomalyMethodFigures
+internal sealed record AnomalyMethodFigures
 {
     /// <summary>"Autoencoder", "PCA (k = 32)", "k-NN (k = 5)".</summary>
     public required string Name { get; init; }
@@ -119,7 +119,7 @@ public sealed record AnomalyMethodFigures
 }
 
 /// <summary>One baseline against the autoencoder in evaluation.json (DeLong's test on the same samples).</summary>
-public sealed record AnomalyComparisonFigures
+internal sealed record AnomalyComparisonFigures
 {
     /// <summary>The baseline's name.</summary>
     public required string Baseline { get; init; }
@@ -135,7 +135,7 @@ public sealed record AnomalyComparisonFigures
 }
 
 /// <summary>evaluation.json's units: what each figure means.</summary>
-public sealed record AnomalyEvaluationUnits
+internal sealed record AnomalyEvaluationUnits
 {
     /// <summary>What ROC AUC means here.</summary>
     public string RocAuc { get; init; } = "area under the ROC curve, trapezoidal, tied scores counted half (scikit-learn's roc_auc_score)";

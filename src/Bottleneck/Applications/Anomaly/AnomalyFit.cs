@@ -10,7 +10,7 @@ using Bottleneck.Training;
 namespace Bottleneck.Applications.Anomaly;
 
 /// <summary>What anomaly fit is asked to do.</summary>
-public sealed record AnomalyFitRequest
+internal sealed record AnomalyFitRequest
 {
     /// <summary>The --data argument: a built-in name or a path.</summary>
     public required string Data { get; init; }
@@ -49,14 +49,14 @@ public sealed record AnomalyFitRequest
 /// <param name="Training">The training session's result; its metrics are those written to metrics.json.</param>
 /// <param name="HoldoutErrors">The held-out normal samples' reconstruction errors the threshold was set on.</param>
 /// <param name="Notes">What the fit chose for the user (a scaler, a linear output), one line each.</param>
-public sealed record AnomalyFitResult(AnomalySettings Settings, SessionResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes)
+internal sealed record AnomalyFitResult(AnomalySettings Settings, SessionResult Training, double[] HoldoutErrors, IReadOnlyList<string> Notes)
 {
     /// <summary>What `anomaly fit --json` prints.</summary>
     public AnomalyFitReport Report => new(Settings, Training.Metrics);
 }
 
 /// <summary>What `anomaly fit --json` prints: the detector's settings (model.json's "anomaly") and the run's metrics.json.</summary>
-public sealed record AnomalyFitReport(AnomalySettings Anomaly, RunMetrics Metrics)
+internal sealed record AnomalyFitReport(AnomalySettings Anomaly, RunMetrics Metrics)
 {
     /// <summary>The report as a JSON tree: {"anomaly": ..., "metrics": ...}.</summary>
     public JsonObject ToJson() => new() { [AnomalySettings.Field] = Anomaly.ToJson(), ["metrics"] = Metrics.ToJson() };
@@ -72,7 +72,7 @@ public sealed record AnomalyFitReport(AnomalySettings Anomaly, RunMetrics Metric
 /// per-sample reconstruction errors of held-out normal data, and put the threshold at their 95th percentile (or the
 /// chosen rule). Tabular data is scaled first by a scaler fitted on the training rows and saved with the model.
 /// </summary>
-public static class AnomalyFit
+internal static class AnomalyFit
 {
     /// <summary>
     /// Runs the fit and writes the model folder (model.json carries the "anomaly" settings), its history, figures and

@@ -6,14 +6,14 @@ using Bottleneck.IO;
 namespace Bottleneck.Applications.Anomaly;
 
 /// <summary>What scoring a file produced.</summary>
-public sealed record ScoringSummary(long Rows, long Flagged, double Threshold, double MeanScore, double MaxScore);
+internal sealed record ScoringSummary(long Rows, long Flagged, double Threshold, double MeanScore, double MaxScore);
 
 /// <summary>
 /// Writes a score and a 0/1 anomaly flag per row (§8.4 step 4: errors &gt; threshold). A CSV is read and scored a chunk of
 /// rows at a time and the output written as it goes, so memory stays flat however large the file; the output appears
 /// under its name only when every row has been scored (a bad row half way leaves no partial file behind).
 /// </summary>
-public static class AnomalyScoring
+internal static class AnomalyScoring
 {
     /// <summary>Rows read and scored at a time.</summary>
     public const int DefaultChunkRows = 8192;

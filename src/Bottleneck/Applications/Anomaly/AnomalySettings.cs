@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// and the rule that set it, the scaler fitted on the training rows, and where the normal data came from (so that
 /// evaluation can rebuild exactly the same normal training set for its baselines).
 /// </summary>
-public sealed record AnomalySettings
+internal sealed record AnomalySettings
 {
     /// <summary>Name of model.json's field that holds these settings.</summary>
     public const string Field = TrainedModel.DetectorField;

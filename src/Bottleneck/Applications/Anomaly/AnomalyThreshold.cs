@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// of normal-looking data one accepts to flag — the (100 − 100·c)-th percentile, which is how scikit-learn's and
 /// PyOD's detectors turn their contamination parameter into a threshold.
 /// </summary>
-public sealed record AnomalyThreshold
+internal sealed record AnomalyThreshold
 {
     /// <summary>The chapter's default: the 95th percentile.</summary>
     public const double DefaultPercentile = 95;

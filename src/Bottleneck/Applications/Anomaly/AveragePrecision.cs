@@ -5,7 +5,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// distinct scores taken as thresholds from the largest down, where Pₙ and Rₙ are the precision and recall of flagging
 /// every sample that scores at least the n-th threshold (no interpolation; tied scores are one threshold).
 /// </summary>
-public static class AveragePrecision
+internal static class AveragePrecision
 {
     /// <summary>AP of <paramref name="scores"/> (larger = more anomalous) against <paramref name="isAnomaly"/>.</summary>
     /// <exception cref="BadInputException">All samples are of one kind.</exception>

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 using Bottleneck.Data;
+using Bottleneck.Evaluation;
 using Bottleneck.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,16 +9,16 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Anomaly;
 
 /// <summary>Writes rows <paramref name="first"/> .. first+count−1 of what is scored into <paramref name="into"/> (count × width values, row-major), in the data's own units.</summary>
-public delegate void RowSource(int first, int count, Span<float> into);
+internal delegate void RowSource(int first, int count, Span<float> into);
 
 /// <summary>
 /// Scores rows a batch at a time by their reconstruction error (§8.4: errors = mean((x − x̂)², axis=1)) without
 /// tensors the caller never sees: rows are copied straight into one input tensor, kept from batch to batch, and scaled
-/// there in place; each row's error is computed in place on the model's reconstruction (x̂ − x, squared, mean over the
-/// row); the scores are copied out once. Not thread-safe, because the input tensor is reused: use one scorer per
-/// thread, or serialise the calls (<see cref="AnomalyModel"/> and <c>bottleneck serve</c> hold a lock).
+/// there in place; each row's error is taken in one pass over the reconstruction and the input (x̂ − x, squared, mean
+/// over the row: <see cref="ReconstructionSums.RowMse"/>), without a tensor for the differences or the errors. Not
+/// thread-safe, because the input tensor is reused: use one scorer per thread, or serialise the calls (<see cref="AnomalyModel"/> and <c>bottleneck serve</c> hold a lock).
 /// </summary>
-public sealed class BatchScorer : IDisposable
+internal sealed class BatchScorer : IDisposable
 {
     /// <summary>Rows scored in one model call unless told otherwise.</summary>
     public const int DefaultBatchRows = 1024;
@@ -25,6 +26,7 @@ public sealed class BatchScorer : IDisposable
     readonly Autoencoder model;
     readonly Tensor? offset, scale;   // the scaler's columns as tensors, made once
     Tensor? input;                    // [rows, ...InputShape] float32, grown to the largest batch seen (at most BatchRows)
+    float[] rowErrors = [];           // one batch's errors, grown as the input is
 
     /// <summary>A scorer for <paramref name="model"/>, whose inputs go through <paramref name="scaler"/> first, at most <paramref name="batchRows"/> rows a model call.</summary>
     public BatchScorer(Autoencoder model, FeatureScaler? scaler, int batchRows = DefaultBatchRows)
@@ -81,9 +83,21 @@ public sealed class BatchScorer : IDisposable
             if (offset is not null)
                 // x' = (x − offset) / scale, as FeatureScaler.Apply, on our own copy of the rows
                 batch.view(count, Width).sub_(offset).div_(scale!);
-            var errors = MemoryMarshal.Cast<byte, float>(ErrorsInPlace(model, batch).bytes);
+            var errors = RowErrors(count);
+            ReconstructionSums.RowMse(Values(Reconstruction(batch)), Values(batch), count, Width, errors);
             for (int i = 0; i < count; i++) scores[first + i] = T.CreateChecked(errors[i]);
         }
+    }
+
+    // x̂ = g(f(x)) for a batch, [count, Width] and contiguous (a permuted reconstruction is copied into row order).
+    Tensor Reconstruction(Tensor batch) =>
+        model.Output.ApplyInPlace(model.DecodePreActivation(model.Encode(batch))).reshape(batch.shape[0], -1).contiguous();
+
+    // Room for one batch's errors, kept from batch to batch.
+    Span<float> RowErrors(int count)
+    {
+        if (rowErrors.Length < count) rowErrors = new float[Math.Min(BatchRows, Math.Max(count, 2 * rowErrors.Length))];
+        return rowErrors.AsSpan(0, count);
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// normal sample, the share of anomalies that outscore it — and the covariance of those placements across the two
 /// methods gives the variance of the difference.
 /// </summary>
-public static class DeLongTest
+internal static class DeLongTest
 {
     /// <summary>The difference AUC(a) − AUC(b), its standard error, and the two-sided p-value of "no difference".</summary>
     public sealed record Result(double AucA, double AucB, double Difference, double StandardError, double PValue);

@@ -4,7 +4,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// What a fixed threshold does (§8.4): samples whose score exceeds it are flagged as anomalies
 /// (errors &gt; threshold, as the chapter's code), and the flags are counted against the true labels.
 /// </summary>
-public sealed record DetectionCounts(long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives)
+internal sealed record DetectionCounts(long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives)
 {
     /// <summary>Counts the flags of <paramref name="threshold"/> on <paramref name="scores"/> against <paramref name="isAnomaly"/>.</summary>
     public static DetectionCounts At(IReadOnlyList<double> scores, IReadOnlyList<bool> isAnomaly, double threshold)

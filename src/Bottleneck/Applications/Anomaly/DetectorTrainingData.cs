@@ -7,7 +7,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// normal classes and held-out fraction), so that the evaluation's baselines learn from the very samples the
 /// autoencoder learned from. The counts recorded in model.json are checked: changed data is refused, not used.
 /// </summary>
-public static class DetectorTrainingData
+internal static class DetectorTrainingData
 {
     /// <summary>
     /// Loads the detector's data from <paramref name="overridePath"/>, or from where model.json says it was, and selects

@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// the part the autoencoder trains on and the last fraction, held out, whose errors set the threshold. The chapter's
 /// x_val is never defined; held-out normal data is what its step 2 needs.
 /// </summary>
-public sealed class NormalData : IDisposable
+internal sealed class NormalData : IDisposable
 {
     NormalData(Dataset fit, Dataset holdout, int[]? normalClasses)
     {

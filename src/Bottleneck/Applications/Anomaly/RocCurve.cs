@@ -5,7 +5,7 @@ namespace Bottleneck.Applications.Anomaly;
 /// false-positive rate as the threshold sweeps from above the largest score down past the smallest, one point per
 /// distinct score, starting at (0, 0) — as scikit-learn's roc_curve with drop_intermediate=False.
 /// </summary>
-public sealed record RocCurve(double[] FalsePositiveRate, double[] TruePositiveRate, double[] Thresholds)
+internal sealed record RocCurve(double[] FalsePositiveRate, double[] TruePositiveRate, double[] Thresholds)
 {
     /// <summary>The curve of <paramref name="scores"/> (larger = more anomalous) against <paramref name="isAnomaly"/>.</summary>
     /// <exception cref="BadInputException">All samples are of one kind, so one of the two rates is undefined.</exception>

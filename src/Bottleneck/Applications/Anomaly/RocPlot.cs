@@ -5,14 +5,14 @@ using Bottleneck.Reporting;
 namespace Bottleneck.Applications.Anomaly;
 
 /// <summary>One curve of a <see cref="RocPlot"/>: its name, its points, its area, and optionally the point its threshold picks.</summary>
-public sealed record RocSeries(string Name, double[] FalsePositiveRate, double[] TruePositiveRate, double Auc,
+internal sealed record RocSeries(string Name, double[] FalsePositiveRate, double[] TruePositiveRate, double Auc,
     (double Fpr, double Tpr)? OperatingPoint = null);
 
 /// <summary>
 /// The chapter's ROC figure (§8.4): each method's ROC curve with its AUC in the legend, the chance
 /// diagonal dashed, both axes from 0 to 1; a dot marks where each method's threshold operates.
 /// </summary>
-public static class RocPlot
+internal static class RocPlot
 {
     /// <summary>Draws the curves and writes the PNG to <paramref name="path"/> atomically.</summary>
     /// <exception cref="BadInputException">No curves, or a curve whose coordinates differ in length.</exception>

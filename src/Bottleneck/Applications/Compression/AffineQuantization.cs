@@ -6,7 +6,7 @@ namespace Bottleneck.Applications.Compression;
 /// and restored as min_j + q·scale_j, so no value moves by more than scale_j / 2. A constant dimension has scale 0 and
 /// is restored exactly.
 /// </summary>
-public sealed record AffineQuantization(float[] Min, float[] Scale)
+internal sealed record AffineQuantization(float[] Min, float[] Scale)
 {
     /// <summary>Number of code dimensions.</summary>
     public int Width => Min.Length;

@@ -10,11 +10,11 @@ using Bottleneck.Training;
 namespace Bottleneck.Applications.Compression;
 
 /// <summary>One model of a sweep: its code size, the exact ratio d/k, and what it measured.</summary>
-public sealed record SweepRow(int CodeSize, double Ratio, double Bce, double Mse, double Psnr, double? FinalValLoss, int EpochsRun,
+internal sealed record SweepRow(int CodeSize, double Ratio, double Bce, double Mse, double Psnr, double? FinalValLoss, int EpochsRun,
     long Parameters, double TrainSeconds, string Folder);
 
 /// <summary>What a sweep is asked to do.</summary>
-public sealed record SweepRequest
+internal sealed record SweepRequest
 {
     public required string Data { get; init; }
     public DataOptions DataOptions { get; init; } = new();
@@ -36,7 +36,7 @@ public sealed record SweepRequest
 /// The chapter's loop reads history['val_loss'] from a fit without validation data; here every model validates on the
 /// last 10% of the training data and the table's losses are measured on the held-out test set.
 /// </summary>
-public static class BottleneckSweep
+internal static class BottleneckSweep
 {
     /// <summary>The chapter's "typical loss" per code size (§7.1; loss type unstated, its scale is BCE's).</summary>
     public static readonly IReadOnlyDictionary<int, double> ChapterTypicalLoss = new Dictionary<int, double>

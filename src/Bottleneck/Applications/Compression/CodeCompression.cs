@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Compression;
 /// (the chapter's 784·4 = 3,136 bytes against 32·4 = 128, §8.5) and as 8-bit images (how MNIST is actually
 /// shipped), and the quality of the data decoded from the stored codes.
 /// </summary>
-public sealed record CompressionReport
+internal sealed record CompressionReport
 {
     public required long Samples { get; init; }
 
@@ -59,7 +59,7 @@ public sealed record CompressionReport
 }
 
 /// <summary>Encodes a dataset into a code file, and decodes a code file back into data (§8.5's compression pipeline).</summary>
-public static class CodeCompression
+internal static class CodeCompression
 {
     /// <summary>
     /// Encodes every sample of <paramref name="data"/>, writes the codes at <paramref name="precision"/> to

@@ -23,7 +23,7 @@ namespace Bottleneck.Applications.Compression;
 /// </code>
 /// The file's length must be exactly what the header implies, so truncation is detected before any code is read.
 /// </summary>
-public sealed record CodeFile(CodePrecision Precision, int[] CodeShape, long Count, byte[] ModelSha256, AffineQuantization? Quantization, float[] Codes)
+internal sealed record CodeFile(CodePrecision Precision, int[] CodeShape, long Count, byte[] ModelSha256, AffineQuantization? Quantization, float[] Codes)
 {
     /// <summary>The file's first eight bytes.</summary>
     public static readonly byte[] Magic = [0x89, (byte)'B', (byte)'N', (byte)'C', 0x0D, 0x0A, 0x1A, 0x0A];

@@ -1,7 +1,7 @@
 namespace Bottleneck.Applications.Compression;
 
 /// <summary>How a code file stores each code value.</summary>
-public enum CodePrecision : byte
+internal enum CodePrecision : byte
 {
     /// <summary>IEEE single precision, 4 bytes: the codes exactly as the encoder produced them.</summary>
     Float32 = 0,
@@ -14,7 +14,7 @@ public enum CodePrecision : byte
 }
 
 /// <summary>Names and sizes of the <see cref="CodePrecision"/>s.</summary>
-public static class CodePrecisions
+internal static class CodePrecisions
 {
     /// <summary>Parses float32, float16 or uint8 (the command line's spelling).</summary>
     public static CodePrecision Parse(string text) => text.Trim().ToLowerInvariant() switch

@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Compression;
 /// tenfold, and two separate axes would make curves seem to meet where they do not), the chapter's own "typical
 /// loss" figures for comparison, and the elbow marked.
 /// </summary>
-public static class ElbowPlot
+internal static class ElbowPlot
 {
     /// <summary>Draws the figure and writes the PNG to <paramref name="path"/> atomically.</summary>
     /// <exception cref="BadInputException">No points, or lists of different lengths.</exception>

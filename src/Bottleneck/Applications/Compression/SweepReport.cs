@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Compression;
 /// sweep.json (and `sweep --json`): the sweep's settings, one row per code size with its test figures beside the
 /// chapter's, and the elbow by each loss. The keys are those of every earlier version.
 /// </summary>
-public sealed record SweepReport
+internal sealed record SweepReport
 {
     /// <summary>The data argument.</summary>
     public required string Data { get; init; }
@@ -66,7 +66,7 @@ public sealed record SweepReport
 }
 
 /// <summary>One code size of sweep.json.</summary>
-public sealed record SweepReportRow
+internal sealed record SweepReportRow
 {
     /// <summary>k, the code's width.</summary>
     public required int CodeSize { get; init; }
@@ -103,7 +103,7 @@ public sealed record SweepReportRow
 }
 
 /// <summary>sweep.json's units.</summary>
-public sealed record SweepUnits
+internal sealed record SweepUnits
 {
     /// <summary>Unit of test_bce.</summary>
     public string TestBce { get; init; } = "mean per pixel (nats), test set";

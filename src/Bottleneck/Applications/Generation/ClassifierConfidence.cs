@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Generation;
 /// invalid outputs" into a number that a double exposure (two classes at once) and a broken or faded stroke both
 /// lower, while the blur of a VAE's Bernoulli means does not (a linear classifier scores class prototypes highly).
 /// </summary>
-public sealed class ClassifierConfidence : IDisposable
+internal sealed class ClassifierConfidence : IDisposable
 {
     readonly SoftmaxRegression classifier;
 

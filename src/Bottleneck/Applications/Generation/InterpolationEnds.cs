@@ -4,7 +4,7 @@ using Bottleneck.Data;
 namespace Bottleneck.Applications.Generation;
 
 /// <summary>The two inputs an interpolation walks between: chosen by index, or as the first sample of a label.</summary>
-public static class InterpolationEnds
+internal static class InterpolationEnds
 {
     /// <summary>
     /// The sample <paramref name="index"/> names, or the first sample of <paramref name="label"/> (a number, or a class

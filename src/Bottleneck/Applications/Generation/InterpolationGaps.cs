@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Generation;
 /// <param name="Name">"pixel cross-fade", or the model's name.</param>
 /// <param name="Confidence">Mean confidence at each t_i = i/(steps − 1).</param>
 /// <param name="PairInteriors">Each pair's mean confidence strictly between the ends, in the order of the pairs.</param>
-public sealed record GapProfile(string Name, double[] Confidence, double[] PairInteriors)
+internal sealed record GapProfile(string Name, double[] Confidence, double[] PairInteriors)
 {
     /// <summary>The standard error of <see cref="Interior"/> over the pairs (0 for one pair).</summary>
     public double InteriorStandardError => StandardError(PairInteriors);
@@ -64,7 +64,7 @@ public sealed record GapProfile(string Name, double[] Confidence, double[] PairI
 /// class (broken, faded or doubled strokes), so the confidence dips in the middle; a continuous latent space keeps the
 /// middle as recognisable as the ends, changing class somewhere along the way.
 /// </summary>
-public static class InterpolationGaps
+internal static class InterpolationGaps
 {
     /// <summary>The name of the pixel-space reference row.</summary>
     public const string CrossFade = "pixel cross-fade";

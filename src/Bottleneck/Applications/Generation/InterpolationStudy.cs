@@ -16,7 +16,7 @@ namespace Bottleneck.Applications.Generation;
 /// <param name="Pairs">Random pairs the gap measure averages over (0: the picture only).</param>
 /// <param name="Seed">Seed of the random pairs.</param>
 /// <param name="ClassifierSize">Labelled training images the judging classifier is fitted to.</param>
-public sealed record InterpolationSettings(int From, int To, int Steps, bool Spherical, int Pairs, long Seed, int ClassifierSize);
+internal sealed record InterpolationSettings(int From, int To, int Steps, bool Spherical, int Pairs, long Seed, int ClassifierSize);
 
 /// <summary>One pictured path: its name ("cross-fade" or the model's), the images [steps, input size], and what the judge sees in each.</summary>
 /// <param name="Name">The row's title.</param>
@@ -24,17 +24,17 @@ public sealed record InterpolationSettings(int From, int To, int Steps, bool Sph
 /// <param name="Classes">The class the judging classifier gives each step (empty without a judge).</param>
 /// <param name="Confidence">Its probability for that class (empty without a judge).</param>
 /// <param name="Captions">Each step's caption, "7: 0.93" (the class by name where the classes have names), or null without a judge.</param>
-public sealed record InterpolationPath(string Name, Tensor Images, int[] Classes, double[] Confidence, string[]? Captions);
+internal sealed record InterpolationPath(string Name, Tensor Images, int[] Classes, double[] Confidence, string[]? Captions);
 
 /// <summary>The paired difference of two gap profiles' interior confidence over the same pairs, earlier row first.</summary>
-public sealed record GapDifference(GapProfile A, GapProfile B, double Difference, double StandardError);
+internal sealed record GapDifference(GapProfile A, GapProfile B, double Difference, double StandardError);
 
 /// <summary>
 /// What an interpolation study found: the pictured paths between two inputs (the pixel cross-fade first, then each
 /// model's), the judging classifier (when the training data have labels) and its accuracy, and the gap profiles over
 /// random pairs. Disposing frees the paths' images.
 /// </summary>
-public sealed record InterpolationResult(string Data, int From, int To, string FromCaption, string ToCaption, InterpolationSettings Settings,
+internal sealed record InterpolationResult(string Data, int From, int To, string FromCaption, string ToCaption, InterpolationSettings Settings,
     ImageShape Shape, IReadOnlyList<InterpolationPath> Paths, int? ClassifierImages, string? ClassifierSource, double? ClassifierAccuracy,
     IReadOnlyList<GapProfile> Gaps) : IDisposable
 {
@@ -62,7 +62,7 @@ public sealed record InterpolationResult(string Data, int From, int To, string F
 /// Walks in latent space between two inputs (§8.6, §13), beside the pixel cross-fade (1 − t)·x₀ + t·x₁, and measures
 /// the "gaps in the latent space" with a classifier fitted to labelled training images (<see cref="InterpolationGaps"/>).
 /// </summary>
-public static class InterpolationStudy
+internal static class InterpolationStudy
 {
     /// <summary>The name of the picture's reference row.</summary>
     public const string CrossFadeRow = "cross-fade";

@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Generation;
 /// Writes what an interpolation study found: the picture (one row per path, each step captioned with the class the
 /// judge sees), the pictured paths as an array file, and the JSON report with the keys every earlier version printed.
 /// </summary>
-public static class InterpolationWriter
+internal static class InterpolationWriter
 {
     /// <summary>Saves the picture to <paramref name="picture"/> and, when <paramref name="npy"/> is given, the paths [rows, steps, ...input shape] (cross-fade first).</summary>
     public static void Write(InterpolationResult result, string picture, string? npy, IReadOnlyList<long> sampleShape)

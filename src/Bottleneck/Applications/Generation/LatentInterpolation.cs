@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Generation;
 /// Linear steps, or spherical ones (Shoemake's slerp), which keep a path between two typical draws of a Gaussian
 /// prior at a typical radius instead of cutting through the low-norm middle (White 2016, "Sampling Generative Networks").
 /// </summary>
-public static class LatentInterpolation
+internal static class LatentInterpolation
 {
     /// <summary>Below this sin Ω the two codes are (anti)parallel, slerp's weights are 0/0, and the step is linear.</summary>
     public const double ParallelSine = 1e-6;

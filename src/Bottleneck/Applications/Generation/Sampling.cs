@@ -17,10 +17,10 @@ namespace Bottleneck.Applications.Generation;
 /// <param name="ClassCounts">How many samples the classifier puts in each class, by class index.</param>
 /// <param name="ClassNames">The classes' names, where they have names.</param>
 /// <param name="Classifier">"softmax regression fitted to 10,000 images of mnist/train".</param>
-public sealed record SampleJudgement(double Samples, double Reconstructions, double Real, int[] ClassCounts, IReadOnlyList<string>? ClassNames, string Classifier);
+internal sealed record SampleJudgement(double Samples, double Reconstructions, double Real, int[] ClassCounts, IReadOnlyList<string>? ClassNames, string Classifier);
 
 /// <summary>What `bottleneck sample` drew and found: printed by --json with the keys every earlier version printed.</summary>
-public sealed record SampleReport(string Model, string Family, string Distribution, double Temperature, long Seed, int Samples,
+internal sealed record SampleReport(string Model, string Family, string Distribution, double Temperature, long Seed, int Samples,
     string? Picture, string? Npy, SampleJudgement? Judgement)
 {
     /// <summary>The report as JSON.</summary>
@@ -45,7 +45,7 @@ public sealed record SampleReport(string Model, string Family, string Distributi
 /// New images from a generative model (§8.6, §13.1): codes drawn from a VAE's prior N(0, I), or from a Gaussian fitted
 /// to a plain autoencoder's codes, decoded; and how recognisable a classifier fitted to real images finds them.
 /// </summary>
-public static class Sampling
+internal static class Sampling
 {
     /// <summary>The stage names reported to a progress display.</summary>
     public const string FitStage = "fitting a Gaussian to the codes", JudgeStage = "fitting the judging classifier";

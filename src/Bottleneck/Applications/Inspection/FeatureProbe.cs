@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using System.Diagnostics;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
@@ -8,7 +9,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>Which training samples keep their labels in a probe.</summary>
-public enum LabelSelection
+internal enum LabelSelection
 {
     /// <summary>The first N training samples, as <c>x_train[:N]</c> takes them (MNIST's first 1,000 hold 87 to 117 of each digit).</summary>
     First,
@@ -26,7 +27,7 @@ public enum LabelSelection
 /// <param name="Evaluations">Objective evaluations L-BFGS used.</param>
 /// <param name="Converged">Whether L-BFGS reached its gradient tolerance.</param>
 /// <param name="GradientMaxNorm">The largest |∂L/∂θ| of the regression's objective at the end.</param>
-public sealed record ProbeRow(string Features, string FittedOn, int Dimension, double LogisticAccuracy, double KnnAccuracy,
+internal sealed record ProbeRow(string Features, string FittedOn, int Dimension, double LogisticAccuracy, double KnnAccuracy,
     int Evaluations, bool Converged, double GradientMaxNorm, double Seconds);
 
 /// <summary>
@@ -34,7 +35,7 @@ public sealed record ProbeRow(string Features, string FittedOn, int Dimension, d
 /// a classifier sees only N labelled ones, and accuracy is measured on the whole test set. Features are raw pixels, PCA
 /// codes or an encoder's codes; classifiers are softmax regression (sklearn's defaults) and 5-nearest-neighbours.
 /// </summary>
-public static class FeatureProbe
+internal static class FeatureProbe
 {
     /// <summary>Indices of the <paramref name="count"/> training samples that keep their labels.</summary>
     public static int[] LabelledIndices(Dataset data, int count, LabelSelection selection)
@@ -69,7 +70,7 @@ public static class FeatureProbe
         Map(data, indices, batch => batch.reshape(batch.shape[0], -1));
 
     /// <summary>PCA codes z = (x − μ)Vᵀ: float32 [n, k].</summary>
-    public static Tensor PcaCodes(Pca.Pca pca, Dataset data, int[]? indices = null) => Map(data, indices, pca.Encode);
+    public static Tensor PcaCodes(PrincipalComponents pca, Dataset data, int[]? indices = null) => Map(data, indices, pca.Encode);
 
     /// <summary>The encoder's codes h = f(x), flattened: float32 [n, code size].</summary>
     public static Tensor EncoderCodes(Autoencoder model, Dataset data, int[]? indices = null)

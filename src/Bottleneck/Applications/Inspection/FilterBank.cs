@@ -19,7 +19,7 @@ namespace Bottleneck.Applications.Inspection;
 /// <param name="Weights">The raw weights of each tile kept, row-major, channels last.</param>
 /// <param name="Units">Which unit (row or output channel) each tile is.</param>
 /// <param name="Total">Units the layer has, of which <see cref="Weights"/> holds the first ones.</param>
-public sealed record FilterBank(string Layer, string Kind, int Width, int Height, int Channels, IReadOnlyList<float[]> Weights,
+internal sealed record FilterBank(string Layer, string Kind, int Width, int Height, int Channels, IReadOnlyList<float[]> Weights,
     IReadOnlyList<string> Units, int Total)
 {
     /// <summary>

@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Inspection;
 /// a different grey in every tile and hide which pixels a unit ignores; the diverging map keeps 0 white everywhere.
 /// Colour (3-channel) kernels cannot take a diverging map, so they are drawn as 0.5 + 0.5·w/max|w| per channel (0 = grey).
 /// </summary>
-public static class FilterGrid
+internal static class FilterGrid
 {
     /// <summary>The colour at −1 (the most negative weight of a tile): RdBu's dark blue.</summary>
     public static readonly (float R, float G, float B) Negative = (33 / 255f, 102 / 255f, 172 / 255f);

@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Models.Vq;
@@ -16,7 +17,7 @@ namespace Bottleneck.Applications.Inspection;
 /// <param name="Source">What the coordinates are, for titles and axis labels.</param>
 /// <param name="Dimension">Values in the vectors that were mapped (2 for a 2-D code, 32 for a 32-D code, 784 for MNIST's pixels).</param>
 /// <param name="ExplainedVarianceRatio">When projected: the share of the mapped vectors' variance along each of the two axes; null for a 2-D code drawn as it is.</param>
-public sealed record LatentMap(double[] X, double[] Y, string Source, int Dimension, double[]? ExplainedVarianceRatio)
+internal sealed record LatentMap(double[] X, double[] Y, string Source, int Dimension, double[]? ExplainedVarianceRatio)
 {
     /// <summary>True when the coordinates are a PCA projection rather than the values themselves.</summary>
     public bool IsProjected => ExplainedVarianceRatio is not null;
@@ -37,7 +38,7 @@ public sealed record LatentMap(double[] X, double[] Y, string Source, int Dimens
     }
 
     /// <summary>PCA's own 2-D map: z = (x − μ)Vᵀ with the two components of <paramref name="pca"/> (fitted elsewhere, on training data).</summary>
-    public static LatentMap OfPixels(Pca.Pca pca, Dataset data)
+    public static LatentMap OfPixels(PrincipalComponents pca, Dataset data)
     {
         if (pca.ComponentCount != 2) throw new ArgumentException($"a 2-D map needs a PCA with 2 components, got {pca.ComponentCount}", nameof(pca));
         using var scope = NewDisposeScope();
@@ -48,7 +49,7 @@ public sealed record LatentMap(double[] X, double[] Y, string Source, int Dimens
 
     /// <summary>
     /// Points for the vectors <paramref name="codes"/> [n, k]: the vectors themselves when k = 2, otherwise
-    /// z = (h − μ_h)Vᵀ with V the top two principal directions of these n vectors (signed as <see cref="Pca"/> signs them).
+    /// z = (h − μ_h)Vᵀ with V the top two principal directions of these n vectors (signed as <see cref="PrincipalComponents"/> signs them).
     /// </summary>
     public static LatentMap Project(Tensor codes, string source, string dataName = "codes")
     {
@@ -63,7 +64,7 @@ public sealed record LatentMap(double[] X, double[] Y, string Source, int Dimens
             return new LatentMap(x, y, source, 2, null);
         }
         using var asData = new Dataset(dataName, codes.to_type(ScalarType.Float32).clone().DetachFromDisposeScope());
-        using var pca = Pca.Pca.FitCovariance(asData, 2);
+        using var pca = PrincipalComponents.FitCovariance(asData, 2);
         var (px, py) = Columns(pca.Encode(codes));
         return new LatentMap(px, py, source, k, pca.ExplainedVarianceRatio);
     }

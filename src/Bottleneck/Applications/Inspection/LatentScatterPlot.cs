@@ -8,14 +8,14 @@ using SkiaSharp;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>One panel of a <see cref="LatentScatterPlot"/>: a map and, when the samples have labels, how well it separates them.</summary>
-public sealed record MapPanel(LatentMap Map, MapSeparation? Separation = null);
+internal sealed record MapPanel(LatentMap Map, MapSeparation? Separation = null);
 
 /// <summary>
 /// The chapter's 2-D latent scatter (§8.1): one dot per sample, coloured by class with matplotlib's tab10
 /// colours and a legend of class names, axes named for what they are (the code's own dimensions, or principal
 /// components with their share of the variance); several panels side by side under one title for comparisons.
 /// </summary>
-public static class LatentScatterPlot
+internal static class LatentScatterPlot
 {
     const int TitleBand = 44;
 

@@ -14,7 +14,7 @@ namespace Bottleneck.Applications.Inspection;
 /// <param name="Result">What it measured.</param>
 /// <param name="Plot">Path of lr-find.png.</param>
 /// <param name="Csv">Path of lr-find.csv.</param>
-public sealed record LearningRateSweep(string Model, string Data, LearningRateFinder Finder, LearningRateFinderResult Result, string Plot, string Csv)
+internal sealed record LearningRateSweep(string Model, string Data, LearningRateFinder Finder, LearningRateFinderResult Result, string Plot, string Csv)
 {
     /// <summary>File names in the output folder.</summary>
     public const string PlotFile = "lr-find.png", CsvFile = "lr-find.csv";

@@ -7,10 +7,10 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>One row of <see cref="MachineCheck"/>: a convolution shape and what every path measured on it.</summary>
-public sealed record ConvolutionCheckRow(ConvolutionShape Shape, IReadOnlyList<KernelError> Paths, ConvolutionPath? Chosen, IReadOnlyList<string> UsedBy);
+internal sealed record ConvolutionCheckRow(ConvolutionShape Shape, IReadOnlyList<KernelError> Paths, ConvolutionPath? Chosen, IReadOnlyList<string> UsedBy);
 
 /// <summary>The dense layers' matrix products, float32 against float64: output, input gradient and weight gradient.</summary>
-public sealed record DenseCheck(int Batch, int Inputs, int Outputs, double Forward, double InputGradient, double WeightGradient)
+internal sealed record DenseCheck(int Batch, int Inputs, int Outputs, double Forward, double InputGradient, double WeightGradient)
 {
     /// <summary>True when all three are within <see cref="KernelError.Tolerance"/>.</summary>
     public bool IsRight => Math.Max(Forward, Math.Max(InputGradient, WeightGradient)) <= KernelError.Tolerance;
@@ -21,7 +21,7 @@ public sealed record DenseCheck(int Batch, int Inputs, int Outputs, double Forwa
 /// use (and a few common shapes besides) measured through every path against float64, plus a dense matrix-product check.
 /// A user pastes it into a bug report.
 /// </summary>
-public sealed record MachineCheck(string Cpu, IReadOnlyList<string> CpuFlags, int Cores, string LibTorch, string TorchSharp,
+internal sealed record MachineCheck(string Cpu, IReadOnlyList<string> CpuFlags, int Cores, string LibTorch, string TorchSharp,
     int Threads, IReadOnlyList<ConvolutionCheckRow> Convolutions, DenseCheck Dense, IReadOnlyList<string> SimulatedFaults,
     long GuardChecks, TimeSpan GuardTime)
 {

@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Inspection;
 /// <param name="K">Neighbours that vote.</param>
 /// <param name="Silhouette">Mean of s_i = (b_i − a_i)/max(a_i, b_i) over all points, −1..1 (1: tight, well-apart classes).</param>
 /// <param name="Points">Number of points measured.</param>
-public sealed record MapSeparation(double KnnAccuracy, int K, double Silhouette, int Points)
+internal sealed record MapSeparation(double KnnAccuracy, int K, double Silhouette, int Points)
 {
     /// <summary>Both measures for <paramref name="points"/> [n, F] and their labels.</summary>
     public static MapSeparation Measure(Tensor points, int[] labels, int k = 5) =>

@@ -8,7 +8,7 @@ namespace Bottleneck.Applications.Inspection;
 /// k-nearest-neighbour classification by Euclidean distance with a plain majority vote (sklearn's
 /// <c>KNeighborsClassifier(n_neighbors=5)</c>): a tie between classes goes to the smallest label, as scipy's mode does.
 /// </summary>
-public sealed class NearestNeighbours : IDisposable
+internal sealed class NearestNeighbours : IDisposable
 {
     readonly Tensor train, trainSquaredNorms;   // float64 [n, F] and ‖t‖² [n]
     readonly int[] labels;

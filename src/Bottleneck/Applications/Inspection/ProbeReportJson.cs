@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>A probe's report as `bottleneck probe --json` prints it, and the only place that knows its keys.</summary>
-public static class ProbeReportJson
+internal static class ProbeReportJson
 {
     /// <summary>The report as one JSON object: what was probed, the label counts, the classifiers, one result per feature set.</summary>
     public static JsonObject Of(ProbeReport report)

@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Bottleneck.Persistence;
 using Bottleneck.Training;
@@ -6,7 +7,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>How a probe is run: how many labels the classifiers see, which ones, and the classifiers' settings.</summary>
-public sealed record ProbeSettings
+internal sealed record ProbeSettings
 {
     /// <summary>Labelled training samples the classifiers learn from (the chapter: 1,000).</summary>
     public int Labels { get; init; } = 1000;
@@ -41,7 +42,7 @@ public sealed record ProbeSettings
 /// <param name="Data">The dataset the unsupervised stage learned from.</param>
 /// <param name="Probed">The dataset the classifiers learned and were tested on (the same, or the transfer data).</param>
 /// <param name="LabelCounts">How many labelled training samples each class got.</param>
-public sealed record ProbeReport(string Data, string Probed, bool Transfer, ProbeSettings Settings, int[] LabelCounts, int TestSamples,
+internal sealed record ProbeReport(string Data, string Probed, bool Transfer, ProbeSettings Settings, int[] LabelCounts, int TestSamples,
     IReadOnlyList<ProbeRow> Rows);
 
 /// <summary>
@@ -51,7 +52,7 @@ public sealed record ProbeReport(string Data, string Probed, bool Transfer, Prob
 /// classifiers learn and are tested there, with PCA and the encoder learned on the source (and PCA learned in-domain
 /// beside it).
 /// </summary>
-public static class ProbeStudy
+internal static class ProbeStudy
 {
     /// <summary>
     /// Runs the probe; <paramref name="trained"/> (optional) is the encoder, <paramref name="transfer"/> (optional) the
@@ -77,7 +78,7 @@ public static class ProbeStudy
         if (target.Train.SampleSize != source.Train.SampleSize)
             throw new OptionException("transfer_data", $"{target.Name} has samples of {target.Train.SampleSize} values, but {source.Name} has {source.Train.SampleSize}");
         int k = settings.Components ?? (encoder is null ? ProbeSettings.DefaultComponents : checked((int)encoder.CodeShape.Aggregate(1L, (a, b) => a * b)));
-        Pca.Pca.CheckComponents(k, source.Train.Count, source.Train.SampleSize);
+        PrincipalComponents.CheckComponents(k, source.Train.Count, source.Train.SampleSize);
         var labelled = FeatureProbe.LabelledIndices(target.Train, settings.Labels, settings.Selection);
         var trainLabels = FeatureProbe.Labels(target.Train, labelled);
         var testLabels = FeatureProbe.Labels(targetTest);
@@ -94,11 +95,11 @@ public static class ProbeStudy
             rows.Add(FeatureProbe.Run(name, fittedOn, trainX, trainLabels, testX, testLabels, classes, settings.Neighbours, settings.C));
         }
         Probe("raw pixels", "", FeatureProbe.Pixels);
-        using (var pca = Pca.Pca.FitCovariance(source.Train, k))
+        using (var pca = PrincipalComponents.FitCovariance(source.Train, k))
             Probe($"PCA-{k}", source.Name, (d, i) => FeatureProbe.PcaCodes(pca, d, i));
         if (transfer is not null)
         {
-            using var inDomain = Pca.Pca.FitCovariance(target.Train, k);
+            using var inDomain = PrincipalComponents.FitCovariance(target.Train, k);
             Probe($"PCA-{k}", target.Name, (d, i) => FeatureProbe.PcaCodes(inDomain, d, i));
         }
         if (trained is not null)

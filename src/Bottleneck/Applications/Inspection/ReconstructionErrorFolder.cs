@@ -13,7 +13,7 @@ namespace Bottleneck.Applications.Inspection;
 /// histogram with mean, median and 95th percentile marked), errors-by-class.png and classes.csv (with labels),
 /// errors.csv (one row per sample) and errors.json (the summaries).
 /// </summary>
-public static class ReconstructionErrorFolder
+internal static class ReconstructionErrorFolder
 {
     /// <summary>
     /// Writes <paramref name="report"/> into <paramref name="directory"/> with a histogram of <paramref name="bins"/>

@@ -18,7 +18,7 @@ namespace Bottleneck.Applications.Inspection;
 /// <param name="Labels">The samples' labels, or null.</param>
 /// <param name="ClassNames">The classes' names, or null.</param>
 /// <param name="Classes">One summary per label present (label order), or null without labels.</param>
-public sealed record ReconstructionErrorReport(string Model, string Data, LossKind Kind, long SampleSize, double[] Errors, ErrorSummary All,
+internal sealed record ReconstructionErrorReport(string Model, string Data, LossKind Kind, long SampleSize, double[] Errors, ErrorSummary All,
     int[]? Labels, IReadOnlyList<string>? ClassNames, IReadOnlyList<ClassErrors>? Classes)
 {
     /// <summary>Measures <paramref name="model"/>'s <paramref name="kind"/> error on every sample of <paramref name="data"/> (as the model sees it: already prepared).</summary>

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Inspection;
 
 /// <summary>How <see cref="TrivialSolutionCheck"/> runs and where it draws its lines.</summary>
-public sealed record TrivialSolutionOptions
+internal sealed record TrivialSolutionOptions
 {
     /// <summary>Samples taken from the start of each split (training data for the loss and the linear fit, test data for the rest).</summary>
     public int Samples { get; init; } = 10_000;
@@ -47,14 +47,14 @@ public sealed record TrivialSolutionOptions
 }
 
 /// <summary>Training loss against the floor it could reach: MSE 0 for a perfect copy, BCE the data's own entropy (means per element).</summary>
-public sealed record TrainingLossCheck(int Samples, double? Bce, double? BceFloor, double Mse, double PixelVariance, double UnexplainedFraction, bool NearZero);
+internal sealed record TrainingLossCheck(int Samples, double? Bce, double? BceFloor, double Mse, double PixelVariance, double UnexplainedFraction, bool NearZero);
 
 /// <summary>
 /// How much of the input a linear read-out of the code recovers on held-out data (R²), and how closely single code units
 /// follow single pixels (|correlation|). With no more fit samples than code values the read-out is underdetermined and
 /// its R² understates a copy.
 /// </summary>
-public sealed record CodeCopyCheck(long CodeValues, long InputValues, int FitSamples, int TestSamples, double LinearR2, double ReconstructionR2,
+internal sealed record CodeCopyCheck(long CodeValues, long InputValues, int FitSamples, int TestSamples, double LinearR2, double ReconstructionR2,
     double MeanUnitPixelCorrelation, double PixelsCopiedByOneUnit, int DeadUnits, bool CopiesInput)
 {
     /// <summary>True when the linear map had fewer fit samples than unknowns per pixel (code values + 1).</summary>
@@ -68,7 +68,7 @@ public sealed record CodeCopyCheck(long CodeValues, long InputValues, int FitSam
 /// a model that answers the noise's average effect (the brightening that clipping causes) but not the noise itself. It
 /// decides <see cref="CopiesNoise"/>; <see cref="CloserToNoisy"/> is the chapter's plain comparison of the two errors of x̂(x̃₁).
 /// </summary>
-public sealed record NoisyInputCheck(double Sigma, bool Clipped, double ClipLow, double ClipHigh, int Samples, double InputNoiseMse,
+internal sealed record NoisyInputCheck(double Sigma, bool Clipped, double ClipLow, double ClipHigh, int Samples, double InputNoiseMse,
     double CleanReconstructionMse, double MseAgainstNoisy, double MseAgainstClean, double NoiseGain, bool CopiesNoise)
 {
     /// <summary>The output is nearer the noisy input than the clean one (MSE against x̃ below MSE against x).</summary>
@@ -76,14 +76,14 @@ public sealed record NoisyInputCheck(double Sigma, bool Clipped, double ClipLow,
 }
 
 /// <summary>The three checks and the verdict drawn from them: "trivial", "suspicious" or "not_trivial".</summary>
-public sealed record TrivialSolutionReport(TrainingLossCheck TrainingLoss, CodeCopyCheck CodeCopy, NoisyInputCheck NoisyInput, string Verdict, string Explanation);
+internal sealed record TrivialSolutionReport(TrainingLossCheck TrainingLoss, CodeCopyCheck CodeCopy, NoisyInputCheck NoisyInput, string Verdict, string Explanation);
 
 /// <summary>
 /// The chapter's checks for an autoencoder that learned to copy its input instead of its structure (§3.2,
 /// §7.4 pitfall 1, §12.4 Q2): training loss near zero, codes that are the input in disguise, and output that keeps the
 /// noise of a noisy input. The noisy-input test decides; the other two support it.
 /// </summary>
-public static class TrivialSolutionCheck
+internal static class TrivialSolutionCheck
 {
     const int BatchSize = 1000;
 

@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace Bottleneck.Applications.Pca;
 
 /// <summary>A PCA fitted on a CSV file read a chunk at a time, with the range of the values seen (for PSNR).</summary>
-public sealed record CsvPcaFit(Pca Pca, string[] FeatureNames, double Minimum, double Maximum);
+internal sealed record CsvPcaFit(PrincipalComponents Pca, string[] FeatureNames, double Minimum, double Maximum);
 
 /// <summary>
 /// PCA of a numeric CSV file larger than memory (§5, §8.1's "incremental" PCA): one pass that reads the rows a chunk
 /// at a time into a <see cref="CovarianceAccumulator"/> (mean and centred scatter, updated exactly per chunk), then the
 /// eigenvectors of the covariance. Memory holds one chunk and the d×d covariance, never the file.
 /// </summary>
-public static class CsvPca
+internal static class CsvPca
 {
     /// <summary>The stage of the pass over the file, counted in bytes.</summary>
     public const string Reading = "reading the CSV file and accumulating its covariance (bytes)";
@@ -44,8 +44,8 @@ public static class CsvPca
             StageProgress.Advance(progress, Reading, rows.BytesRead, rows.Length);
         }
         if (accumulator.Count == 0) throw new BadInputException($"{path}: no data rows");
-        Pca.CheckComponents(components, accumulator.Count, rows.FeatureCount);
-        var pca = Pca.FromCovariance(accumulator, components, [rows.FeatureCount]);
+        PrincipalComponents.CheckComponents(components, accumulator.Count, rows.FeatureCount);
+        var pca = PrincipalComponents.FromCovariance(accumulator, components, [rows.FeatureCount]);
         return new CsvPcaFit(pca, rows.FeatureNames, minimum, maximum);
     }
 }

@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Pca;
 /// equivalence.json (the report), overlap.png (decoder subspace overlap per epoch) and mse-ratio.png (training MSE
 /// over PCA's optimum per epoch).
 /// </summary>
-public static class EquivalenceFolder
+internal static class EquivalenceFolder
 {
     /// <summary>The report's file name.</summary>
     public const string ReportFile = "equivalence.json";

@@ -16,7 +16,7 @@ namespace Bottleneck.Applications.Pca;
 /// <param name="PcaTrainMse">PCA's training MSE per value: the optimum of the linear autoencoder's objective.</param>
 /// <param name="PcaExplainedVarianceRatio">The fraction of the variance PCA's k components keep.</param>
 /// <param name="Variants">One result per variant run, in the order asked (fewer when stopped early).</param>
-public sealed record EquivalenceReport(string Data, int TrainSamples, int Components, long DataSpanDimension, TrainingOptions Training,
+internal sealed record EquivalenceReport(string Data, int TrainSamples, int Components, long DataSpanDimension, TrainingOptions Training,
     double PcaTrainMse, double PcaExplainedVarianceRatio, IReadOnlyList<EquivalenceResult> Variants)
 {
     /// <summary>PCA's MSE per value on the test data (null without test data, or when no variant ran).</summary>
@@ -28,7 +28,7 @@ public sealed record EquivalenceReport(string Data, int TrainSamples, int Compon
 /// loss and mean-centred data should learn the subspace of PCA's top k components and reach PCA's error. Each variant
 /// keeps those conditions or breaks one (see <see cref="EquivalenceVariant.All"/>), and is measured after every epoch.
 /// </summary>
-public static class EquivalenceStudy
+internal static class EquivalenceStudy
 {
     /// <summary>
     /// Fits PCA-<paramref name="components"/> on <paramref name="train"/>, then trains and measures each of
@@ -37,13 +37,13 @@ public static class EquivalenceStudy
     /// </summary>
     /// <exception cref="BadInputException">The data is not finite, k does not fit it, or sigmoid-bce is asked for data outside [0, 1].</exception>
     public static EquivalenceReport Run(Dataset train, Dataset? test, string dataName, int components, IReadOnlyList<EquivalenceVariant> variants,
-        TrainingOptions options, Action<Pca>? pcaFitted = null, Action<EquivalenceVariant, EquivalenceEpoch>? epochDone = null,
+        TrainingOptions options, Action<PrincipalComponents>? pcaFitted = null, Action<EquivalenceVariant, EquivalenceEpoch>? epochDone = null,
         CancellationToken cancel = default)
     {
         if (variants.Count == 0) throw new OptionException("variants", "name at least one variant");
         options.Validate();
         DataFit.CheckValues(train, new ReconstructionLoss(LossKind.Mse));
-        Pca.CheckComponents(components, train.Count, train.SampleSize);
+        PrincipalComponents.CheckComponents(components, train.Count, train.SampleSize);
         if (variants.Any(v => v.SigmoidBce))
         {
             var (min, max) = train.Range();
@@ -51,7 +51,7 @@ public static class EquivalenceStudy
                 throw new BadInputException($"{train.Name}: values span [{min:G4}, {max:G4}], but the sigmoid-bce variant needs data in [0, 1] (leave it out with `variants`)");
         }
 
-        using var pca = Pca.FitCovariance(train, components);
+        using var pca = PrincipalComponents.FitCovariance(train, components);
         using var mean = pca.Mean;
         using var centredTrain = PcaEquivalence.Centred(train, mean);
         using var centredTest = test is null ? null : PcaEquivalence.Centred(test, mean);

@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Pca;
 /// keep, for every m, with the chosen k marked by dashed lines and its share in the legend. The component axis is
 /// logarithmic, because the curve does most of its climbing in the first few dozen of hundreds of components.
 /// </summary>
-public static class ExplainedVariancePlot
+internal static class ExplainedVariancePlot
 {
     /// <summary>Draws the curve of <paramref name="spectrum"/> (variances, largest first) with <paramref name="components"/> marked.</summary>
     /// <exception cref="BadInputException">The spectrum is empty or has no positive total.</exception>

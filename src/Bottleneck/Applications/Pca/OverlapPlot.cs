@@ -7,7 +7,7 @@ namespace Bottleneck.Applications.Pca;
 /// The equivalence experiment's main figure: for each variant, the overlap of its subspace with PCA's after every
 /// epoch, on a fixed 0-1 scale with a dotted line at 1 (the same subspace), so variants and runs compare at a glance.
 /// </summary>
-public static class OverlapPlot
+internal static class OverlapPlot
 {
     /// <summary>Draws one line per series of (epoch, overlap) points and writes the PNG to <paramref name="path"/> atomically.</summary>
     /// <exception cref="BadInputException">No series has a point.</exception>

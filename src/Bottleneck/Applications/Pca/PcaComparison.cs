@@ -4,7 +4,6 @@ using Bottleneck.Data;
 using Bottleneck.Models;
 using Bottleneck.Models.Dense;
 using Bottleneck.Reporting;
-using PrincipalComponents = Bottleneck.Applications.Pca.Pca;
 
 namespace Bottleneck.Applications.Pca;
 
@@ -14,7 +13,7 @@ namespace Bottleneck.Applications.Pca;
 /// <param name="Psnr">10·log10(1/MSE), dB.</param>
 /// <param name="Bce">Binary cross-entropy per element (nats), or null when the data are not in [0, 1].</param>
 /// <param name="Parameters">Numbers stored: PCA's components and mean, or the model's weights.</param>
-public sealed record ComparedFigures(double Mse, double Mae, double Psnr, double? Bce, long Parameters)
+internal sealed record ComparedFigures(double Mse, double Mae, double Psnr, double? Bce, long Parameters)
 {
     /// <summary>The figures as the report holds them.</summary>
     public JsonObject ToJson() => new() { ["mse"] = Mse, ["mae"] = Mae, ["psnr"] = Psnr, ["bce"] = Bce, ["parameters"] = Parameters };
@@ -24,7 +23,7 @@ public sealed record ComparedFigures(double Mse, double Mae, double Psnr, double
 /// PCA and a trained autoencoder side by side at the same code size (§5.3): PCA keeps as many components as the model's
 /// code has values. Disposing frees PCA's autoencoder form, which the picture draws with.
 /// </summary>
-public sealed record PcaComparison(string Data, string EvaluatedOn, int Samples, int CodeSize, ComparedFigures Pca, ComparedFigures Autoencoder,
+internal sealed record PcaComparison(string Data, string EvaluatedOn, int Samples, int CodeSize, ComparedFigures Pca, ComparedFigures Autoencoder,
     int PcaComponents, double PcaExplainedVarianceRatio, double PcaTrainMse, string Model, DenseAutoencoder PcaModel) : IDisposable
 {
     /// <summary>True when the data are in [0, 1], so that BCE means something.</summary>

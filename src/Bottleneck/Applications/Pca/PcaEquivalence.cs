@@ -20,7 +20,7 @@ namespace Bottleneck.Applications.Pca;
 /// <param name="Biases">Give encoder and decoder free biases b_e, b_d.</param>
 /// <param name="ReluCode">h = ReLU(W_e x + b_e) instead of a linear code.</param>
 /// <param name="SigmoidBce">x̂ = sigmoid(W_d h + b_d) trained with BCE instead of a linear output with MSE (needs data in [0, 1], so uncentred).</param>
-public sealed record EquivalenceVariant(string Name, string Description, bool Centred, bool Biases, bool ReluCode, bool SigmoidBce)
+internal sealed record EquivalenceVariant(string Name, string Description, bool Centred, bool Biases, bool ReluCode, bool SigmoidBce)
 {
     /// <summary>The chapter's four conditions, and one at a time what breaks them (GUIDE §4.1).</summary>
     public static IReadOnlyList<EquivalenceVariant> All { get; } =
@@ -41,7 +41,7 @@ public sealed record EquivalenceVariant(string Name, string Description, bool Ce
 /// <param name="TrainMse">Reconstruction MSE per element on the training data (in pixel space, whatever the variant trains on).</param>
 /// <param name="EncoderSupportOverlap">The encoder's row space projected onto the span of the training data first: the
 /// part of W_e that can affect a code (data with zero variance along a direction never feeds it; see <see cref="PcaEquivalence.DataSpan"/>).</param>
-public sealed record EquivalenceEpoch(int Epoch, double Loss, double DecoderOverlap, double EncoderOverlap, double EncoderSupportOverlap, double TrainMse);
+internal sealed record EquivalenceEpoch(int Epoch, double Loss, double DecoderOverlap, double EncoderOverlap, double EncoderSupportOverlap, double TrainMse);
 
 /// <summary>What one variant ended at, against PCA with the same k on the same training data.</summary>
 /// <param name="Decoder">The decoder's column space (span of W_d's columns) against PCA's top-k subspace.</param>
@@ -49,7 +49,7 @@ public sealed record EquivalenceEpoch(int Epoch, double Loss, double DecoderOver
 /// <param name="EncoderOnSupport">The same after projecting W_e's rows onto the span of the training data.</param>
 /// <param name="PcaTrainMse">PCA's training MSE per element: the optimum of the linear autoencoder's objective.</param>
 /// <param name="DecoderBiasNorm">‖b_d‖ in the trained model (null without biases); on centred data it should shrink towards 0.</param>
-public sealed record EquivalenceResult(EquivalenceVariant Variant, IReadOnlyList<EquivalenceEpoch> Epochs,
+internal sealed record EquivalenceResult(EquivalenceVariant Variant, IReadOnlyList<EquivalenceEpoch> Epochs,
     SubspaceComparison Decoder, SubspaceComparison Encoder, SubspaceComparison EncoderOnSupport, double TrainMse, double? TestMse,
     double PcaTrainMse, double? PcaTestMse, double? DecoderBiasNorm, double Seconds)
 {
@@ -71,7 +71,7 @@ public sealed record EquivalenceResult(EquivalenceVariant Variant, IReadOnlyList
 /// chapter's conditions and with one condition broken at a time, and measure how close its subspaces and its error come
 /// to PCA's top-k subspace and PCA's optimal error.
 /// </summary>
-public static class PcaEquivalence
+internal static class PcaEquivalence
 {
     /// <summary>
     /// Trains <paramref name="variant"/> on <paramref name="train"/> and measures it after every epoch against
@@ -79,7 +79,7 @@ public static class PcaEquivalence
     /// <paramref name="centredTest"/> are the same data minus PCA's mean (see <see cref="Centred"/>).
     /// </summary>
     /// <param name="dataSpan">An orthonormal basis [d, r] of the span of the centred training data (<see cref="DataSpan"/>).</param>
-    public static EquivalenceResult Run(EquivalenceVariant variant, Pca pca, Tensor dataSpan, Dataset train, Dataset? test,
+    public static EquivalenceResult Run(EquivalenceVariant variant, PrincipalComponents pca, Tensor dataSpan, Dataset train, Dataset? test,
         Dataset centredTrain, Dataset? centredTest, TrainingOptions options, Action<EquivalenceEpoch>? progress = null,
         CancellationToken cancel = default)
     {
@@ -138,11 +138,11 @@ public static class PcaEquivalence
     /// variance, so the loss has no gradient there and the encoder keeps whatever its initialisation put in them:
     /// W_e's row space can only match PCA's within this span.
     /// </summary>
-    public static Tensor DataSpan(Dataset train, Pca pca)
+    public static Tensor DataSpan(Dataset train, PrincipalComponents pca)
     {
         double largest = pca.Spectrum[0];
         int rank = Math.Max(pca.ComponentCount, pca.Spectrum.Count(v => v > 1e-10 * largest));
-        using var full = Pca.FitCovariance(train, rank);
+        using var full = PrincipalComponents.FitCovariance(train, rank);
         using var components = full.Components;
         return components.T.contiguous().DetachFromDisposeScope();
     }

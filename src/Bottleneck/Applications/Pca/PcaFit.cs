@@ -18,7 +18,7 @@ namespace Bottleneck.Applications.Pca;
 /// <param name="Mse">Mean squared reconstruction error per value on <paramref name="EvaluatedOn"/>.</param>
 /// <param name="Range">The smallest and largest value (after scaling) of the evaluated data.</param>
 /// <param name="Scaling">How the values were scaled before fitting: "x / 255" for bytes, "none" otherwise.</param>
-public sealed record PcaFit(string Name, Pca Pca, LoadedData? Loaded, Dataset? Evaluation, string EvaluatedOn, double Mse,
+internal sealed record PcaFit(string Name, PrincipalComponents Pca, LoadedData? Loaded, Dataset? Evaluation, string EvaluatedOn, double Mse,
     long EvaluatedCount, (double Low, double High) Range, string Scaling, double FitSeconds) : IDisposable
 {
     /// <summary>Whether the file was streamed (read a chunk at a time) rather than loaded.</summary>
@@ -43,7 +43,7 @@ public sealed record PcaFit(string Name, Pca Pca, LoadedData? Loaded, Dataset? E
 /// where there is one; or, for a CSV file with the covariance method, streamed a chunk at a time so the file may be
 /// larger than memory.
 /// </summary>
-public static class PcaFitting
+internal static class PcaFitting
 {
     /// <summary>The stage that fits the PCA in memory, counted in training samples (the SVD has one step).</summary>
     public const string Fitting = "fitting the PCA";
@@ -87,11 +87,11 @@ public static class PcaFitting
             var clock = Stopwatch.StartNew();
             var train = limit is int n && n < loaded.Train.Count ? loaded.Train.Slice(0, n) : loaded.Train;
             DataFit.CheckValues(train, new ReconstructionLoss(LossKind.Mse));
-            Pca.CheckComponents(components, train.Count, train.SampleSize);
+            PrincipalComponents.CheckComponents(components, train.Count, train.SampleSize);
             StageProgress.Start(progress, Fitting, train.Count);
             var pca = method == PcaMethod.Svd
-                ? Pca.FitSvd(train, components)
-                : Pca.FitCovariance(train, components, done: d => StageProgress.Advance(progress, Fitting, d, train.Count));
+                ? PrincipalComponents.FitSvd(train, components)
+                : PrincipalComponents.FitCovariance(train, components, done: d => StageProgress.Advance(progress, Fitting, d, train.Count));
             StageProgress.Advance(progress, Fitting, train.Count, train.Count);
             double seconds = clock.Elapsed.TotalSeconds;
             var (evaluation, on) = loaded.TestOrTrain(train);

@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Pca;
 /// the exact float64 mean, components and variance spectrum (the tensors sklearn calls mean_, components_ and
 /// explained_variance_), with the sample count, sample shape and method as metadata.
 /// </summary>
-public static class PcaFolder
+internal static class PcaFolder
 {
     public const string PcaFile = "pca.safetensors";
 
@@ -20,7 +20,7 @@ public static class PcaFolder
     public static bool IsPcaFolder(string directory) => File.Exists(Path.Combine(directory, PcaFile));
 
     /// <summary>Writes pca.safetensors, then the model folder (model.json last, with a "pca" summary and <paramref name="extra"/>).</summary>
-    public static void Save(Pca pca, string directory, IReadOnlyDictionary<string, JsonNode?>? extra = null)
+    public static void Save(PrincipalComponents pca, string directory, IReadOnlyDictionary<string, JsonNode?>? extra = null)
     {
         Directory.CreateDirectory(directory);
         using (var mean = pca.Mean)
@@ -58,7 +58,7 @@ public static class PcaFolder
     }
 
     /// <summary>Loads the PCA of a folder written by <see cref="Save"/>, checking every shape.</summary>
-    public static Pca Load(string directory)
+    public static PrincipalComponents Load(string directory)
     {
         var path = Path.Combine(directory, PcaFile);
         if (!File.Exists(path)) throw new BadInputException($"{path}: not found (not a folder written by 'bottleneck pca')");
@@ -88,7 +88,7 @@ public static class PcaFolder
             var other => throw new BadInputException($"{path}: metadata 'method': expected svd or covariance, got '{other}'"),
         };
         using var scope = NewDisposeScope();
-        var pca = Pca.FromParts(tensor(Doubles(mean), mean.Shape), tensor(Doubles(components), components.Shape), Doubles(spectrum), samples, sampleShape, method);
+        var pca = PrincipalComponents.FromParts(tensor(Doubles(mean), mean.Shape), tensor(Doubles(components), components.Shape), Doubles(spectrum), samples, sampleShape, method);
         return pca;
     }
 

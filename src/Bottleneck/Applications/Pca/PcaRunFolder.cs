@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Pca;
 /// folder (model.json, weights.safetensors, pca.safetensors; see <see cref="PcaFolder"/>), metrics.json,
 /// explained-variance.png and, for images held in memory, reconstructions.png.
 /// </summary>
-public static class PcaRunFolder
+internal static class PcaRunFolder
 {
     /// <summary>The metrics' file name.</summary>
     public const string MetricsFile = "metrics.json";

@@ -8,7 +8,7 @@ namespace Bottleneck.Applications.Pca;
 /// principal angles, the overlap ‖Q_aᵀQ_b‖²_F / k (1 = the same subspace, 0 = orthogonal) and the projector distance
 /// ‖P_a − P_b‖_F. Subspaces are given by spanning columns, which need not be orthonormal.
 /// </summary>
-public sealed record SubspaceComparison(double[] Cosines, double Overlap, double ProjectorDistance)
+internal sealed record SubspaceComparison(double[] Cosines, double Overlap, double ProjectorDistance)
 {
     /// <summary>The principal angles in degrees, smallest first.</summary>
     public double[] AnglesDegrees => Cosines.Select(c => Math.Acos(Math.Clamp(c, -1, 1)) * 180 / Math.PI).ToArray();

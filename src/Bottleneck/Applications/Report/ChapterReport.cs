@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Report;
 /// The whole job of <c>bottleneck report</c>: holds the output folder's lock, measures the claims through the cache,
 /// and writes report.html (one self-contained page) and report.json (every figure) beside the cache.
 /// </summary>
-public static class ChapterReport
+internal static class ChapterReport
 {
     /// <summary>The page's file name.</summary>
     public const string HtmlFile = "report.html";

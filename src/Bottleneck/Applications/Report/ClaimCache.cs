@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Report;
 /// seeds) and the library version. The JSON is written last, atomically, so it marks a finished claim: a run that was
 /// interrupted resumes at the first claim without one, and a second run with the same settings measures nothing.
 /// </summary>
-public sealed class ClaimCache(string folder)
+internal sealed class ClaimCache(string folder)
 {
     /// <summary>The cache folder (OUT/cache).</summary>
     public string Folder { get; } = folder;

@@ -8,7 +8,7 @@ namespace Bottleneck.Applications.Report;
 /// The report's small figures that no command draws: grouped bars (the chapter's numbers beside the measured ones),
 /// with error bars for values that are means over seeds. Drawn small (720 × 440), as the page shows them in a column.
 /// </summary>
-public static class ClaimCharts
+internal static class ClaimCharts
 {
     /// <summary>Figure width in pixels.</summary>
     public const int Width = 720;

@@ -3,7 +3,7 @@ using Bottleneck.Training;
 namespace Bottleneck.Applications.Report;
 
 /// <summary>What a claim's measurement is given: its settings, where to draw its figure and keep scratch files, and where to report its stages.</summary>
-public sealed class ClaimContext
+internal sealed class ClaimContext
 {
     /// <summary>The settings to measure with.</summary>
     public required ClaimSettings Settings { get; init; }

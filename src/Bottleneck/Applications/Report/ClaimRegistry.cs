@@ -3,7 +3,7 @@ using Bottleneck.Applications.Report.Claims;
 namespace Bottleneck.Applications.Report;
 
 /// <summary>The chapter's checkable claims, in the chapter's order, and the choice of some by id (<c>--only</c>).</summary>
-public static class ClaimRegistry
+internal static class ClaimRegistry
 {
     /// <summary>Every claim the report measures.</summary>
     public static IReadOnlyList<ReportClaim> All { get; } =

@@ -4,7 +4,7 @@ namespace Bottleneck.Applications.Report;
 /// One claim of the chapter, measured: what the chapter says, what was measured with which settings, the verdict with
 /// the rule that chose it, what the full budget gave, and the figure beside it. Stored in the cache and in report.json.
 /// </summary>
-public sealed record ClaimResult
+internal sealed record ClaimResult
 {
     /// <summary>The claim's id ("parameter-counts"), as <c>--only</c> takes it.</summary>
     public required string Id { get; init; }
@@ -66,4 +66,4 @@ public sealed record ClaimResult
 /// <param name="Verdict">The verdict its rule chose.</param>
 /// <param name="Finding">What the measurement shows.</param>
 /// <param name="FigureCaption">What the figure written to the context's figure path shows, or null when none was written.</param>
-public sealed record ClaimOutcome(IReadOnlyList<Measurement> Measured, Verdict Verdict, string Finding, string? FigureCaption);
+internal sealed record ClaimOutcome(IReadOnlyList<Measurement> Measured, Verdict Verdict, string Finding, string? FigureCaption);

@@ -13,7 +13,7 @@ namespace Bottleneck.Applications.Report;
 /// <param name="TrainingSamples">Training samples used, or null when the claim uses none.</param>
 /// <param name="TestSamples">Test samples measured on, or null.</param>
 /// <param name="Extra">Anything else that sets the measurement ("k = 5 importance samples").</param>
-public sealed record ClaimSettings(ReportBudget Budget, string Data, IReadOnlyList<long> Seeds, int? Epochs = null,
+internal sealed record ClaimSettings(ReportBudget Budget, string Data, IReadOnlyList<long> Seeds, int? Epochs = null,
     int? TrainingSamples = null, int? TestSamples = null, string? Extra = null)
 {
     /// <summary>The settings in words: "MNIST, 54,000 training images, 10,000 test images, 4 epochs, seed 42".</summary>

@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Report;
 /// told, the weights seeded), on the first 90 % of the training set — the README's runs held the last 10 % out for
 /// validation — for a fixed number of epochs, with no early stopping (none of those runs stopped early).
 /// </summary>
-public static class ClaimTraining
+internal static class ClaimTraining
 {
     /// <summary>The share of the training set the README's runs kept for validation, and the report leaves out.</summary>
     public const double HeldOut = ValidationChoice.DefaultSplit;

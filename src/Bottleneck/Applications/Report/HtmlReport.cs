@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Report;
 /// settings, the measured values, the verdict with its rule, the full budget's figure — with its figure beside it on a
 /// wide screen and below it on a phone. Tables scroll inside their own box; images never exceed their column.
 /// </summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     /// <summary>Writes the page to <paramref name="path"/> atomically, embedding each claim's figure from <paramref name="figureFolder"/>.</summary>
     public static void Save(string path, ReportDocument document, string figureFolder) =>

@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Report;
 /// <param name="Digits">Decimals shown on the page; report.json keeps the full value.</param>
 /// <param name="StandardDeviation">The sample standard deviation over the seeds (n − 1), or null for one seed.</param>
 /// <param name="Seeds">How many seeds the value is the mean of.</param>
-public sealed record Measurement(string Name, double Value, string Unit, int Digits, double? StandardDeviation = null, int Seeds = 1)
+internal sealed record Measurement(string Name, double Value, string Unit, int Digits, double? StandardDeviation = null, int Seeds = 1)
 {
     /// <summary>The value as the page shows it: <see cref="Digits"/> decimals, thousands separated, invariant culture.</summary>
     public string ValueText => Format(Value, Digits);

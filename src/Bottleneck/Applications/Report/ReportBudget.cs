@@ -4,7 +4,7 @@ namespace Bottleneck.Applications.Report;
 /// How much work a report may do. <see cref="Quick"/> finishes in minutes on two cores (fewer epochs, fewer seeds),
 /// <see cref="Standard"/> within an hour, <see cref="Full"/> uses the settings the README's figures were measured with.
 /// </summary>
-public enum ReportBudget
+internal enum ReportBudget
 {
     /// <summary>Minutes on two cores: fewer epochs and seeds; every row says it was measured at a reduced budget.</summary>
     Quick,
@@ -17,7 +17,7 @@ public enum ReportBudget
 }
 
 /// <summary>Reading and naming budgets.</summary>
-public static class ReportBudgets
+internal static class ReportBudgets
 {
     /// <summary>The budget's name on the command line and in report.json ("quick").</summary>
     public static string Name(this ReportBudget budget) => budget.ToString().ToLowerInvariant();

@@ -4,7 +4,7 @@ namespace Bottleneck.Applications.Report;
 /// One checkable claim of the chapter: where it is, what it says (with its number), how to measure it at each budget,
 /// and the rule that turns the measurement into a <see cref="Verdict"/>. One class per claim, in Claims/.
 /// </summary>
-public abstract class ReportClaim
+internal abstract class ReportClaim
 {
     /// <summary>The id <c>--only</c> takes ("pca-equivalence").</summary>
     public abstract string Id { get; }

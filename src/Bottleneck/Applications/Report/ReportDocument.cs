@@ -1,7 +1,7 @@
 namespace Bottleneck.Applications.Report;
 
 /// <summary>Everything a report page and its report.json hold: the claims, measured, and how and where they were measured.</summary>
-public sealed record ReportDocument
+internal sealed record ReportDocument
 {
     /// <summary>The page's title.</summary>
     public required string Title { get; init; }

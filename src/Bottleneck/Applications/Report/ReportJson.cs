@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Report;
 /// report.json and the cache's claim files: snake_case names, verdicts as "not-reproducible-at-budget", every measured
 /// number with the text the page shows for it (<c>value_text</c>), so a reader can check the page against the file.
 /// </summary>
-public static class ReportJson
+internal static class ReportJson
 {
     /// <summary>The serializer settings of report.json.</summary>
     public static readonly JsonSerializerOptions Options = new()

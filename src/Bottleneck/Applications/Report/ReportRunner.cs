@@ -3,14 +3,14 @@ using System.Diagnostics;
 namespace Bottleneck.Applications.Report;
 
 /// <summary>A claim's result and whether it came from the cache.</summary>
-public sealed record RunClaim(ClaimResult Result, bool FromCache);
+internal sealed record RunClaim(ClaimResult Result, bool FromCache);
 
 /// <summary>
 /// Measures claims one after another, each through the cache (<see cref="ClaimCache"/>): a claim measured before with the
 /// same settings is read back, the others are measured and stored as soon as each finishes. Stages are reported as
 /// "[i/n] claim: stage", so a display shows claims done of total and, inside a claim, its stage.
 /// </summary>
-public static class ReportRunner
+internal static class ReportRunner
 {
     /// <summary>The cache folder inside a report's output folder.</summary>
     public const string CacheFolder = "cache";

@@ -1,7 +1,7 @@
 namespace Bottleneck.Applications.Report;
 
 /// <summary>Finds a file shipped in the repository (docs/anomaly's tables) from the current folder or the program's, walking up.</summary>
-public static class RepositoryFile
+internal static class RepositoryFile
 {
     /// <summary>The full path of <paramref name="relative"/>, looked for in the current folder, the program's folder and their parents.</summary>
     /// <exception cref="BadInputException">Not found: one line saying where it was looked for.</exception>

@@ -1,7 +1,7 @@
 namespace Bottleneck.Applications.Report;
 
 /// <summary>What a measurement says about one of the chapter's claims. Each claim writes, beside itself, the rule that picks it.</summary>
-public enum Verdict
+internal enum Verdict
 {
     /// <summary>The measurement agrees with the claim (within the tolerance its rule states).</summary>
     Confirmed,
@@ -17,7 +17,7 @@ public enum Verdict
 }
 
 /// <summary>How verdicts are written on the page and in report.json.</summary>
-public static class Verdicts
+internal static class Verdicts
 {
     /// <summary>The verdict in words: "confirmed", "refuted", "corrected", "not reproducible at this budget".</summary>
     public static string Text(this Verdict verdict) => verdict switch

@@ -14,7 +14,7 @@ namespace Bottleneck.Applications.Restoration;
 /// a dataset, &lt;name&gt;.png for each image file, and &lt;name&gt;.corrupted.png when the images were corrupted first),
 /// restoration.png (clean / corrupted / restored) and metrics.json.
 /// </summary>
-public sealed class RestorationFolder
+internal sealed class RestorationFolder
 {
     /// <summary>File names of a restoration's outputs.</summary>
     public const string RestoredArray = "restored.npy", GridFile = "restoration.png", MetricsFile = "metrics.json";
@@ -109,11 +109,11 @@ public sealed class RestorationFolder
         }
         else
         {
-            var restoredImages = Restoration.ToImages(restored, layout);
+            var restoredImages = ImageRestorer.ToImages(restored, layout);
             for (int i = 0; i < Restored.Count; i++) ImageFile.WritePng(Restored[i], restoredImages[i]);
             if (Corrupted.Count > 0)
             {
-                var corruptedImages = Restoration.ToImages(result.Input, layout);
+                var corruptedImages = ImageRestorer.ToImages(result.Input, layout);
                 for (int i = 0; i < Corrupted.Count; i++) ImageFile.WritePng(Corrupted[i], corruptedImages[i]);
             }
         }

@@ -5,7 +5,7 @@ using Bottleneck.Models;
 namespace Bottleneck.Applications.Restoration;
 
 /// <summary>What images a model restores, and image files read as its samples.</summary>
-public static class RestorationImages
+internal static class RestorationImages
 {
     /// <summary>
     /// The picture shape of <paramref name="model"/>'s samples by the one image rule (<see cref="ImageLayout.Of"/>) with
@@ -28,6 +28,6 @@ public static class RestorationImages
             if (width != layout.Width || height != layout.Height)
                 throw new BadInputException($"{file}: the image is {width}×{height} pixels, but the model '{modelName}' takes {layout.Width}×{layout.Height} {colours} images");
         }
-        return Restoration.FromImages("images", files.Select(f => ImageFile.Read(f, layout.Channels)).ToList(), layout);
+        return ImageRestorer.FromImages("images", files.Select(f => ImageFile.Read(f, layout.Channels)).ToList(), layout);
     }
 }

@@ -15,7 +15,7 @@ namespace Bottleneck.Applications.Restoration;
 /// <param name="Seed">The corruption's seed, or null when it draws nothing (no corruption, JPEG).</param>
 /// <param name="Report">The figures.</param>
 /// <param name="Files">The image files restored, in order, or null for a dataset.</param>
-public sealed record RestorationMetrics(string Model, string ModelFolder, string Input, string? Corruption, long? Seed,
+internal sealed record RestorationMetrics(string Model, string ModelFolder, string Input, string? Corruption, long? Seed,
     RestorationReport Report, IReadOnlyList<string>? Files)
 {
     /// <summary>Images restored.</summary>

@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Restoration;
 /// images against the clean ones (<see cref="After"/>), and how far the model moved its input (<see cref="Change"/>,
 /// restored against input). Before and After are null when there are no clean images to compare with.
 /// </summary>
-public sealed record RestorationReport(ImageQuality? Before, ImageQuality? After, ImageQuality Change)
+internal sealed record RestorationReport(ImageQuality? Before, ImageQuality? After, ImageQuality Change)
 {
     /// <summary>True when clean references were available, so Before and After were measured.</summary>
     public bool HasCleanReference => Before is not null && After is not null;

@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Restoration;
 /// images corrupted, or the source as given), the restored images, and the figures measured on them. Disposing frees
 /// what the run made (the corrupted copy and the restored images), not the caller's source.
 /// </summary>
-public sealed record RestorationResult(Dataset? Clean, Dataset Input, Dataset Restored, RestorationReport Report, Corruption? Corruption) : IDisposable
+internal sealed record RestorationResult(Dataset? Clean, Dataset Input, Dataset Restored, RestorationReport Report, Corruption? Corruption) : IDisposable
 {
     /// <summary>Frees the corrupted copy and the restored images.</summary>
     public void Dispose()
@@ -24,7 +24,7 @@ public sealed record RestorationResult(Dataset? Clean, Dataset Input, Dataset Re
 /// restores a corrupted copy of it, measured before and after; without one, the source is taken as already degraded and
 /// only how far the model moved it is measured.
 /// </summary>
-public static class RestorationRun
+internal static class RestorationRun
 {
     /// <summary>The name of the stage that corrupts the clean images.</summary>
     public const string CorruptingStage = "corrupting the clean images";
@@ -48,7 +48,7 @@ public static class RestorationRun
                 input = corruption.CorruptedCopy(source, seed);
                 StageProgress.Advance(progress, CorruptingStage, source.Count, source.Count);
             }
-            restored = Restoration.Restore(model, input, progress: progress);
+            restored = ImageRestorer.Restore(model, input, progress: progress);
             var clean = corruption is null ? null : source;
             return new RestorationResult(clean, input, restored, RestorationReport.Measure(clean, input, restored, layout, progress), corruption);
         }

@@ -17,7 +17,7 @@ namespace Bottleneck.Export.Onnx;
 /// state_dict names, and the model's spec and data scaling in the metadata. The graph is the model in inference form
 /// (BatchNorm's running statistics, no Dropout, a VAE's μ as its code).
 /// </summary>
-public static class OnnxExport
+internal static class OnnxExport
 {
     /// <summary>The opset written unless asked otherwise.</summary>
     public const int DefaultOpset = 17;

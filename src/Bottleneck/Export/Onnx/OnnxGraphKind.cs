@@ -1,7 +1,7 @@
 namespace Bottleneck.Export.Onnx;
 
 /// <summary>Which function of an autoencoder an exported ONNX graph computes.</summary>
-public enum OnnxGraphKind
+internal enum OnnxGraphKind
 {
     /// <summary>h = f(x): the code (a VAE's μ and log σ²; a VQ-VAE's codebook indices).</summary>
     Encode,
@@ -17,7 +17,7 @@ public enum OnnxGraphKind
 }
 
 /// <summary>Names of <see cref="OnnxGraphKind"/> values as the command line spells them.</summary>
-public static class OnnxGraphKinds
+internal static class OnnxGraphKinds
 {
     /// <summary>encode, decode, reconstruct, score.</summary>
     public static IReadOnlyList<string> Names { get; } = Enum.GetValues<OnnxGraphKind>().Select(Name).ToArray();

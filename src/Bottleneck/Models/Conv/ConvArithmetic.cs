@@ -4,7 +4,7 @@ namespace Bottleneck.Models.Conv;
 /// Output sizes of convolution, pooling and transposed convolution along one spatial axis (chapter §3.4;
 /// GUIDE §4.6), and the padding Keras's <c>padding='same'</c> implies, which is asymmetric when it is odd.
 /// </summary>
-public static class ConvArithmetic
+internal static class ConvArithmetic
 {
     /// <summary>O = ⌊(I − K + 2P)/S⌋ + 1, for a convolution or a pooling window (§3.4).</summary>
     public static int Output(int input, int kernel, int stride, int padding = 0)

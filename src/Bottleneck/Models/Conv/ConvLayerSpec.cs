@@ -7,7 +7,7 @@ namespace Bottleneck.Models.Conv;
 /// (Conv2DTranspose), "max_pool" (MaxPooling2D), "upsample" (UpSampling2D, nearest), and "flatten", "dense", "reshape"
 /// for a dense code between convolutions (Practice Problem 1). Fields a layer type does not use stay null.
 /// </summary>
-public sealed record ConvLayerSpec
+internal sealed record ConvLayerSpec
 {
     /// <summary>conv, conv_transpose, max_pool, upsample, flatten, dense or reshape.</summary>
     public string Type { get; init; } = "conv";

@@ -6,7 +6,7 @@ namespace Bottleneck.Models.Conv;
 /// The layers of a convolutional autoencoder (§3.4, §10.3), encoder then decoder. The encoder's last layer is the one
 /// the chapter names 'bottleneck': its output is the code. The decoder's last layer takes the model's output_activation.
 /// </summary>
-public sealed record ConvSpec
+internal sealed record ConvSpec
 {
     /// <summary>Encoder layers, input side first.</summary>
     public ConvLayerSpec[] Encoder { get; init; } = [];

@@ -14,7 +14,7 @@ namespace Bottleneck.Models.Conv;
 /// followed by a one-pixel crop (a <c>ZeroPad2d</c> with negative padding, as PyTorch allows): the result is the same
 /// function as Keras's layer, not merely the same output size.
 /// </summary>
-public static class ConvStack
+internal static class ConvStack
 {
     /// <summary>
     /// The layers for <paramref name="specs"/> applied to samples of <paramref name="inputShape"/> ([C, H, W], or [N] for

@@ -14,7 +14,7 @@ namespace Bottleneck.Models.Conv;
 /// <c>encoder</c> and one called <c>decoder</c> would name them. The code is the encoder's last layer's output (the layer
 /// the chapter names 'bottleneck'); inputs and reconstructions keep the data's own layout ([28, 28] for MNIST).
 /// </summary>
-public sealed class ConvolutionalAutoencoder : Autoencoder
+internal sealed class ConvolutionalAutoencoder : Autoencoder
 {
     readonly Sequential encoder, decoder;
     readonly ImageLayout layout;

@@ -12,7 +12,7 @@ namespace Bottleneck.Models.Dense;
 /// <c>decoder.N.*</c>, numbered as in an <c>nn.Sequential</c>. The penalties of §3.3 (L2 on kernels, L1 or KL sparsity on
 /// the code, contractive) are added to its loss when the spec asks for them.
 /// </summary>
-public sealed class DenseAutoencoder : StackedDenseAutoencoder
+internal sealed class DenseAutoencoder : StackedDenseAutoencoder
 {
     /// <summary>Builds the model; weights are initialised from torch's global generator (seed it first for repeatable runs).</summary>
     public DenseAutoencoder(ModelSpec spec) : base("DenseAutoencoder", spec)

@@ -11,7 +11,7 @@ namespace Bottleneck.Models.Dense;
 /// the PCA-equivalence experiment turns: biases on or off, a linear or ReLU code, a linear or sigmoid output. With
 /// biases off it is the bias-free form the chapter's theorem states (§5.3). Weights Glorot-uniform, biases zero.
 /// </summary>
-public sealed class SingleLayerAutoencoder : Autoencoder
+internal sealed class SingleLayerAutoencoder : Autoencoder
 {
     readonly Linear encoder, decoder;
     readonly bool reluCode;

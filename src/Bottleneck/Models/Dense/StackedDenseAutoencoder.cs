@@ -11,7 +11,7 @@ namespace Bottleneck.Models.Dense;
 /// last encoder activation, and the penalties of §3.3 added to the loss. The families differ only in how they build
 /// the layers.
 /// </summary>
-public abstract class StackedDenseAutoencoder : Autoencoder
+internal abstract class StackedDenseAutoencoder : Autoencoder
 {
     // Protected, not private: TorchSharp's RegisterComponents finds a base class's modules only when they are visible
     // to the derived type, and these two names are the weights' prefixes.

@@ -13,7 +13,7 @@ namespace Bottleneck.Models.Dense;
 /// (an <c>nn.Sequential</c>) and <c>decoder.N.bias</c> (decoder layers that hold only a bias and borrow
 /// <c>encoder[M].weight.t()</c>). Dropout after hidden activations is supported, BatchNorm is not.
 /// </summary>
-public sealed class TiedAutoencoder : StackedDenseAutoencoder
+internal sealed class TiedAutoencoder : StackedDenseAutoencoder
 {
     /// <summary>Builds the model; weights are initialised from torch's global generator (seed it first for repeatable runs).</summary>
     public TiedAutoencoder(ModelSpec spec) : base("TiedAutoencoder", spec)

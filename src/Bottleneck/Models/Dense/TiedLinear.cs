@@ -8,7 +8,7 @@ namespace Bottleneck.Models.Dense;
 /// A decoder layer with tied weights (chapter §3.3.3): it computes W_eᵀh + b_d with the encoder layer's own weight
 /// Parameter W_e (the same tensor, read at every call, never a copy) and a bias b_d of its own, its only parameter.
 /// </summary>
-public sealed class TiedLinear : nn.Module<Tensor, Tensor>
+internal sealed class TiedLinear : nn.Module<Tensor, Tensor>
 {
     // A delegate, not a Module field, so that TorchSharp does not register the encoder layer a second time under this one.
     readonly Func<Tensor> encoderWeight;

@@ -5,7 +5,7 @@ namespace Bottleneck.Models.Vae;
 /// how many importance samples the test-set likelihood estimate takes. The spec's <c>encoder</c> widths are the dense
 /// hidden layers and <c>bottleneck</c> is the latent dimension k of μ and log σ².
 /// </summary>
-public sealed record VaeSpec
+internal sealed record VaeSpec
 {
     /// <summary>β of the β-VAE's β·KL (§13.2: "β &gt; 1, typically 2-10"); 1 is the plain VAE's ELBO.</summary>
     public double Beta { get; init; } = 1.0;

@@ -17,7 +17,7 @@ namespace Bottleneck.Models.Vae;
 /// are deterministic. Parameter names follow the equivalent PyTorch module: <c>encoder.N.*</c>, <c>mu.*</c>,
 /// <c>log_var.*</c>, <c>decoder.N.*</c>.
 /// </summary>
-public sealed class VariationalAutoencoder : Autoencoder
+internal sealed class VariationalAutoencoder : Autoencoder
 {
     /// <summary>The family name in specs.</summary>
     public const string FamilyName = "vae";

@@ -11,7 +11,7 @@ namespace Bottleneck.Models.Vae;
 /// reconstruction term E_q[−log p(x|z)], the ELBO with β = 1, and the importance-weighted estimate of −log p(x)
 /// (Burda et al. 2016) with <see cref="ImportanceSamples"/> samples per image.
 /// </summary>
-public sealed record VariationalBound(double Kl, double Reconstruction, double Elbo, double NllIw, int ImportanceSamples, int Images)
+internal sealed record VariationalBound(double Kl, double Reconstruction, double Elbo, double NllIw, int ImportanceSamples, int Images)
 {
     /// <summary>
     /// Measures <paramref name="model"/> on <paramref name="data"/> with k = <paramref name="importanceSamples"/> draws

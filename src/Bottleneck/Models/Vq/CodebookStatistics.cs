@@ -8,7 +8,7 @@ namespace Bottleneck.Models.Vq;
 /// and the perplexity exp(H), H = −Σ_k p_k log p_k of the code histogram: K when every code is equally used, 1 when
 /// one code takes everything.
 /// </summary>
-public sealed record CodebookStatistics(long[] Counts)
+internal sealed record CodebookStatistics(long[] Counts)
 {
     /// <summary>Codes chosen at least once.</summary>
     public int CodesUsed => Counts.Count(c => c > 0);

@@ -15,7 +15,7 @@ namespace Bottleneck.Models.Vq;
 /// <see cref="Encode"/> returns them (as float32) and <see cref="Autoencoder.Decode"/> takes them. Loss:
 /// reconstruction + ‖sg[z_e] − e‖² + β‖z_e − sg[e]‖². PyTorch names: <c>encoder.N.*</c>, <c>quantizer.*</c>, <c>decoder.N.*</c>.
 /// </summary>
-public sealed class VectorQuantizedAutoencoder : Autoencoder
+internal sealed class VectorQuantizedAutoencoder : Autoencoder
 {
     /// <summary>The family name in specs.</summary>
     public const string FamilyName = "vq-vae";

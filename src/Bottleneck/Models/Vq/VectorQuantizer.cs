@@ -11,7 +11,7 @@ namespace Bottleneck.Models.Vq;
 /// <param name="Indices">The nearest code for each latent vector, int64, z_e's shape without the channel axis.</param>
 /// <param name="CodebookLoss">‖sg[z_e] − e‖², mean over the code elements: moves the codes towards the encoder outputs.</param>
 /// <param name="CommitmentLoss">‖z_e − sg[e]‖², mean over the code elements: keeps the encoder close to its codes (unweighted).</param>
-public sealed record Quantization(Tensor Quantized, Tensor Indices, Tensor CodebookLoss, Tensor CommitmentLoss);
+internal sealed record Quantization(Tensor Quantized, Tensor Indices, Tensor CodebookLoss, Tensor CommitmentLoss);
 
 /// <summary>
 /// The VQ-VAE's bottleneck (chapter §13.3; van den Oord et al. 2017): each latent vector z_e (the channel axis of
@@ -21,7 +21,7 @@ public sealed record Quantization(Tensor Quantized, Tensor Indices, Tensor Codeb
 /// does this for every code, which places the codebook on the data. PyTorch names: <c>codebook</c> [K, D], and the
 /// int64 buffers <c>usage</c> [K], <c>batches_seen</c> [1], <c>codes_revived</c> [1].
 /// </summary>
-public sealed class VectorQuantizer : nn.Module<Tensor, Tensor>
+internal sealed class VectorQuantizer : nn.Module<Tensor, Tensor>
 {
     readonly Parameter codebook;                                              // [K, D]
     readonly Tensor usage;                                                    // assignments per code since the last check

@@ -4,7 +4,7 @@ namespace Bottleneck.Models.Vq;
 /// Options of the vector-quantised family (chapter §13.3, which leaves all of them open; the defaults are argued in
 /// docs/vae.md). The spec's <c>bottleneck</c> is the dimension D of each code vector.
 /// </summary>
-public sealed record VqSpec
+internal sealed record VqSpec
 {
     /// <summary>K, the number of code vectors in the codebook.</summary>
     public int CodebookSize { get; init; } = 64;

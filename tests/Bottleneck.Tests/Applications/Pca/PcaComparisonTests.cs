@@ -2,7 +2,6 @@ using Bottleneck.Applications.Pca;
 using Bottleneck.Data;
 using Xunit;
 using static TorchSharp.torch;
-using PrincipalComponents = Bottleneck.Applications.Pca.Pca;
 
 namespace Bottleneck.Tests.Applications;
 

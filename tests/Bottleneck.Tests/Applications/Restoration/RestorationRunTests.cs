@@ -64,7 +64,7 @@ public class RestorationRunTests
         Assert.Equal(10 * Math.Log10(1 / Mse(x, restored)) - 10 * Math.Log10(1 / Mse(x, noisy)), report.GainDb!.Value, 9);
 
         // Three stages, each counted in images, ending at its total.
-        Assert.Equal([RestorationRun.CorruptingStage, Bottleneck.Applications.Restoration.Restoration.RestoringStage, RestorationReport.MeasuringStage], stages.Names);
+        Assert.Equal([RestorationRun.CorruptingStage, ImageRestorer.RestoringStage, RestorationReport.MeasuringStage], stages.Names);
         foreach (var name in stages.Names)
         {
             var reports = stages.Reports.Where(r => r.Stage == name).ToArray();

@@ -13,7 +13,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// reconstruction error (3 components) and the 5-NN distance, by ROC AUC. The AUC of the autoencoder varies with the
 /// seed, so it runs on several and reports mean ± standard deviation.
 /// </summary>
-public sealed class AnomalyClaim : ReportClaim
+internal sealed class AnomalyClaim : ReportClaim
 {
     /// <summary>The normal training rows, relative to the repository root.</summary>
     public const string NormalTable = "docs/anomaly/tabular-normal.csv";

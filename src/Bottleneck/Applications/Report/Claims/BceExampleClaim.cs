@@ -8,7 +8,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// §2.4's worked example: the binary cross-entropy of a pixel x = 0.5 reconstructed as x̂ = 0.6. Computed in float64
 /// with the library's BCE, beside the target's own entropy H(x), whose difference (the KL divergence) is what 0.020 is.
 /// </summary>
-public sealed class BceExampleClaim : ReportClaim
+internal sealed class BceExampleClaim : ReportClaim
 {
     /// <summary>The example's target.</summary>
     public const double Target = 0.5;

@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// bound measured: KL, reconstruction term, ELBO (β = 1 for both) and the importance-weighted NLL. The ELBO keeps
 /// improving with epochs, so the row gives the full budget's.
 /// </summary>
-public sealed class BetaVaeClaim : ReportClaim
+internal sealed class BetaVaeClaim : ReportClaim
 {
     /// <inheritdoc />
     public override string Id => "beta-vae";

@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// the 10,000 test digits are written as code files (float32 and uint8) and the ratios measured against the data as
 /// float32 — the chapter's 3,136 bytes against 128 — and against the 8-bit images MNIST actually ships as.
 /// </summary>
-public sealed class CompressionClaim : ReportClaim
+internal sealed class CompressionClaim : ReportClaim
 {
     /// <summary>The chapter's ratio.</summary>
     public const double Chapter = 24.5;

@@ -15,7 +15,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// (<see cref="RestorationRun"/>, drawn with the seed, as <c>bottleneck denoise</c> does) and are measured against the
 /// clean ones: MSE, PSNR and SSIM, beside the noisy input's.
 /// </summary>
-public sealed class DenoisingClaim : ReportClaim
+internal sealed class DenoisingClaim : ReportClaim
 {
     /// <summary>§10.4's corruption.</summary>
     public const string Noise = "gaussian:0.5";
@@ -97,7 +97,7 @@ public sealed class DenoisingClaim : ReportClaim
         try
         {
             // The plain network is given the denoiser's noisy input itself, not a copy drawn again.
-            using var restored = Restoration.Restoration.Restore(plain, denoised.Input, progress: progress);
+            using var restored = ImageRestorer.Restore(plain, denoised.Input, progress: progress);
             var report = RestorationReport.Measure(clean, denoised.Input, restored, layout, progress);
             return new Comparison(denoised, report.After!);
         }

@@ -14,7 +14,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// seed moves the paired differences (by about as much as their standard error over the pairs), so every budget trains
 /// on several seeds and reports mean ± standard deviation.
 /// </summary>
-public sealed class LatentGapClaim : ReportClaim
+internal sealed class LatentGapClaim : ReportClaim
 {
     /// <summary>Random pairs the gap measure averages over.</summary>
     public const int Pairs = 1_000;

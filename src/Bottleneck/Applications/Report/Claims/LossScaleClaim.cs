@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// test MSE and BCE (means per pixel) measured: 0.072 is on BCE's scale, not MSE's. The demo judges its own run with
 /// <see cref="Judge"/>.
 /// </summary>
-public sealed class LossScaleClaim : ReportClaim
+internal sealed class LossScaleClaim : ReportClaim
 {
     /// <summary>The chapter's "MSE" of the deep autoencoder.</summary>
     public const double Chapter = 0.072;

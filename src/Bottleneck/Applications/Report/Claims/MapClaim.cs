@@ -1,3 +1,4 @@
+using Bottleneck.Applications.Pca;
 using Bottleneck.Applications.Inspection;
 using Bottleneck.Evaluation;
 using Bottleneck.Data;
@@ -10,7 +11,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// §8.1: a 2-D bottleneck (784-256-128-2, linear code) maps MNIST so that digits cluster by class. Measured as how well
 /// the map separates the test digits — leave-one-out 5-NN accuracy and silhouette — beside PCA of the pixels to 2-D.
 /// </summary>
-public sealed class MapClaim : ReportClaim
+internal sealed class MapClaim : ReportClaim
 {
     /// <inheritdoc />
     public override string Id => "map-2d";
@@ -43,7 +44,7 @@ public sealed class MapClaim : ReportClaim
         MapSeparation codeSeparation, pixelSeparation;
         using (var points = code.Points()) codeSeparation = MapSeparation.Measure(points, labels);
         context.Stage("measuring PCA-2 of the pixels");
-        using var pca = Pca.Pca.FitCovariance(data.Train, 2);
+        using var pca = PrincipalComponents.FitCovariance(data.Train, 2);
         var pixels = LatentMap.OfPixels(pca, test);
         using (var points = pixels.Points()) pixelSeparation = MapSeparation.Measure(points, labels);
         LatentScatterPlot.SavePng(context.FigurePath, $"MNIST test digits in 2-D: viz2d ({settings.Epochs} epochs) and PCA of the pixels",

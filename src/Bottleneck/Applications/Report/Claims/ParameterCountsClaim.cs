@@ -6,7 +6,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// §2.3, §3.4, §9.3: the chapter's parameter counts. Each network is built and its trainable parameters counted
 /// (Σ over Dense layers of inputs·outputs + outputs); nothing is trained, so every budget measures the same.
 /// </summary>
-public sealed class ParameterCountsClaim : ReportClaim
+internal sealed class ParameterCountsClaim : ReportClaim
 {
     /// <summary>The networks and the chapter's count for each (§3.4's is "~222K").</summary>
     public static readonly (string Name, int[] Encoder, long Chapter)[] Networks =

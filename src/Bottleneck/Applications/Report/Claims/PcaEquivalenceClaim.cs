@@ -11,7 +11,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// equivalence experiment (784 → 32 → 784, Adam 1e-3, batch 256) is trained on every MNIST training image and its
 /// decoder's column space compared with PCA-32's after every epoch (overlap = mean squared cosine of the principal angles).
 /// </summary>
-public sealed class PcaEquivalenceClaim : ReportClaim
+internal sealed class PcaEquivalenceClaim : ReportClaim
 {
     /// <summary>Code size, as the README's run.</summary>
     public const int Components = 32;
@@ -44,7 +44,7 @@ public sealed class PcaEquivalenceClaim : ReportClaim
         var settings = context.Settings;
         using var data = DataSource.Load("mnist");
         context.Stage("fitting PCA-32");
-        using var pca = Pca.Pca.FitCovariance(data.Train, Components);
+        using var pca = PrincipalComponents.FitCovariance(data.Train, Components);
         using var span = PcaEquivalence.DataSpan(data.Train, pca);
         using var mean = pca.Mean;
         using var centredTrain = PcaEquivalence.Centred(data.Train, mean);

@@ -12,7 +12,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// raw pixels, PCA-32 codes and the codes of the <c>deep</c> encoder (trained without labels); accuracy is measured on
 /// the 10,000 test images. The probe itself is <see cref="ProbeStudy"/>, as <c>bottleneck probe</c> runs it.
 /// </summary>
-public sealed class ProbeClaim : ReportClaim
+internal sealed class ProbeClaim : ReportClaim
 {
     /// <summary>Labelled training images.</summary>
     public const int Labels = 1000;

@@ -10,7 +10,7 @@ namespace Bottleneck.Applications.Report.Claims;
 /// The <c>sparse-kl</c> preset (784-32(sigmoid)-784, ρ = 0.05, β = 0.1) is trained and its mean code activation on the
 /// test digits measured. The penalty needs epochs to pull the activations down.
 /// </summary>
-public sealed class SparsityClaim : ReportClaim
+internal sealed class SparsityClaim : ReportClaim
 {
     /// <summary>The target mean activation.</summary>
     public const double Rho = 0.05;

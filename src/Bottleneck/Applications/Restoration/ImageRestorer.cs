@@ -9,7 +9,7 @@ namespace Bottleneck.Applications.Restoration;
 /// Image restoration with a trained autoencoder (§8.3): the model's output x̂ = g(f(x̃)) for degraded
 /// inputs x̃ (noise, JPEG artefacts, ...), kept in the inputs' layout and clipped to [0, 1] as an image is.
 /// </summary>
-public static class Restoration
+internal static class ImageRestorer
 {
     /// <summary>
     /// Runs <paramref name="model"/> over <paramref name="inputs"/> in inference mode and returns the restored images as

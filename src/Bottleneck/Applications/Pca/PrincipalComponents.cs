@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 
 namespace Bottleneck.Applications.Pca;
 
-/// <summary>How a <see cref="Pca"/> was fitted.</summary>
-public enum PcaMethod
+/// <summary>How a <see cref="PrincipalComponents"/> was fitted.</summary>
+internal enum PcaMethod
 {
     /// <summary>SVD of the whole centred data matrix held in memory (sklearn's svd_solver="full").</summary>
     Svd,
@@ -25,11 +25,11 @@ public enum PcaMethod
 /// directions of the covariance. Codes are z = (x − μ)Vᵀ and reconstructions x̂ = zV + μ (§5.1), computed in
 /// float64. It is the linear autoencoder whose optimum the chapter's §5.3 describes, and can be saved as one.
 /// </summary>
-public sealed class Pca : IDisposable
+internal sealed class PrincipalComponents : IDisposable
 {
     readonly Tensor mean, components;   // float64: μ [d], V [k, d] with orthonormal rows (sklearn's components_)
 
-    Pca(Tensor mean, Tensor components, double[] spectrum, long samples, long[] sampleShape, PcaMethod method)
+    PrincipalComponents(Tensor mean, Tensor components, double[] spectrum, long samples, long[] sampleShape, PcaMethod method)
     {
         this.mean = mean.DetachFromDisposeScope();
         this.components = components.DetachFromDisposeScope();
@@ -127,7 +127,7 @@ public sealed class Pca : IDisposable
     }
 
     /// <summary>Fits by SVD of the whole centred training matrix (float64, so it needs n·d·8 bytes and as much again for the SVD).</summary>
-    public static Pca FitSvd(Dataset data, int components)
+    public static PrincipalComponents FitSvd(Dataset data, int components)
     {
         CheckComponents(components, data.Count, data.SampleSize);
         using var scope = NewDisposeScope();
@@ -138,14 +138,14 @@ public sealed class Pca : IDisposable
         var (_, s, vh) = linalg.svd(x, fullMatrices: false);
         var spectrum = (s.square() / (data.Count - 1)).data<double>().ToArray();
         var top = SignFlipped(vh.narrow(0, 0, components));
-        return new Pca(mean.MoveToOuterDisposeScope(), top.MoveToOuterDisposeScope(), spectrum, data.Count, data.SampleShape, PcaMethod.Svd);
+        return new PrincipalComponents(mean.MoveToOuterDisposeScope(), top.MoveToOuterDisposeScope(), spectrum, data.Count, data.SampleShape, PcaMethod.Svd);
     }
 
     /// <summary>
     /// Fits in one streaming pass over <paramref name="data"/> in batches (see <see cref="PcaMethod.Covariance"/>);
     /// <paramref name="done"/> hears how many samples are added after each batch.
     /// </summary>
-    public static Pca FitCovariance(Dataset data, int components, int batchSize = 5000, Action<int>? done = null)
+    public static PrincipalComponents FitCovariance(Dataset data, int components, int batchSize = 5000, Action<int>? done = null)
     {
         CheckComponents(components, data.Count, data.SampleSize);
         using var accumulator = new CovarianceAccumulator(data.SampleSize);
@@ -159,7 +159,7 @@ public sealed class Pca : IDisposable
     }
 
     /// <summary>The PCA of everything added to <paramref name="accumulator"/>: the top-k eigenvectors of its covariance.</summary>
-    public static Pca FromCovariance(CovarianceAccumulator accumulator, int components, long[] sampleShape)
+    public static PrincipalComponents FromCovariance(CovarianceAccumulator accumulator, int components, long[] sampleShape)
     {
         CheckComponents(components, accumulator.Count, accumulator.Dimension);
         using var scope = NewDisposeScope();
@@ -169,15 +169,15 @@ public sealed class Pca : IDisposable
         var order = values.argsort(descending: true);
         var spectrum = values.index_select(0, order).clamp_min(0).data<double>().ToArray();
         var top = SignFlipped(vectors.index_select(1, order.narrow(0, 0, components)).T.contiguous());
-        return new Pca(accumulator.Mean.MoveToOuterDisposeScope(), top.MoveToOuterDisposeScope(), spectrum, accumulator.Count, sampleShape, PcaMethod.Covariance);
+        return new PrincipalComponents(accumulator.Mean.MoveToOuterDisposeScope(), top.MoveToOuterDisposeScope(), spectrum, accumulator.Count, sampleShape, PcaMethod.Covariance);
     }
 
     /// <summary>Fits with <paramref name="method"/>.</summary>
-    public static Pca Fit(Dataset data, int components, PcaMethod method) =>
+    public static PrincipalComponents Fit(Dataset data, int components, PcaMethod method) =>
         method == PcaMethod.Svd ? FitSvd(data, components) : FitCovariance(data, components);
 
     /// <summary>A PCA from its parts (used when loading): μ [d], V [k, d] and the full spectrum.</summary>
-    internal static Pca FromParts(Tensor mean, Tensor components, double[] spectrum, long samples, long[] sampleShape, PcaMethod method) =>
+    internal static PrincipalComponents FromParts(Tensor mean, Tensor components, double[] spectrum, long samples, long[] sampleShape, PcaMethod method) =>
         new(mean, components, spectrum, samples, sampleShape, method);
 
     /// <summary>
