@@ -7,7 +7,8 @@ namespace Bottleneck.Cli;
 /// <summary>
 /// Shows a library's <see cref="StageProgress"/> on stderr (stdout stays clean for results and --json): on a terminal a
 /// bar per stage with its percentage, elapsed time and ETA; when stderr is redirected (logs, CI, tests) one line per
-/// stage, written when it starts, with its count: a log shows what is being done without a line per item.
+/// stage, written when it starts, with its count and a trailing "…" (a stage that announces a finished step has none):
+/// a log shows what is being done without a line per item.
 /// </summary>
 internal sealed class ConsoleProgress : IProgress<StageProgress>
 {
@@ -74,7 +75,7 @@ internal sealed class ConsoleProgress : IProgress<StageProgress>
             {
                 Finish();
                 stage = value.Stage;
-                if (bars is null) log.WriteLine(value.Total > 0 ? $"{value.Stage}: {Count(value.Total)}…" : $"{value.Stage}…");
+                if (bars is null) log.WriteLine(LogLine(value));
                 else task = bars.AddTask(Markup.Escape(value.Stage), maxValue: Math.Max(1, value.Total));
             }
             if (task is not null)
@@ -95,6 +96,16 @@ internal sealed class ConsoleProgress : IProgress<StageProgress>
             task = null;
         }
     }
+
+    /// <summary>
+    /// A stage's line in a log: "scoring rows: 2,500…" or "writing figures…" for a stage that starts (the "…" says work
+    /// follows); a stage first reported with all its units done announces a finished step and gets no "…"
+    /// ("[2/9] sparsity: done: confirmed", "corrupting the images: 10,000").
+    /// </summary>
+    public static string LogLine(StageProgress value) =>
+        value.Total > 0 && value.Done >= value.Total ? (value.Total == 1 ? value.Stage : $"{value.Stage}: {Count(value.Total)}")
+        : value.Total > 0 ? $"{value.Stage}: {Count(value.Total)}…"
+        : $"{value.Stage}…";
 
     static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 }

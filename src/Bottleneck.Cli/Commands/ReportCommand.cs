@@ -18,11 +18,11 @@ internal static class ReportCommand
         var outDir = new Option<string>("--out", "-o") { Description = "Output folder: report.html, report.json and cache/", DefaultValueFactory = _ => "report" };
         var only = new Option<string?>("--only") { Description = "Measure only these claims (ids separated by commas): " + string.Join(", ", ClaimRegistry.All.Select(c => c.Id)) };
         var command = new Command("report", """
-            The chapter's checkable claims, measured: parameter counts, the BCE example, sparsity, the loss scale, the
-            linear-AE ≡ PCA experiment, the 2-D map, the 1,000-label probe, anomaly detection against PCA and k-NN,
-            compression ratios and the β-VAE. Writes OUT/report.html (one page, figures embedded, readable offline and on
-            a phone) and OUT/report.json (every figure). Each claim is cached in OUT/cache by its settings: a second run
-            is instant, an interrupted one resumes at the next unfinished claim.
+            The chapter's checkable claims, measured: parameter counts, the BCE example, sparsity, denoising, the loss
+            scale, the linear-AE ≡ PCA experiment, the 2-D map, the 1,000-label probe, anomaly detection against PCA and
+            k-NN, compression ratios, latent-space gaps and the β-VAE. Writes OUT/report.html (one page, figures
+            embedded, readable offline and on a phone) and OUT/report.json (every figure). Each claim is cached in
+            OUT/cache by its settings: a second run is instant, an interrupted one resumes at the next unfinished claim.
 
             Example:
               bottleneck report --budget quick                      # a few minutes on two cores
@@ -52,10 +52,11 @@ internal static class ReportCommand
 
     static void Print(IReadOnlyList<RunClaim> runs, string output)
     {
-        var table = new Table().AddColumns("claim", "section", "verdict", "seconds");
+        var table = new Table().AddColumns("claim", "section", "verdict", "seconds", "CPU seconds");
         foreach (var run in runs)
             table.AddRow(Markup.Escape(run.Result.Id), Markup.Escape(run.Result.Section), Markup.Escape(run.Result.Verdict.Text()),
-                run.FromCache ? "cached" : run.Result.Seconds.ToString("0.#", CultureInfo.InvariantCulture));
+                run.FromCache ? "cached" : run.Result.Seconds.ToString("0.#", CultureInfo.InvariantCulture),
+                run.FromCache ? "" : run.Result.CpuSeconds.ToString("0.#", CultureInfo.InvariantCulture));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Report: [bold]{Markup.Escape(Path.Combine(output, ChapterReport.HtmlFile))}[/] and {Markup.Escape(Path.Combine(output, ChapterReport.JsonFile))}");
     }

@@ -19,6 +19,19 @@ public class ConsoleProgressTests
     }
 
     [Fact]
+    public void Only_a_stage_that_starts_ends_in_an_ellipsis()
+    {
+        var log = new StringWriter();
+        var progress = ConsoleProgress.ForLog(log);
+        StageProgress.Start(progress, "[1/2] sparsity: training sparse-kl, 8 epochs", 1688);
+        StageProgress.Finished(progress, "[1/2] sparsity: done: confirmed");
+        StageProgress.Start(progress, "[2/2] map-2d: starting", 0);
+        StageProgress.Advance(progress, "copied the images", 300, 300);   // first heard of when already done
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'));
+        Assert.Equal(["[1/2] sparsity: training sparse-kl, 8 epochs: 1,688…", "[1/2] sparsity: done: confirmed", "[2/2] map-2d: starting…", "copied the images: 300"], lines);
+    }
+
+    [Fact]
     public void Done_never_passes_total()
     {
         var seen = new List<StageProgress>();

@@ -46,6 +46,19 @@ public class ReportPageTests
     }
 
     [ChromiumFact]
+    public async Task CommittedFullReportReadsRight()
+    {
+        // The full budget's example, assembled through the cache (rows measured at different times): the same checks.
+        var html = RepositoryFile.Find("docs/report/full/report.html");
+        var json = File.ReadAllText(RepositoryFile.Find("docs/report/full/report.json"));
+        var problems = await BrowserPageCheck.Problems(html, json);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        var document = ReportJson.Read(json);
+        Assert.Equal(ClaimRegistry.All.Select(c => c.Id), document.Claims.Select(c => c.Id));
+        Assert.All(document.Claims, c => Assert.False(c.Reduced, $"{c.Id} was measured at a reduced budget"));
+    }
+
+    [ChromiumFact]
     public async Task CheckerReportsEachFault()
     {
         using var folder = new TempFolder();

@@ -59,7 +59,10 @@ public class ReportTests
         // Progress in a log: claims done of total, and each claim's stage.
         Assert.Contains("[1/2] parameter-counts: counting parameters", first.Stderr);
         Assert.Contains("[2/2] bce-example: computing BCE", first.Stderr);
-        Assert.Contains("[2/2] bce-example: done: corrected", first.Stderr);
+        // A stage that starts ends in "…"; the line that says a claim is done does not.
+        var lines = first.Stderr.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.Contains("[2/2] bce-example: done: corrected", lines);
+        Assert.Contains(lines, l => l.StartsWith("[1/2] parameter-counts: counting parameters", StringComparison.Ordinal) && l.EndsWith('…'));
         Assert.Contains("corrected", first.Stdout);
         Assert.True(File.Exists(folder["out/report.html"]) && File.Exists(folder["out/report.json"]));
         Assert.Equal(2, Directory.GetFiles(folder["out/cache"], "*.json").Length);
@@ -164,6 +167,8 @@ public class ReportTests
         Assert.Contains("<span class=\"value\" data-claim=\"first\" data-index=\"0\">0.50</span> ± <span class=\"sd\" data-claim=\"first\" data-index=\"0\">0.10</span>", html, StringComparison.Ordinal);
         Assert.Contains("measured at a reduced budget", html, StringComparison.Ordinal);
         Assert.Contains("README, full budget", html, StringComparison.Ordinal);
+        var timed = HtmlReport.Render(Document([Result("first", 0.5, 2) with { Seconds = 95.04, CpuSeconds = 12.3 }]), _ => TinyPng());
+        Assert.Contains("; 95 s, 12.3 s of CPU)", timed, StringComparison.Ordinal);   // wall and CPU seconds beside the settings
         var roundTrip = ReportJson.Read(ReportJson.Write(Document([Result("first", 0.5, 2, sd: 0.1)])));
         Assert.Equal(Verdict.Corrected, roundTrip.Claims[0].Verdict);
         Assert.Contains("\"verdict\": \"corrected\"", ReportJson.Write(Document([Result("first", 0.5, 2)])), StringComparison.Ordinal);

@@ -91,10 +91,11 @@ internal static class InterpolationStudy
         if (a < 0 || a >= data.Count || b < 0 || b >= data.Count)
             throw new ArgumentOutOfRangeException(nameof(settings), $"{a} and {b} must be indices of {data.Name}'s {data.Count} samples");
 
-        StageProgress.Start(progress, ClassifierStage, judged ? Math.Min(settings.ClassifierSize, labelledTrain.Count) : 0);
+        // Without labels no classifier is fitted, and no stage says one is.
+        if (judged) StageProgress.Start(progress, ClassifierStage, Math.Min(settings.ClassifierSize, labelledTrain.Count));
         using var judge = judged ? new ClassifierConfidence(labelledTrain, settings.ClassifierSize) : null;
         double? accuracy = judge is null || data.Labels is null ? null : judge.Accuracy(data, 10_000);
-        StageProgress.Advance(progress, ClassifierStage, judge?.Count ?? 0, judge?.Count ?? 0);
+        if (judge is not null) StageProgress.Advance(progress, ClassifierStage, judge.Count, judge.Count);
 
         var paths = new List<InterpolationPath>();
         try

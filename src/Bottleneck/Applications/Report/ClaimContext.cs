@@ -30,6 +30,21 @@ internal sealed class ClaimContext
         Progress?.Report(new StageProgress(StagePrefix + stage, Math.Min(done, total), total));
     }
 
+    /// <summary>
+    /// Where a library routine that reports its own stages (a restoration, an interpolation study) reports them: under
+    /// the claim's prefix, stopping at the next report once cancelled.
+    /// </summary>
+    public IProgress<StageProgress> Stages => new PrefixedStages(this);
+
+    sealed class PrefixedStages(ClaimContext context) : IProgress<StageProgress>
+    {
+        public void Report(StageProgress value)
+        {
+            context.Cancel.ThrowIfCancellationRequested();
+            context.Progress?.Report(value with { Stage = context.StagePrefix + value.Stage });
+        }
+    }
+
     /// <summary>An observer that reports training as one stage whose units are batches ("training deep, 4 epochs").</summary>
     public ITrainingObserver TrainingStage(string what) => new StageTrainingObserver(this, what);
 

@@ -11,12 +11,14 @@ internal static class ClaimRegistry
         new ParameterCountsClaim(),
         new BceExampleClaim(),
         new SparsityClaim(),
+        new DenoisingClaim(),
         new LossScaleClaim(),
         new PcaEquivalenceClaim(),
         new MapClaim(),
         new ProbeClaim(),
         new AnomalyClaim(),
         new CompressionClaim(),
+        new LatentGapClaim(),
         new BetaVaeClaim(),
     ];
 

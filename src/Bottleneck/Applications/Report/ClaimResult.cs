@@ -48,6 +48,12 @@ internal sealed record ClaimResult
     /// <summary>Wall-clock seconds the measurement took (0 for nothing measured).</summary>
     public double Seconds { get; init; }
 
+    /// <summary>
+    /// CPU seconds the process spent while the claim was measured, all threads (0 for nothing measured): on a shared
+    /// machine the wall clock counts other jobs' time, this does not.
+    /// </summary>
+    public double CpuSeconds { get; init; }
+
     /// <summary>The library version that measured it.</summary>
     public string LibraryVersion { get; init; } = Bottleneck.LibraryInfo.Version;
 

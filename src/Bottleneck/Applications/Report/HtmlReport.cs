@@ -72,7 +72,8 @@ internal static class HtmlReport
         html.Append("<dt>Rule</dt><dd>").Append(E(c.Rule)).Append("</dd>\n");
         html.Append("<dt>Measured with</dt><dd>").Append(E(c.Settings.Describe())).Append(" (budget ").Append(E(c.Settings.Budget.Name()))
             .Append(c.Reduced ? ": measured at a reduced budget" : c.Settings.Budget == ReportBudget.Full ? "" : ": the same work as the full budget")
-            .Append(c.Seconds > 0 ? E($"; {c.Seconds.ToString("0.#", CultureInfo.InvariantCulture)} s") : "").Append(")</dd>\n");
+            .Append(c.Seconds > 0 ? E($"; {c.Seconds.ToString("0.#", CultureInfo.InvariantCulture)} s") : "")
+            .Append(c.CpuSeconds > 0 ? E($", {c.CpuSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s of CPU") : "").Append(")</dd>\n");
         html.Append("<dt>Full budget</dt><dd>").Append(E(c.FullBudget)).Append("</dd>\n</dl>\n</div>\n");
         if (c.Figure is { } name)
         {

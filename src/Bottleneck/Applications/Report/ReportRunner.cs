@@ -33,7 +33,7 @@ internal static class ReportRunner
             var run = cache.TryLoad(claim.Id, key) is { } stored
                 ? new RunClaim(stored, FromCache: true)
                 : new RunClaim(Measure(claim, settings, key, cache, progress, prefix, cancel), FromCache: false);
-            progress?.Report(new StageProgress($"{prefix}{(run.FromCache ? "read from the cache" : "done")}: {run.Result.Verdict.Text()}", 0, 0));
+            StageProgress.Finished(progress, $"{prefix}{(run.FromCache ? "read from the cache" : "done")}: {run.Result.Verdict.Text()}");
             results.Add(run);
             finished?.Invoke(run);
         }
@@ -54,14 +54,24 @@ internal static class ReportRunner
         };
         context.Stage("starting");
         var clock = Stopwatch.StartNew();
+        var cpuBefore = ProcessorTime();
         var outcome = claim.Measure(context);
+        var cpu = ProcessorTime() - cpuBefore;
         var result = Describe(claim, settings, outcome, File.Exists(figure) ? Path.GetFileName(figure) : null) with
         {
             Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            CpuSeconds = Math.Round(cpu.TotalSeconds, 1),
             CacheKey = key,
         };
         cache.Store(result);
         return result;
+    }
+
+    // CPU time of the whole process, every thread (torch's included): what a claim costs, whatever else the machine runs.
+    static TimeSpan ProcessorTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
     }
 
     /// <summary>A claim's description, settings and outcome as one result (the demo builds its row this way too).</summary>

@@ -76,8 +76,10 @@ public class InterpolationStudyTests
         using var labelled = Images();
         using var data = new Dataset("plain", labelled.Batch(0, 40).DetachFromDisposeScope());
         using var model = Model("ae");
-        using var result = InterpolationStudy.Run([("ae", model)], data, data, new InterpolationSettings(0, 1, 4, true, 10, 1, 30));
+        var stages = new Stages();
+        using var result = InterpolationStudy.Run([("ae", model)], data, data, new InterpolationSettings(0, 1, 4, true, 10, 1, 30), stages);
         Assert.False(result.Judged);
+        Assert.DoesNotContain(stages.Reports, r => r.Stage == InterpolationStudy.ClassifierStage);   // no line says a classifier is fitted
         Assert.Null(result.Classifier);
         Assert.Empty(result.Gaps);
         Assert.All(result.Paths, p => Assert.Null(p.Captions));

@@ -25,13 +25,18 @@ internal sealed class PcaEquivalenceClaim : ReportClaim
     /// <inheritdoc />
     public override string ChapterFigure => "subspace of W_d = PCA's top-k subspace";
     /// <inheritdoc />
-    public override string Rule => "confirmed when the decoder's subspace overlap with PCA-32 is at least 0.99 and the training MSE within 1 % of PCA's optimum; otherwise refuted at the full budget and not reproducible at a reduced one.";
+    public override string Rule => "confirmed when the decoder's subspace overlap with PCA-32, averaged over the seeds, is at least 0.99 and the mean training MSE within 1 % of PCA's optimum; otherwise refuted at the full budget and not reproducible at a reduced one.";
     /// <inheritdoc />
     public override string FullBudget => "README, full budget (linear variant, k = 32, 60,000 images, 10 epochs, seed 42): overlap 0.9963, training MSE / PCA's 1.0041 (overlap ≥ 0.99 from epoch 9); the encoder's row space only 0.662.";
 
     /// <inheritdoc />
     public override ClaimSettings Settings(ReportBudget budget) =>
-        new(budget, "MNIST", [42], Epochs: budget.Pick(6, 10, 10), TrainingSamples: 60_000, TestSamples: 10_000, Extra: "k = 32");
+        new(budget, "MNIST", budget.Pick<long[]>([42, 43, 44], [42, 43, 44, 45, 46], [42, 43, 44, 45, 46]), Epochs: 10,
+            TrainingSamples: 60_000, TestSamples: 10_000, Extra: "k = 32");
+
+    /// <inheritdoc />
+    /// <remarks>2: several seeds, judged on their means, and 10 epochs at every budget (after 6 epochs seed 42 gave overlap 0.978, seeds 43 and 44 0.985 and 0.996: the verdict flipped with the seed).</remarks>
+    public override int Revision => 2;
 
     /// <inheritdoc />
     public override ClaimOutcome Measure(ClaimContext context)
@@ -44,26 +49,35 @@ internal sealed class PcaEquivalenceClaim : ReportClaim
         using var mean = pca.Mean;
         using var centredTrain = PcaEquivalence.Centred(data.Train, mean);
         using var centredTest = PcaEquivalence.Centred(data.Test!, mean);
-        var options = new TrainingOptions { Epochs = settings.Epochs!.Value, BatchSize = 256, LearningRate = 1e-3, Seed = settings.Seeds[0] };
-        int epochs = settings.Epochs.Value;
-        var result = PcaEquivalence.Run(EquivalenceVariant.Get("linear"), pca, span, data.Train, data.Test, centredTrain, centredTest, options,
-            e => context.Stage($"training the linear autoencoder, {epochs} epochs", e.Epoch, epochs), context.Cancel);
-        context.Cancel.ThrowIfCancellationRequested();   // a run cut short must not be stored as finished
-        var epochsRun = result.Epochs.Select(e => (double)e.Epoch).ToArray();
-        OverlapPlot.SavePng(context.FigurePath, "Linear autoencoder against PCA-32, per epoch",
-            [("decoder W_d", epochsRun, result.Epochs.Select(e => e.DecoderOverlap).ToArray()),
-             ("encoder W_e", epochsRun, result.Epochs.Select(e => e.EncoderOverlap).ToArray()),
-             ("W_e within the data's span", epochsRun, result.Epochs.Select(e => e.EncoderSupportOverlap).ToArray())],
+        int epochs = settings.Epochs!.Value;
+        var runs = new List<EquivalenceResult>();
+        for (int i = 0; i < settings.Seeds.Count; i++)
+        {
+            long seed = settings.Seeds[i];
+            var options = new TrainingOptions { Epochs = epochs, BatchSize = 256, LearningRate = 1e-3, Seed = seed };
+            runs.Add(PcaEquivalence.Run(EquivalenceVariant.Get("linear"), pca, span, data.Train, data.Test, centredTrain, centredTest, options,
+                e => context.Stage($"training the linear autoencoder, seed {seed} ({i + 1} of {settings.Seeds.Count}), {epochs} epochs", e.Epoch, epochs), context.Cancel));
+            context.Cancel.ThrowIfCancellationRequested();   // a run cut short must not be stored as finished
+        }
+        var epochsRun = runs[0].Epochs.Select(e => (double)e.Epoch).ToArray();
+        var series = new List<(string, double[], double[])>();
+        for (int i = 0; i < runs.Count; i++)
+            series.Add(($"decoder W_d, seed {settings.Seeds[i]}", epochsRun, runs[i].Epochs.Select(e => e.DecoderOverlap).ToArray()));
+        series.Add(($"encoder W_e, seed {settings.Seeds[0]}", epochsRun, runs[0].Epochs.Select(e => e.EncoderOverlap).ToArray()));
+        series.Add(($"W_e within the data's span, seed {settings.Seeds[0]}", epochsRun, runs[0].Epochs.Select(e => e.EncoderSupportOverlap).ToArray()));
+        OverlapPlot.SavePng(context.FigurePath, $"Linear autoencoder against PCA-32, per epoch ({runs.Count} seeds)", series,
             width: ClaimCharts.Width, height: ClaimCharts.Height);
-        bool agrees = result.Decoder.Overlap >= 0.99 && result.TrainMseRatio <= 1.01;
-        return new ClaimOutcome(
-            [new("overlap of W_d's subspace with PCA's", result.Decoder.Overlap, "", 4),
-             new("overlap of W_e's row space with PCA's", result.Encoder.Overlap, "", 3),
-             new("training MSE / PCA's optimum", result.TrainMseRatio, "", 4),
-             new("test MSE / PCA's", result.TestMseRatio ?? double.NaN, "", 4)],
+        var decoder = Measurement.OverSeeds("overlap of W_d's subspace with PCA's", runs.Select(r => r.Decoder.Overlap).ToList(), "", 4);
+        var encoder = Measurement.OverSeeds("overlap of W_e's row space with PCA's", runs.Select(r => r.Encoder.Overlap).ToList(), "", 3);
+        var train = Measurement.OverSeeds("training MSE / PCA's optimum", runs.Select(r => r.TrainMseRatio).ToList(), "", 4);
+        var test = Measurement.OverSeeds("test MSE / PCA's", runs.Select(r => r.TestMseRatio ?? double.NaN).ToList(), "", 4);
+        bool agrees = decoder.Value >= 0.99 && train.Value <= 1.01;
+        int passing = runs.Count(r => r.Decoder.Overlap >= 0.99 && r.TrainMseRatio <= 1.01);
+        return new ClaimOutcome([decoder, encoder, train, test],
             agrees ? Verdict.Confirmed : Verdicts.Disagreement(settings.Budget),
-            agrees ? $"The decoder's subspace matches PCA's (overlap {result.Decoder.Overlap:F4}) and its error is within {100 * (result.TrainMseRatio - 1):F2} % of PCA's; the encoder's row space does not ({result.Encoder.Overlap:F3}): only the decoder is pinned down by the loss."
-                   : $"After {epochs} epochs the decoder's overlap is {result.Decoder.Overlap:F4} and the error ratio {result.TrainMseRatio:F4}: still converging.",
-            "Subspace overlap with PCA-32 after each epoch (1 = the same subspace): the decoder converges, the encoder does not.");
+            (agrees ? $"The decoder's subspace matches PCA's (overlap {decoder.Value:F4} ± {decoder.StandardDeviation ?? 0:F4}) and its error is within {100 * (train.Value - 1):F2} % of PCA's; the encoder's row space does not ({encoder.Value:F3}): only the decoder is pinned down by the loss."
+                    : $"After {epochs} epochs the decoder's overlap is {decoder.Value:F4} ± {decoder.StandardDeviation ?? 0:F4} and the error ratio {train.Value:F4}: still converging.")
+            + $" {passing} of {runs.Count} seeds pass on their own.",
+            "Subspace overlap with PCA-32 after each epoch (1 = the same subspace), the decoder for every seed: the decoder converges, the encoder does not.");
     }
 }
