@@ -83,6 +83,8 @@ static class ParallelComparison
     public static JsonObject MeasureToolkit(string preset, int workers, int images)
     {
         set_num_threads(1);
+        // As the command line's process does (src/Bottleneck.Cli/Program.cs).
+        Bottleneck.Kernels.NativeHeap.KeepFreedMemory();
         using var mnist = DataSource.Load("mnist");
         using var train = mnist.Train.Slice(0, Math.Min(images, mnist.Train.Count));
         var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);

@@ -28,7 +28,7 @@ static class ParallelStepProfile
     public static JsonObject Measure(string preset, int steps, int workers, bool keepFreedMemory, int batch = 256)
     {
         set_num_threads(1);
-        // As the Trainer does (Kernels/NativeHeap.cs), unless asked to leave glibc's adaptive thresholds alone.
+        // As the command line's process does (Kernels/NativeHeap.cs), unless asked to leave glibc's adaptive thresholds alone.
         bool kept = keepFreedMemory && Bottleneck.Kernels.NativeHeap.KeepFreedMemory();
         using var mnist = DataSource.Load("mnist");
         var spec = Presets.Get(preset).WithInputShape(mnist.Train.SampleShape);

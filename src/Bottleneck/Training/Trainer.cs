@@ -43,8 +43,6 @@ internal sealed class Trainer
         DataFit.Check(model, train);
         if (validation is not null) DataFit.Check(model, validation);
 
-        // Freed tensors stay in the process for the next step instead of being faulted in afresh (a quarter of deep's step).
-        Kernels.NativeHeap.KeepFreedMemory();
         using var optimizer = Optimizers.Create(options.Optimizer, model.parameters(), options.LearningRate, options.Momentum);
         // Adam's update in one pass per parameter, on the optimiser's own state (null for SGD and RMSprop).
         var fused = FusedAdam.For(optimizer);
