@@ -11,7 +11,8 @@ namespace Bottleneck.Tests.Packaging;
 /// </summary>
 internal static class PackageRepository
 {
-    /// <summary>Asserts that <paramref name="nupkg"/> names git, this clone's HEAD commit and, when the clone has a remote, origin's URL.</summary>
+    /// <summary>Asserts that <paramref name="nupkg"/> names git, this clone's HEAD commit and, when the clone's origin is a server
+    /// (not a folder on this machine), origin's URL.</summary>
     public static void AssertNamesThisClone(string nupkg)
     {
         using var zip = ZipFile.OpenRead(nupkg);
@@ -22,13 +23,22 @@ internal static class PackageRepository
         Assert.Equal("git", (string?)repository.Attribute("type"));
         Assert.Equal(Git("rev-parse", "HEAD"), (string?)repository.Attribute("commit"));
         var origin = Git("remote", "get-url", "origin");
-        if (origin is null)
-            Assert.Null(repository.Attribute("url"));   // no remote: no URL, never an invented one
-        else if (origin.StartsWith("https://"))
-            Assert.Equal(origin, (string?)repository.Attribute("url"));
+        var url = (string?)repository.Attribute("url");
+        if (origin is null || IsLocalFolder(origin))
+            // No remote, or a clone of a folder on this machine (as CI's clean clone is): no URL, never an invented one.
+            Assert.True(url is null, $"{Path.GetFileName(nupkg)}: repository URL {url} although origin is {origin ?? "not set"}");
+        else if (Uri.TryCreate(origin, UriKind.Absolute, out var remote) && remote.Scheme == "https")
+            // Source Link drops credentials and may drop ".git": the host and the repository's path are what must match.
+            Assert.True(url is not null && new Uri(url).Host == remote.Host
+                        && new Uri(url).AbsolutePath.TrimEnd('/').Replace(".git", "") == remote.AbsolutePath.TrimEnd('/').Replace(".git", ""),
+                $"{Path.GetFileName(nupkg)}: repository URL {url ?? "missing"} for origin {origin}");
         else   // Source Link rewrites an ssh or scp-like remote into its https form, whose spelling depends on the host
-            Assert.False(string.IsNullOrEmpty((string?)repository.Attribute("url")), $"{Path.GetFileName(nupkg)}: no repository URL although origin is {origin}");
+            Assert.False(string.IsNullOrEmpty(url), $"{Path.GetFileName(nupkg)}: no repository URL although origin is {origin}");
     }
+
+    // A remote that is a path on this machine rather than a server's address.
+    static bool IsLocalFolder(string origin) =>
+        origin.StartsWith("file:", StringComparison.Ordinal) || Path.IsPathRooted(origin) || origin.StartsWith('.');
 
     /// <summary>git's one-line answer in the repository root, or null when git fails (no such remote).</summary>
     static string? Git(params string[] args)
