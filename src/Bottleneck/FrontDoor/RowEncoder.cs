@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Bottleneck.Data;
 using Bottleneck.Persistence;
@@ -21,20 +20,14 @@ internal sealed class RowEncoder : IDisposable
     public const int BatchRows = 1024;
 
     readonly TrainedModel trained;
-    readonly Tensor? offset, scale;   // the scaler's columns as tensors, made once
-    readonly int width, codeSize;
-    Tensor? input;                    // [rows, ...InputShape] float32, grown to the largest batch seen (at most BatchRows)
+    readonly ScaledInputBuffer input;   // the input tensor, kept from call to call, scaled in place
+    readonly int codeSize;
 
     public RowEncoder(TrainedModel trained)
     {
         this.trained = trained;
-        width = checked((int)trained.Model.InputShape.Aggregate(1L, (a, b) => a * b));
+        input = new ScaledInputBuffer(trained.Model.InputShape, trained.Scaler, BatchRows);
         codeSize = checked((int)trained.Model.CodeShape.Aggregate(1L, (a, b) => a * b));
-        if (trained.Scaler is not { } scaler) return;
-        offset = tensor(scaler.Offset);
-        scale = tensor(scaler.Scale);
-        offset.DetachFromDisposeScope();
-        scale.DetachFromDisposeScope();
     }
 
     /// <summary>One code of the model's code size for each of <paramref name="rows"/> (named <paramref name="field"/> in errors).</summary>
@@ -50,15 +43,14 @@ internal sealed class RowEncoder : IDisposable
         foreach (var (first, n) in Batches.Of(count, BatchRows))
         {
             using var scope = NewDisposeScope();
-            var batch = InputFor(n);
-            var values = MemoryMarshal.Cast<byte, float>(batch.bytes);
-            Rows.CopyChecked(rows, first, n, width, field, values);
-            // x' = (x − offset) / scale, as FeatureScaler.Apply, on our own copy of the rows
-            if (offset is not null) batch.view(n, width).sub_(offset).div_(scale!);
+            var batch = input.Rows(n);
+            var values = ScaledInputBuffer.Values(batch);
+            Rows.CopyChecked(rows, first, n, input.Width, field, values);
+            input.Scale(batch);   // on our own copy of the rows
             // The range the training range is checked against: the smallest and largest value after scaling.
             var (min, max) = Extremes(values);
             (low, high) = (Math.Min(low, min), Math.Max(high, max));
-            var code = MemoryMarshal.Cast<byte, float>(model.Encode(batch).contiguous().bytes);
+            var code = ScaledInputBuffer.Values(model.Encode(batch).contiguous());
             for (int i = 0; i < n; i++) codes[first + i] = code.Slice(i * codeSize, codeSize).ToArray();
         }
         trained.CheckRange(low, high, field);
@@ -81,24 +73,5 @@ internal sealed class RowEncoder : IDisposable
         return (min, max);
     }
 
-    // The first `count` rows of the input tensor, made anew (at least twice as large, never past BatchRows) when a call
-    // brings more rows than any before.
-    Tensor InputFor(int count)
-    {
-        if (input is null || input.shape[0] < count)
-        {
-            int rows = Math.Min(BatchRows, Math.Max(count, 2 * (int)(input?.shape[0] ?? 0)));
-            input?.Dispose();
-            input = empty([rows, .. trained.Model.InputShape], ScalarType.Float32);
-            input.DetachFromDisposeScope();
-        }
-        return input.narrow(0, 0, count);
-    }
-
-    public void Dispose()
-    {
-        input?.Dispose();
-        offset?.Dispose();
-        scale?.Dispose();
-    }
+    public void Dispose() => input.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 using Bottleneck.Data;
 using Bottleneck.Evaluation;
 using Bottleneck.Models;
@@ -24,31 +23,21 @@ internal sealed class BatchScorer : IDisposable
     public const int DefaultBatchRows = 1024;
 
     readonly Autoencoder model;
-    readonly Tensor? offset, scale;   // the scaler's columns as tensors, made once
-    Tensor? input;                    // [rows, ...InputShape] float32, grown to the largest batch seen (at most BatchRows)
-    float[] rowErrors = [];           // one batch's errors, grown as the input is
+    readonly ScaledInputBuffer input;   // the input tensor, kept from batch to batch, scaled in place
+    float[] rowErrors = [];             // one batch's errors, grown as the input is
 
     /// <summary>A scorer for <paramref name="model"/>, whose inputs go through <paramref name="scaler"/> first, at most <paramref name="batchRows"/> rows a model call.</summary>
     public BatchScorer(Autoencoder model, FeatureScaler? scaler, int batchRows = DefaultBatchRows)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchRows, 1);
         this.model = model;
-        Width = checked((int)model.InputShape.Aggregate(1L, (a, b) => a * b));
-        if (scaler is not null && scaler.Width != Width)
-            throw new ArgumentException($"the scaler has {scaler.Width} columns but the model takes {Width} values", nameof(scaler));
-        BatchRows = batchRows;
-        if (scaler is null) return;
-        offset = tensor(scaler.Offset);
-        scale = tensor(scaler.Scale);
-        offset.DetachFromDisposeScope();
-        scale.DetachFromDisposeScope();
+        input = new ScaledInputBuffer(model.InputShape, scaler, batchRows);
     }
 
     /// <summary>Values in one row.</summary>
-    public int Width { get; }
+    public int Width => input.Width;
 
     /// <summary>Rows scored in one model call at most.</summary>
-    public int BatchRows { get; }
+    public int BatchRows => input.MaxRows;
 
     /// <summary>Scores <paramref name="rows"/> rows that <paramref name="source"/> writes, a batch at a time, into <paramref name="scores"/>.</summary>
     public void Score(int rows, RowSource source, Span<double> scores) =>
@@ -78,11 +67,9 @@ internal sealed class BatchScorer : IDisposable
         foreach (var (first, count) in Batches.Of(rows, BatchRows))
         {
             using var scope = NewDisposeScope();
-            var batch = InputFor(count);
+            var batch = input.Rows(count);
             fill(first, count, batch);
-            if (offset is not null)
-                // x' = (x − offset) / scale, as FeatureScaler.Apply, on our own copy of the rows
-                batch.view(count, Width).sub_(offset).div_(scale!);
+            input.Scale(batch);   // on our own copy of the rows
             var errors = RowErrors(count);
             ReconstructionSums.RowMse(Values(Reconstruction(batch)), Values(batch), count, Width, errors);
             for (int i = 0; i < count; i++) scores[first + i] = T.CreateChecked(errors[i]);
@@ -114,27 +101,7 @@ internal sealed class BatchScorer : IDisposable
         return difference.mul_(difference).mean([1]);
     }
 
-    // The first `count` rows of the input tensor. A batch larger than any before makes it anew, at least twice as large
-    // (never past BatchRows), so that batches of varying size (serve's) soon stop reallocating it.
-    Tensor InputFor(int count)
-    {
-        if (input is null || input.shape[0] < count)
-        {
-            int rows = Math.Min(BatchRows, Math.Max(count, 2 * (int)(input?.shape[0] ?? 0)));
-            input?.Dispose();
-            input = empty([rows, .. model.InputShape], ScalarType.Float32);
-            input.DetachFromDisposeScope();
-        }
-        return input.narrow(0, 0, count);
-    }
+    static Span<float> Values(Tensor tensor) => ScaledInputBuffer.Values(tensor);
 
-    // The values of a contiguous float32 tensor, read and written where libtorch keeps them.
-    static Span<float> Values(Tensor tensor) => MemoryMarshal.Cast<byte, float>(tensor.bytes);
-
-    public void Dispose()
-    {
-        input?.Dispose();
-        offset?.Dispose();
-        scale?.Dispose();
-    }
+    public void Dispose() => input.Dispose();
 }
