@@ -33,27 +33,24 @@ def mnist_images(root):
 
 def dense(widths, batch_norm=False, dropout=0.0):
     """784 → widths → 32 → reversed(widths) → 784 logits; hidden layers Dense → [BN] → ReLU → [Dropout]."""
-    layers, sizes = [], [784, *widths, 32]
-    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
-        layers.append(nn.Linear(a, b))
-        if i < len(sizes) - 2:
-            if batch_norm:
-                layers.append(nn.BatchNorm1d(b, eps=1e-3, momentum=0.01))
-            layers.append(nn.ReLU())
-            if dropout:
-                layers.append(nn.Dropout(dropout))
-        else:
-            layers.append(nn.ReLU())  # the bottleneck
-    back = [32, *reversed(widths), 784]
-    for i, (a, b) in enumerate(zip(back, back[1:])):
-        layers.append(nn.Linear(a, b))
-        if i < len(back) - 2:
-            if batch_norm:
-                layers.append(nn.BatchNorm1d(b, eps=1e-3, momentum=0.01))
-            layers.append(nn.ReLU())
-            if dropout:
-                layers.append(nn.Dropout(dropout))
-    return nn.Sequential(*layers)
+
+    def stack(sizes, relu_last):
+        # Dense layers through `sizes`; every one but the last is a hidden block, the last gets a ReLU if asked.
+        layers = []
+        for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+            layers.append(nn.Linear(a, b))
+            if i < len(sizes) - 2:
+                if batch_norm:
+                    layers.append(nn.BatchNorm1d(b, eps=1e-3, momentum=0.01))
+                layers.append(nn.ReLU())
+                if dropout:
+                    layers.append(nn.Dropout(dropout))
+            elif relu_last:
+                layers.append(nn.ReLU())
+        return layers
+
+    # The encoder ends in the ReLU of the bottleneck; the decoder in logits.
+    return nn.Sequential(*stack([784, *widths, 32], True), *stack([32, *reversed(widths), 784], False))
 
 
 class Vae(nn.Module):
